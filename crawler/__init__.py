@@ -1,0 +1,1 @@
+"""The ainews Scrapy project: settings, items, spiders, site profiles and middlewares."""

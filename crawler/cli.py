@@ -1,0 +1,318 @@
+"""The ``ainews`` command line: crawl, fetch, extract, query and summarize the archive."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ARCHIVE = "data/archive"
+
+
+class CliError(Exception):
+    """A user error: printed as one line on stderr, exit code 2."""
+
+
+def _archive_path(args: argparse.Namespace) -> str:
+    return str(args.archive or os.environ.get("AINEWS_ARCHIVE") or DEFAULT_ARCHIVE)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
+    settings: dict[str, Any] = {"ARCHIVE_URI": _archive_path(args)}
+    if args.quiet:
+        settings["LOG_LEVEL"] = "WARNING"
+    for pair in getattr(args, "set", None) or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise CliError(f"--set needs KEY=VALUE, got {pair!r}")
+        settings[key] = value
+    return settings
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+def cmd_sites(args: argparse.Namespace) -> int:
+    """List the site profiles."""
+    from crawler.sites import PROFILES
+
+    for profile in PROFILES.values():
+        checked = "" if profile.verified_offline else "  (URLs not verified offline)"
+        print(f"{profile.name:<14} {profile.title}  {', '.join(profile.domains)}{checked}")
+    return 0
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl one site by profile name into the archive."""
+    from crawler.runner import run_crawl
+    from crawler.sites import get_profile
+    from crawler.spiders.fetch import validate_url
+
+    profile = get_profile(args.site)
+    kwargs: dict[str, Any] = {}
+    if args.base_url:
+        kwargs["base_url"] = validate_url(args.base_url)
+        profile.rebased(kwargs["base_url"])
+    stats, items = run_crawl(profile.name, settings=_crawl_settings(args), spider_kwargs=kwargs)
+    reason = stats.get("finish_reason", "unknown")
+    print(
+        f"{profile.name}: {stats.get('downloader/response_count', 0)} pages fetched, "
+        f"{stats.get('archive/rows_written', 0)} articles archived, "
+        f"{stats.get('archive/skipped_archived', 0)} archived URLs skipped, "
+        f"{stats.get('extract/not_article', 0)} non-article pages ({reason})"
+    )
+    return 0 if reason == "finished" else 1
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    """Fetch one-off URLs, print them and (unless --no-archive) archive them."""
+    from crawler.items import Article
+    from crawler.runner import run_crawl
+    from crawler.spiders.fetch import validate_url
+
+    urls = [validate_url(url) for url in args.urls]
+    settings = _crawl_settings(args)
+    settings.update({"ARCHIVE_ENABLED": not args.no_archive, "DOWNLOAD_DELAY": 0.0})
+    _, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": urls})
+    articles = [item for item in items if isinstance(item, Article)]
+    for article in articles:
+        if args.json:
+            print(json.dumps(_jsonable(article), ensure_ascii=False))
+        else:
+            print(f"{article.url}\n  {article.title}\n  {', '.join(article.authors)} "
+                  f"{article.published_at or ''} [{article.category or ''}] "
+                  f"{len(article.text)} chars")
+    missing = set(urls) - {a.url for a in articles}
+    for url in sorted(missing):
+        print(f"ainews: no article extracted from {url}", file=sys.stderr)
+    return 1 if missing and len(missing) >= len(urls) else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Extract one saved HTML file, offline, and print it as JSON."""
+    from pipelines.extract import extract_article
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    url = None
+    if args.url:
+        from crawler.spiders.fetch import validate_url
+
+        url = validate_url(args.url)
+    article = extract_article(data, url)
+    if article is None:
+        print(f"ainews: {args.file} holds no article", file=sys.stderr)
+        return 1
+    print(json.dumps(_jsonable(article), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    """Run DuckDB SQL over the ``articles`` view."""
+    from archive import Archive
+
+    table = Archive(_archive_path(args)).query(args.sql)
+    rows = table.to_pylist()
+    if args.format == "json":
+        for row in rows:
+            print(json.dumps(_jsonable(row), ensure_ascii=False))
+    elif args.format == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(table.column_names)
+        writer.writerows([[_cell(row[c]) for c in table.column_names] for row in rows])
+        sys.stdout.write(out.getvalue())
+    else:
+        _print_table(table.column_names, [[_cell(row[c]) for c in table.column_names]
+                                          for row in rows])
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    """Summarize the archive."""
+    from archive import Archive
+
+    archive = Archive(_archive_path(args))
+    if not archive.exists():
+        raise CliError(f"no archive at {archive.root}")
+    _print_summary(archive)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Serve the demo sites on 127.0.0.1, crawl each into the archive, print a summary."""
+    from archive import Archive
+    from crawler.demo.server import DemoServer
+    from crawler.sites import DEMO_SITES
+
+    root = _archive_path(args)
+    with DemoServer(ports={}) as server:
+        for site in DEMO_SITES:
+            started = time.monotonic()
+            # One process per crawl: Scrapy's reactor cannot be restarted in a process.
+            command = [sys.executable, "-m", "crawler.cli", "--archive", root, "crawl", site,
+                       "--base-url", server.base_url(site), "--quiet"]
+            result = subprocess.run(command, check=False, text=True, capture_output=True)
+            sys.stdout.write(result.stdout)
+            if result.returncode != 0:
+                sys.stderr.write(result.stderr[-2000:])
+                raise CliError(f"demo crawl of {site} failed (exit {result.returncode})")
+            print(f"  ({time.monotonic() - started:.1f} s)")
+    print()
+    _print_summary(Archive(root))
+    return 0
+
+
+def cmd_demo_server(args: argparse.Namespace) -> int:
+    """Serve the demo sites until interrupted."""
+    from crawler.demo.server import DEFAULT_PORTS, DemoServer
+
+    ports = {name: args.port_base + i for i, name in enumerate(DEFAULT_PORTS)}
+    with DemoServer(ports=ports) as server:
+        for name in DEFAULT_PORTS:
+            print(f"{name}: {server.base_url(name)}/")
+        print("Ctrl-C to stop")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+# ---- output helpers --------------------------------------------------------------------------
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return str(value).replace("\n", " ")
+
+
+def _print_table(columns: Sequence[str], rows: Sequence[Sequence[str]], width: int = 60) -> None:
+    rows = [[cell if len(cell) <= width else cell[: width - 1] + "…" for cell in row]
+            for row in rows]
+    widths = [max([_display_width(c)] + [_display_width(r[i]) for r in rows])
+              for i, c in enumerate(columns)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - _display_width(c)) for c, w in zip(cells, widths,
+                                                                          strict=True)).rstrip()
+
+    print(line(columns))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print(line(row))
+
+
+def _display_width(text: str) -> int:
+    # CJK characters take two terminal columns.
+    return sum(2 if "\u2e80" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def _print_summary(archive: Any) -> None:
+    stats = archive.stats()
+    print(f"Archive {archive.root}: {stats['total']} articles")
+    print()
+    _print_table(["site", "category", "articles"],
+                 [[s, c or "-", str(n)] for s, c, n in stats["per_site_category"]])
+    print()
+    print("Newest:")
+    _print_table(["site", "published", "title"],
+                 [[s, _cell(p), t or ""] for s, p, t in stats["newest"]])
+
+
+# ---- entry point -----------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``ainews``."""
+    parser = argparse.ArgumentParser(prog="ainews", description=__doc__)
+    parser.add_argument("--archive", help=f"archive folder (default $AINEWS_ARCHIVE or "
+                                          f"{DEFAULT_ARCHIVE})")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings in crawl logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("sites", help="list site profiles").set_defaults(func=cmd_sites)
+    sub.add_parser("demo", help="crawl the bundled demo sites and summarize").set_defaults(
+        func=cmd_demo)
+    serve = sub.add_parser("demo-server", help="serve the demo sites on 127.0.0.1")
+    serve.add_argument("--port-base", type=int, default=8701)
+    serve.set_defaults(func=cmd_demo_server)
+
+    crawl = sub.add_parser("crawl", help="crawl a site by profile name")
+    crawl.add_argument("site")
+    crawl.add_argument("--base-url", help="serve the profile's paths from this origin instead")
+    crawl.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
+    crawl.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
+    crawl.set_defaults(func=cmd_crawl)
+
+    fetch = sub.add_parser("fetch", help="fetch one-off article URLs")
+    fetch.add_argument("urls", nargs="+", metavar="URL")
+    fetch.add_argument("--json", action="store_true", help="one JSON object per line")
+    fetch.add_argument("--no-archive", action="store_true", help="do not write the archive")
+    fetch.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
+    fetch.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
+    fetch.set_defaults(func=cmd_fetch)
+
+    extract = sub.add_parser("extract", help="extract a saved HTML file (offline)")
+    extract.add_argument("file")
+    extract.add_argument("--url", help="the page's URL")
+    extract.set_defaults(func=cmd_extract)
+
+    query = sub.add_parser("query", help="DuckDB SQL over the `articles` view")
+    query.add_argument("sql")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(func=cmd_query)
+
+    sub.add_parser("stats", help="articles per site and category").set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``ainews``; user errors are one line on stderr and exit code 2."""
+    from archive import ArchiveError
+    from crawler.sites import UnknownSiteError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (CliError, ArchiveError, UnknownSiteError, ValueError) as exc:
+        print(f"ainews: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("ainews: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The bundled offline demo: three aigcdaily-style sites generated from text we wrote."""

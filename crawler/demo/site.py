@@ -1,0 +1,146 @@
+"""One demo site: its articles and the bytes it serves for each path."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from crawler.demo import content, layouts
+from crawler.demo.content import DemoArticle
+
+ARTICLES_PER_SITE = 80
+
+HTML_UTF8 = "text/html; charset=utf-8"
+HTML_UNDECLARED = "text/html"
+XML = "application/xml; charset=utf-8"
+TEXT = "text/plain; charset=utf-8"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """What the demo server sends for one path."""
+
+    body: bytes
+    content_type: str
+    status: int = 200
+
+
+@dataclass(slots=True)
+class DemoSite:
+    """A generated site: its name, title, articles and the robots-forbidden one."""
+
+    name: str
+    title: str
+    articles: list[DemoArticle]
+    disallowed: DemoArticle
+    disallowed_prefix: str
+    encoding: str = "utf-8"
+    now: datetime = dataclasses.field(default_factory=lambda: datetime.now(timezone.utc))
+
+    def article_at(self, path: str) -> DemoArticle | None:
+        """Return the article served at ``path``, the forbidden one included."""
+        for article in (*self.articles, self.disallowed):
+            if article.path == path:
+                return article
+        return None
+
+    def related(self, article: DemoArticle) -> list[DemoArticle]:
+        """Five other articles for the 'related' box."""
+        index = self.articles.index(article) if article in self.articles else 0
+        return [self.articles[(index + k) % len(self.articles)] for k in range(1, 6)]
+
+    def listed(self) -> list[DemoArticle]:
+        """Articles in listing order, newest first, the forbidden one on top."""
+        ordered = sorted(self.articles, key=lambda a: a.published_at, reverse=True)
+        return [self.disallowed, *ordered]
+
+    def pages(self) -> list[list[DemoArticle]]:
+        """The listing split into pages."""
+        listed = self.listed()
+        size = layouts.PAGE_SIZE
+        return [listed[i : i + size] for i in range(0, len(listed), size)]
+
+    def render(self, path: str, base_url: str, now: datetime | None = None) -> Response:
+        """Return the response for ``path`` (404 when there is none)."""
+        now = now or datetime.now(timezone.utc)
+        html = self._render_html(path, now)
+        if html is not None:
+            ctype = HTML_UNDECLARED if self.encoding != "utf-8" else HTML_UTF8
+            return Response(html.encode(self.encoding), ctype)
+        if path == "/robots.txt":
+            return Response(layouts.robots(base_url, self.disallowed_prefix).encode(), TEXT)
+        if path == "/sitemap.xml":
+            return Response(layouts.sitemap(base_url, self.listed()).encode(), XML)
+        if path == "/rss.xml":
+            return Response(layouts.rss(base_url, self.title, self.listed()[:30]).encode(), XML)
+        if path in ("/about.html", "/about/"):
+            return Response(layouts.about_page(self.title).encode(), HTML_UTF8)
+        return Response(b"<html><body><h1>404</h1></body></html>", HTML_UTF8, 404)
+
+    def _render_html(self, path: str, now: datetime) -> str | None:
+        article = self.article_at(path)
+        renderer = _RENDERERS[self.name]
+        if article is not None:
+            return renderer.article(article, self.related(article), now)
+        page = renderer.page_number(path)
+        pages = self.pages()
+        if page is not None and 1 <= page <= len(pages):
+            return renderer.listing(pages[page - 1], page, len(pages), now)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Renderer:
+    article: Callable[[DemoArticle, Sequence[DemoArticle], datetime], str]
+    listing: Callable[[Sequence[DemoArticle], int, int, datetime], str]
+    page_number: Callable[[str], int | None]
+
+
+def _number(path: str, prefix: str, suffix: str, first: str) -> int | None:
+    if path == first:
+        return 1
+    if path.startswith(prefix) and path.endswith(suffix):
+        middle = path[len(prefix) : len(path) - len(suffix)]
+        return int(middle) if middle.isdigit() else None
+    return None
+
+
+_RENDERERS = {
+    "demo-daily": _Renderer(
+        article=lambda a, rel, now: layouts.daily_article(a, rel),
+        listing=lambda arts, p, n, now: layouts.daily_listing(arts, p, n),
+        page_number=lambda path: _number(path, "/list/", ".html", "/list/1.html"),
+    ),
+    "demo-wp": _Renderer(
+        article=layouts.wp_article,
+        listing=layouts.wp_listing,
+        page_number=lambda path: _number(path, "/page/", "/", "/"),
+    ),
+    "demo-portal": _Renderer(
+        article=lambda a, rel, now: layouts.portal_article(a, rel),
+        listing=lambda arts, p, n, now: layouts.portal_listing(arts, p, n),
+        page_number=lambda path: _number(path, "/tech/index_", ".shtml", "/tech/index.shtml"),
+    ),
+}
+
+
+def build_sites(now: datetime | None = None, count: int = ARTICLES_PER_SITE) -> list[DemoSite]:
+    """Generate the three demo sites; only the WordPress one depends on ``now``."""
+    now = now or datetime.now(timezone.utc)
+    daily = content.generate_daily(count + 1)
+    wp = content.generate_wp(count + 1, now)
+    portal = content.generate_portal(count + 1)
+    # The last generated article of each site is moved under the robots-forbidden folder.
+    daily[-1].path = "/news/preview/" + daily[-1].path.rsplit("/", 1)[1]
+    wp[-1].path = "/archives/draft/" + wp[-1].path.rsplit("/", 1)[1]
+    portal[-1].path = "/a/20990101/" + portal[-1].path.rsplit("/", 1)[1]
+    for article in (daily[-1], wp[-1], portal[-1]):
+        article.disallowed = True
+    return [
+        DemoSite("demo-daily", "AI日报", daily[:-1], daily[-1], "/news/preview/", now=now),
+        DemoSite("demo-wp", "智能前沿", wp[:-1], wp[-1], "/archives/draft/", now=now),
+        DemoSite("demo-portal", "科技频道", portal[:-1], portal[-1], "/a/20990101/",
+                 encoding="gbk", now=now),
+    ]

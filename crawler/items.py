@@ -1,0 +1,65 @@
+"""Items that flow from the spiders through the pipelines into the archive."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from archive.schema import SCHEMA_VERSION
+
+
+@dataclass(slots=True, kw_only=True)
+class Page:
+    """A fetched page before extraction: what a spider yields."""
+
+    url: str
+    """Final URL of the response, after redirects."""
+    body: str
+    """Decoded HTML."""
+    site: str
+    """Name of the site profile the page belongs to (``fetch`` for one-off URLs)."""
+    http_status: int = 200
+    encoding: str | None = None
+    """Encoding the body was decoded from, as Scrapy saw it."""
+    fetched_at: datetime
+    """Time of the fetch, timezone-aware UTC."""
+    timezone: str = "Asia/Shanghai"
+    """IANA timezone that naive dates on the page are read in."""
+
+
+@dataclass(slots=True, kw_only=True)
+class Article:
+    """One cleaned article: the row the archive stores."""
+
+    url: str
+    canonical_url: str | None = None
+    """``<link rel=canonical>`` or ``og:url`` when the page names one."""
+    site: str = ""
+    title: str | None = None
+    """Headline without the site-name suffix."""
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    """Publish time, timezone-aware UTC."""
+    published_raw: str | None = None
+    """The date string as it stood on the page (``8个月前 (04-15)``)."""
+    updated_at: datetime | None = None
+    """Last-modified time when the page states one, UTC."""
+    category: str | None = None
+    """Last breadcrumb entry before the article itself."""
+    breadcrumbs: list[str] = field(default_factory=list)
+    """Breadcrumb path from the home page, e.g. ``["首页", "资讯", "AI大模型"]``."""
+    tags: list[str] = field(default_factory=list)
+    source: str | None = None
+    """Publication the article was taken from (``来源``/``转载自``)."""
+    lang: str | None = None
+    """Two-letter language code."""
+    text: str = ""
+    """Body text, paragraphs separated by newlines."""
+    text_sha256: str = ""
+    fetched_at: datetime | None = None
+    http_status: int | None = None
+    encoding: str | None = None
+    spider: str | None = None
+    crawl_run_id: str | None = None
+    schema_version: int = SCHEMA_VERSION

@@ -1,0 +1,76 @@
+"""Downloader middlewares: skip archived articles, trust a page's own charset over the header."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse, Response
+from scrapy.statscollectors import StatsCollector
+
+from archive import Archive, url_hash
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_META_KEY = "ainews_article"
+"""Request meta flag set by spiders on requests for article pages."""
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+
+
+class ArchivedUrlFilterMiddleware:
+    """Drop requests for article pages the archive already holds, before they are sent."""
+
+    def __init__(self, archive_uri: str, stats: StatsCollector) -> None:
+        """Load the archived-URL set once, at the start of the crawl."""
+        self.hashes = Archive(archive_uri).archived_url_hashes()
+        self.stats = stats
+        logger.info("%d archived URLs will not be fetched again", len(self.hashes))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivedUrlFilterMiddleware:
+        """Build from the ARCHIVE_* settings."""
+        settings = crawler.settings
+        if not (settings.getbool("ARCHIVE_ENABLED") and settings.getbool("ARCHIVE_SKIP_ARCHIVED")):
+            raise NotConfigured
+        assert crawler.stats is not None
+        return cls(settings["ARCHIVE_URI"], crawler.stats)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """Raise IgnoreRequest for an archived article URL."""
+        if request.meta.get(ARTICLE_META_KEY) and url_hash(request.url) in self.hashes:
+            self.stats.inc_value("archive/skipped_archived")
+            raise IgnoreRequest(f"already archived: {request.url}")
+
+
+class MetaCharsetMiddleware:
+    """Decode HTML by its ``<meta charset>`` when the Content-Type header says otherwise."""
+
+    def process_response(
+        self, request: Request, response: Response, spider: Spider | None = None
+    ) -> Response:
+        """Return the response re-declared with the page's own charset when they disagree."""
+        if not isinstance(response, HtmlResponse):
+            return response
+        match = _META_CHARSET.search(response.body[:4096])
+        if not match:
+            return response
+        declared = match.group(1).decode("ascii", "replace").lower()
+        if declared in ("gb2312", "gbk"):
+            declared = "gb18030"
+        if declared == response.encoding.lower():
+            return response
+        try:
+            response.body.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            return response
+        return response.replace(encoding=declared)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Any:
+        """Build the middleware."""
+        return cls()

@@ -1,0 +1,45 @@
+"""Run one crawl in this process (Scrapy allows one reactor start per process)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+logger = logging.getLogger(__name__)
+
+
+class _ItemCollector:
+    """Keeps scraped items; a bound method, because signal receivers are weak references."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+
+    def item_scraped(self, item: Any) -> None:
+        self.items.append(item)
+
+
+def run_crawl(
+    spider: type[Spider] | str,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    spider_kwargs: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, Any], list[Any]]:
+    """Crawl to the end; return the final stats and the scraped items."""
+    # Outside the project folder there is no scrapy.cfg to point at our settings.
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    project = get_project_settings()
+    project.setdict(dict(settings or {}), priority="cmdline")
+    process = AsyncCrawlerProcess(project)
+    crawler = process.create_crawler(spider)
+    collector = _ItemCollector()
+    crawler.signals.connect(collector.item_scraped, signal=signals.item_scraped)
+    process.crawl(crawler, **dict(spider_kwargs or {}))
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    return stats, collector.items

@@ -1,0 +1,75 @@
+"""Scrapy settings of ainews: polite, safe defaults for crawling Chinese news sites."""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "ainews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+USER_AGENT = "ainews/0.1 (AI-news archive crawler; obeys robots.txt)"
+
+# ---- politeness ----
+# Obey robots.txt.
+ROBOTSTXT_OBEY = True
+# Base delay between requests to one site, seconds; AutoThrottle adapts from here.
+DOWNLOAD_DELAY = 1.0
+# Parallel requests per site.
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Adapt the delay to the server's latency.
+AUTOTHROTTLE_ENABLED = True
+# First delay AutoThrottle uses, seconds.
+AUTOTHROTTLE_START_DELAY = 1.0
+# Longest delay AutoThrottle may reach, seconds.
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# Requests in flight per site AutoThrottle aims for.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.6",
+}
+
+# ---- safety ----
+# Responses larger than this are dropped, also while decompressing (gzip bombs), bytes.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+# Log a warning above this size, bytes.
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Give up on a request after this long, seconds.
+DOWNLOAD_TIMEOUT = 30
+# Only http and https: no local files, data: URLs, FTP or S3.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+# The telnet console and the remote-control server both run code sent to them: off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+# Give up on a URL after this many retries.
+RETRY_TIMES = 2
+# A redirect chain longer than this is abandoned.
+REDIRECT_MAX_TIMES = 5
+
+# ---- components ----
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ArchivedUrlFilterMiddleware": 50,
+    "crawler.middlewares.MetaCharsetMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "pipelines.extraction.ExtractionPipeline": 300,
+    "pipelines.archiving.ArchivePipeline": 800,
+}
+
+# ---- extraction ----
+# Pages with less body text than this are not articles, characters.
+EXTRACT_MIN_CHARS = 40
+
+# ---- archive ----
+# Write articles to the archive.
+ARCHIVE_ENABLED = True
+# Folder of the Delta Lake table.
+ARCHIVE_URI = os.environ.get("AINEWS_ARCHIVE", "data/archive")
+# Articles per atomic commit; a killed crawl loses at most this many.
+ARCHIVE_BATCH_SIZE = 50
+# Skip article requests whose URL is already archived.
+ARCHIVE_SKIP_ARCHIVED = True
+
+# ---- engine ----
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,64 @@
+"""The site profile: everything a crawl needs to know about one site."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit, urlunsplit
+
+# Our own demo server on loopback needs no politeness delay.
+DEMO_SETTINGS: dict[str, object] = {
+    "DOWNLOAD_DELAY": 0.0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteProfile:
+    """How to discover and read one site's articles."""
+
+    name: str
+    """Spider name and ``site`` column value; lowercase, ``-`` separated."""
+    title: str
+    """Human-readable site name."""
+    domains: tuple[str, ...]
+    listing_urls: tuple[str, ...] = ()
+    """First listing pages; their pagination is followed."""
+    feed_urls: tuple[str, ...] = ()
+    """RSS or Atom feeds."""
+    sitemap_urls: tuple[str, ...] = ()
+    article_pattern: str = r".*"
+    """Regular expression an article URL's path (with query) must match."""
+    timezone: str = "Asia/Shanghai"
+    """IANA timezone for naive dates on the site's pages."""
+    verified_offline: bool = True
+    """False for real sites whose URLs could not be checked from an offline machine."""
+    notes: str = ""
+    extra_settings: dict[str, object] = field(default_factory=dict)
+
+    def is_article_url(self, url: str) -> bool:
+        """Tell whether ``url`` looks like one of this site's article pages."""
+        parts = urlsplit(url)
+        if parts.hostname not in self.domains:
+            return False
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        return re.fullmatch(self.article_pattern, path) is not None
+
+    def rebased(self, base_url: str) -> SiteProfile:
+        """Return a copy whose URLs point at ``base_url`` (scheme, host and port) instead."""
+        base = urlsplit(base_url)
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ValueError(f"not an http(s) base URL: {base_url!r}")
+
+        def move(url: str) -> str:
+            parts = urlsplit(url)
+            return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, ""))
+
+        return replace(
+            self,
+            domains=(base.hostname,),
+            listing_urls=tuple(map(move, self.listing_urls)),
+            feed_urls=tuple(map(move, self.feed_urls)),
+            sitemap_urls=tuple(map(move, self.sitemap_urls)),
+        )

@@ -1,0 +1,1 @@
+"""Scrapy item pipelines of ainews, and the pure extraction functions they wrap."""

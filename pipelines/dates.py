@@ -1,0 +1,164 @@
+"""Publish dates as Chinese news pages print them: absolute, Chinese, partial and relative."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+_CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_NUM = r"(\d{1,4}|[〇零一二两三四五六七八九十]{1,4})"
+
+
+def chinese_number(token: str) -> int:
+    """Convert ``12``, ``十二``, ``二十``, ``二〇二四`` or ``三`` to an int."""
+    if token.isdigit():
+        return int(token)
+    if "十" in token:
+        tens, _, units = token.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+    value = 0
+    for char in token:
+        value = value * 10 + _CN_DIGITS[char]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class FoundDate:
+    """A date found in text: the instant in UTC and the string it was read from."""
+
+    value: datetime
+    raw: str
+    start: int
+
+
+_Builder = Callable[["re.Match[str]", datetime], datetime | None]
+
+
+def _local(now: datetime, year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+           second: int = 0) -> datetime | None:
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=now.tzinfo)
+    except ValueError:
+        return None
+
+
+def _int(match: re.Match[str], group: int, default: int = 0) -> int:
+    value = match.group(group)
+    return chinese_number(value) if value else default
+
+
+def _absolute(m: re.Match[str], now: datetime) -> datetime | None:
+    return _local(now, _int(m, 1), _int(m, 2), _int(m, 3), _int(m, 4), _int(m, 5), _int(m, 6))
+
+
+def _month_day(m: re.Match[str], now: datetime) -> datetime | None:
+    # No year on the page: take the fetch year, or the year before for a date still to come.
+    value = _local(now, now.year, _int(m, 1), _int(m, 2), _int(m, 3), _int(m, 4))
+    if value is not None and value > now + timedelta(days=1):
+        value = _local(now, now.year - 1, _int(m, 1), _int(m, 2), _int(m, 3), _int(m, 4))
+    return value
+
+
+def _ago(unit: str) -> _Builder:
+    def build(m: re.Match[str], now: datetime) -> datetime | None:
+        amount = 1 if m.group(1) in ("半", None) else _int(m, 1)
+        if m.group(1) == "半":
+            return now - {"小时": timedelta(minutes=30), "天": timedelta(hours=12)}.get(
+                unit, timedelta(0))
+        approx = {
+            "秒": timedelta(seconds=amount), "分钟": timedelta(minutes=amount),
+            "小时": timedelta(hours=amount), "天": timedelta(days=amount),
+            "周": timedelta(weeks=amount), "月": timedelta(days=30 * amount),
+            "年": timedelta(days=365 * amount),
+        }[unit]
+        estimate = now - approx
+        if m.lastindex and m.lastindex >= 3 and m.group(2):
+            # `8个月前 (04-15)`: the month and day are exact; pick the year nearest the estimate.
+            month, day = _int(m, 2), _int(m, 3)
+            candidates = [_local(now, estimate.year + d, month, day) for d in (-1, 0, 1)]
+            valid = [c for c in candidates if c is not None and c <= now]
+            return min(valid, key=lambda c: abs(c - estimate)) if valid else None
+        return estimate
+    return build
+
+
+def _day_offset(days: int) -> _Builder:
+    def build(m: re.Match[str], now: datetime) -> datetime | None:
+        day = now - timedelta(days=days)
+        return _local(now, day.year, day.month, day.day, _int(m, 1), _int(m, 2))
+    return build
+
+
+_SEP = r"\s*[-/.]\s*"
+_TIME = r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+_PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
+    (re.compile(r"(?<!\d)(\d{4})" + _SEP + r"(\d{1,2})" + _SEP + r"(\d{1,2})(?!\d)" + _TIME),
+     _absolute),
+    (re.compile(r"(?<!\d)(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*" + _NUM + r"\s*月\s*" + _NUM
+                + r"\s*[日号]" + _TIME), _absolute),
+    (re.compile(r"(?<![\d年])" + _NUM + r"\s*月\s*" + _NUM + r"\s*[日号]" + _TIME), _month_day),
+    (re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?![\d-])"), _month_day),
+    (re.compile(r"刚刚|刚才"), lambda m, now: now),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*秒(?:钟)?前"), _ago("秒")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*分钟前"), _ago("分钟")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*(?:个)?小时前"), _ago("小时")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*天前"), _ago("天")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个)?(?:周|星期)前"), _ago("周")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*个?月前(?:\s*[(（]\s*(\d{1,2})-(\d{1,2})\s*[)）])?"),
+     _ago("月")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*年前(?:\s*[(（]\s*(\d{1,2})-(\d{1,2})\s*[)）])?"),
+     _ago("年")),
+    (re.compile(r"今天\s*(\d{1,2})[:：](\d{2})"), _day_offset(0)),
+    (re.compile(r"昨天\s*(?:(\d{1,2})[:：](\d{2}))?"), _day_offset(1)),
+    (re.compile(r"前天\s*(?:(\d{1,2})[:：](\d{2}))?"), _day_offset(2)),
+)
+
+
+def find_dates(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> list[FoundDate]:
+    """Every plausible date in ``text``, in order of position, as UTC instants."""
+    zone = ZoneInfo(tz)
+    local_now = now.astimezone(zone)
+    found: list[FoundDate] = []
+    taken: list[range] = []
+    for pattern, build in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() in span for span in taken):
+                continue
+            value = build(match, local_now)
+            if value is None or not _plausible(value, local_now):
+                continue
+            taken.append(range(match.start(), match.end()))
+            found.append(FoundDate(value.astimezone(timezone.utc), match.group(0).strip(),
+                                   match.start()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_date(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> FoundDate | None:
+    """The first plausible date in ``text``, or None."""
+    dates = find_dates(text, now=now, tz=tz)
+    return dates[0] if dates else None
+
+
+def parse_iso(value: str, *, tz: str = "Asia/Shanghai") -> datetime | None:
+    """Read an ISO 8601 or ``YYYY-MM-DD HH:MM`` string from a meta tag; naive means ``tz``."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        found = parse_date(value, now=datetime.now(timezone.utc) + timedelta(days=2), tz=tz)
+        return found.value if found else None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(tz))
+    if not 1990 <= parsed.year <= datetime.now().year + 1:
+        return None
+    return parsed.astimezone(timezone.utc)
+
+
+def _plausible(value: datetime, now: datetime) -> bool:
+    return 1990 <= value.year and value <= now + timedelta(days=1)

@@ -1,0 +1,270 @@
+"""Turn one HTML page into a clean article: trafilatura for the body, our rules for the rest."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin
+
+import trafilatura
+from trafilatura.settings import Extractor
+
+from crawler.items import Article
+from pipelines import html_meta
+from pipelines.boilerplate import clean_lines, is_boilerplate
+from pipelines.dates import parse_date, parse_iso
+from pipelines.people import Byline, parse_byline
+
+logger = logging.getLogger(__name__)
+
+MIN_TEXT_CHARS = 40
+"""Pages with less body text than this are not articles (listings, stubs, error pages)."""
+
+_OPTIONS = Extractor(
+    output_format="txt",
+    precision=True,
+    comments=False,
+    tables=True,
+    dedup=False,
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_URL_DATE = re.compile(r"/(20\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?:/|\D)")
+_PUBLISHED_META = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish_date", "publication_date", "dc.date.issued", "dc.date", "date", "sailthru.date",
+)
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
+_UPDATED_LINE = re.compile(r"(?:更新时间|更新于|最后更新|修改时间)\s*[:：]?\s*(.{4,30})")
+_AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
+
+
+def decode_html(html: str | bytes) -> tuple[str, str]:
+    """Decode page bytes: the page's own ``<meta charset>``, then UTF-8, then GB18030."""
+    if isinstance(html, str):
+        return html, "utf-8"
+    declared = _META_CHARSET.search(html[:4096])
+    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
+    candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        # gb2312 and gbk pages often hold characters only their superset gb18030 knows.
+        encoding = "gb18030" if encoding in ("gb2312", "gbk") else encoding
+        try:
+            return html.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return html.decode("utf-8", errors="replace"), "utf-8"
+
+
+def extract_article(
+    html: str | bytes,
+    url: str | None = None,
+    *,
+    fetched_at: datetime | None = None,
+    tz: str = "Asia/Shanghai",
+    min_chars: int = MIN_TEXT_CHARS,
+) -> Article | None:
+    """Extract a clean article from ``html``, or return None for a page that is not an article.
+
+    Args:
+        html: the page, decoded or as bytes (bytes are decoded by their own charset).
+        url: where the page came from; used for relative links and dates in the path.
+        fetched_at: when the page was fetched; relative dates (``3小时前``) count back from it.
+        tz: timezone for dates the page prints without one.
+        min_chars: minimum body length of an article.
+    """
+    text_html, encoding = decode_html(html)
+    if not text_html.strip():
+        return None
+    now = (fetched_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    try:
+        tree = html_meta.parse_html(text_html)
+    except (ValueError, TypeError) as exc:  # lxml rejects some documents outright
+        logger.debug("unparseable page %s: %s", url, exc)
+        return None
+
+    # 1. body: trafilatura, then our line rules
+    body = trafilatura.extract(text_html, url=url, options=_OPTIONS) or ""
+    h1 = html_meta.headline(tree)
+    ld = html_meta.json_ld(tree)
+    title = html_meta.clean_title(
+        tree.findtext(".//title"), h1, html_meta.meta_content(tree, "og:title")
+    ) or _ld_text(ld, "headline")
+
+    # 2. the meta line region: short lines just under (then above) the headline
+    lines = html_meta.text_lines(tree)
+    region = _meta_region(lines, title or h1)
+    body_lines = [line.strip() for line in body.split("\n") if line.strip()]
+    edges = body_lines[:3] + body_lines[-3:]
+    byline = parse_byline(region + edges)
+    _fill_byline_from_markup(byline, tree, ld)
+    if not byline.authors:
+        strong = [line for line in lines if len(line) <= 60 and not is_boilerplate(line)]
+        byline.authors = parse_byline([line for line in strong if "作者" in line]).authors
+
+    meta_lines = {line for line in region + edges if _is_meta(line, byline)}
+    text_lines = clean_lines(body_lines, title=title, meta_lines=meta_lines)
+    text = "\n".join(text_lines)
+    if len(text) < min_chars:
+        return None
+
+    # 3. dates
+    published, published_raw = _published(tree, ld, region, url, now, tz)
+    updated = _updated(tree, ld, lines, now, tz)
+
+    # 4. breadcrumb, tags, language, canonical
+    crumbs = html_meta.breadcrumbs(tree, title)
+    category = next((c for c in reversed(crumbs) if c not in ("首页", "主页", "Home")), None)
+    category = category or html_meta.meta_content(tree, "article:section")
+    canonical = _canonical(tree, url)
+    return Article(
+        url=url or canonical or "",
+        canonical_url=canonical,
+        title=title,
+        authors=byline.authors,
+        editors=byline.editors,
+        published_at=published,
+        published_raw=published_raw,
+        updated_at=updated,
+        category=category,
+        breadcrumbs=crumbs,
+        tags=html_meta.tags(tree),
+        source=byline.source,
+        lang=_language(tree, text),
+        text=text,
+        text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        fetched_at=now,
+        encoding=encoding,
+    )
+
+
+def _meta_region(lines: Sequence[str], title: str | None) -> list[str]:
+    index = next((i for i, line in enumerate(lines) if title and line == title), None)
+    if index is None:
+        index = next((i for i, line in enumerate(lines) if title and title in line), None)
+    if index is None:
+        return [line for line in lines[:40] if len(line) <= 120]
+    after = [line for line in lines[index + 1 : index + 5] if len(line) <= 120]
+    before = [line for line in lines[max(0, index - 2) : index] if len(line) <= 120]
+    return [line for line in after + before if not _is_footer(line)]
+
+
+def _is_footer(line: str) -> bool:
+    return re.search(r"copyright|©|版权所有|icp", line, re.IGNORECASE) is not None
+
+
+def _is_meta(line: str, byline: Byline) -> bool:
+    """A line that holds the byline or the date, and little else."""
+    if len(line) > 80:
+        return False
+    names = [*byline.authors, *byline.editors, *([byline.source] if byline.source else [])]
+    has_label = re.search(r"作者|编辑|来源|记者|发布|时间|日期|[文撰]\s*[|｜/:：]", line)
+    has_name = any(name in line for name in names)
+    has_date = parse_date(line, now=datetime.now(timezone.utc)) is not None
+    return bool(has_label and (has_name or has_date)) or (has_name and has_date)
+
+
+def _fill_byline_from_markup(byline: Byline, tree: html_meta.HtmlElement,
+                             ld: list[dict[str, Any]]) -> None:
+    if byline.authors:
+        return
+    ld_author = html_meta.ld_value(ld, "author")
+    names = _ld_names(ld_author)
+    if not names:
+        meta = html_meta.meta_content(tree, "author", "article:author", "byl")
+        names = [meta] if meta and not meta.startswith("http") else []
+    if not names:
+        for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
+            hint = f"{element.get('class', '')} {element.get('rel', '')} {element.get('itemprop', '')}"
+            if not _AUTHOR_HINT.search(hint):
+                continue
+            text = html_meta.node_text(element)
+            if text and len(text) <= 30:
+                labelled = parse_byline([text])
+                if labelled.editors and not labelled.authors:
+                    continue
+                names = labelled.authors or [text]
+                break
+    byline.authors = [n for n in names if n not in byline.editors]
+
+
+def _ld_names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names
+
+
+def _ld_text(ld: list[dict[str, Any]], key: str) -> str | None:
+    value = html_meta.ld_value(ld, key)
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _published(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], region: list[str],
+               url: str | None, now: datetime, tz: str) -> tuple[datetime | None, str | None]:
+    # Declared dates first (JSON-LD, meta tags): they are exact and carry a timezone.
+    for raw in (_ld_text(ld, "datePublished"), html_meta.meta_content(tree, *_PUBLISHED_META)):
+        if raw:
+            value = parse_iso(raw, tz=tz)
+            if value is not None and value <= now:
+                return value, raw
+    # Then the visible meta line; never a footer (the copyright year is not a publish date).
+    for line in region:
+        if _is_footer(line) or _UPDATED_LINE.search(line) and not re.search("发布", line):
+            continue
+        found = parse_date(line, now=now, tz=tz)
+        if found is not None:
+            return found.value, found.raw
+    for raw in tree.xpath("//time/@datetime"):
+        value = parse_iso(str(raw), tz=tz)
+        if value is not None and value <= now:
+            return value, str(raw)
+    if url:
+        match = _URL_DATE.search(url)
+        if match:
+            found = parse_date("-".join(match.groups()), now=now, tz=tz)
+            if found is not None:
+                return found.value, match.group(0).strip("/")
+    return None, None
+
+
+def _updated(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], lines: list[str],
+             now: datetime, tz: str) -> datetime | None:
+    for raw in (_ld_text(ld, "dateModified"), html_meta.meta_content(tree, *_MODIFIED_META)):
+        if raw:
+            value = parse_iso(raw, tz=tz)
+            if value is not None:
+                return value
+    for line in lines:
+        match = _UPDATED_LINE.search(line) if len(line) <= 120 else None
+        if match:
+            found = parse_date(match.group(1), now=now, tz=tz)
+            if found is not None:
+                return found.value
+    return None
+
+
+def _canonical(tree: html_meta.HtmlElement, url: str | None) -> str | None:
+    hrefs = tree.xpath('//link[@rel="canonical"]/@href')
+    href = str(hrefs[0]).strip() if hrefs else html_meta.meta_content(tree, "og:url")
+    if not href:
+        return None
+    absolute = urljoin(url or "", href)
+    return absolute if absolute.startswith(("http://", "https://")) else None
+
+
+def _language(tree: html_meta.HtmlElement, text: str) -> str | None:
+    declared = (tree.get("lang") or "").strip().lower()
+    cjk_share = len(_CJK.findall(text)) / max(1, len(text))
+    if cjk_share > 0.2:
+        return "zh"
+    if declared:
+        return declared.split("-")[0][:2]
+    return "en" if re.search(r"[A-Za-z]{3}", text) else None

@@ -1,0 +1,67 @@
+"""ExtractionPipeline: a thin Scrapy shell around ``extract_article``."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+from crawler.items import Article, Page
+from pipelines.extract import extract_article
+
+logger = logging.getLogger(__name__)
+
+
+class NotAnArticle(DropItem):
+    """The page has no article body (listing, stub, error page)."""
+
+
+class ExtractionPipeline:
+    """Turn each fetched Page into a clean Article, or drop it."""
+
+    def __init__(self, crawler: Crawler, min_chars: int, run_id: str) -> None:
+        """Keep the crawler for its spider name and stats."""
+        self.crawler = crawler
+        self.min_chars = min_chars
+        self.run_id = run_id
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        """Read EXTRACT_MIN_CHARS and CRAWL_RUN_ID once."""
+        settings = crawler.settings
+        run_id = settings.get("CRAWL_RUN_ID") or uuid.uuid4().hex[:16]
+        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), run_id)
+
+    @property
+    def stats(self) -> StatsCollector:
+        """The crawl's stats collector."""
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    def process_item(self, item: object) -> object:
+        """Extract a Page; pass anything else through."""
+        if not isinstance(item, Page):
+            return item
+        article = extract_article(
+            item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
+            min_chars=self.min_chars,
+        )
+        if article is None:
+            self.stats.inc_value("extract/not_article")
+            raise NotAnArticle(f"no article body at {item.url}")
+        return self._complete(article, item)
+
+    def _complete(self, article: Article, page: Page) -> Article:
+        article.url = page.url
+        article.site = page.site
+        article.http_status = page.http_status
+        article.encoding = page.encoding or article.encoding
+        spider = self.crawler.spider
+        article.spider = spider.name if spider is not None else None
+        article.crawl_run_id = self.run_id
+        self.stats.inc_value("extract/ok")
+        logger.debug("extracted %s: %s", page.url, article.title)
+        return article

@@ -1,0 +1,173 @@
+"""Metadata read straight from the HTML: meta tags, JSON-LD, title, breadcrumb, tags, text lines."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from lxml import html as lxml_html
+
+HtmlElement = lxml_html.HtmlElement
+
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 "
+    "h5 h6 header hr li main nav ol p pre section table td th tr ul title".split()
+)
+_SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head"))
+_CRUMB_HINT = re.compile(r"crumb|position|location|weizhi|daohang|mianbao|(?:^|[-_])path(?:$|[-_])", re.I)
+_CRUMB_LABEL = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|所在位置|位置)\s*[:：]\s*")
+_CRUMB_SPLIT = re.compile(r"\s*(?:[|｜>＞›»→/]|&gt;)\s*")
+_CRUMB_TAIL = frozenset(("正文", "详情", "内容", "文章", "正文内容", "阅读"))
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|–|—|-{1,2}|·|：：)\s*")
+
+
+def parse_html(html: str) -> HtmlElement:
+    """Parse a page, tolerating the broken markup news sites serve."""
+    return lxml_html.document_fromstring(html)
+
+
+def meta_content(tree: HtmlElement, *names: str) -> str | None:
+    """First non-empty ``<meta name|property|itemprop=…>`` content among ``names``."""
+    for name in names:
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            values = tree.xpath(f'//meta[translate(@{attr}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
+                                f'"abcdefghijklmnopqrstuvwxyz")="{name.lower()}"]/@content')
+            for value in values:
+                if value.strip():
+                    return str(value).strip()
+    return None
+
+
+def json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` members flattened."""
+    objects: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                objects.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+    return objects
+
+
+def ld_value(objects: list[dict[str, Any]], key: str) -> Any:
+    """First value of ``key`` in an article-like JSON-LD object."""
+    for obj in objects:
+        kind = obj.get("@type")
+        kinds = kind if isinstance(kind, list) else [kind]
+        if any(isinstance(k, str) and ("Article" in k or k in ("WebPage", "Posting", "BlogPosting"))
+               for k in kinds) and obj.get(key):
+            return obj[key]
+    return None
+
+
+def node_text(element: HtmlElement) -> str:
+    """Whitespace-normalized visible text of an element."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def headline(tree: HtmlElement) -> str | None:
+    """Text of the page's first ``<h1>`` with content."""
+    for h1 in tree.iter("h1"):
+        text = node_text(h1)
+        if text:
+            return text
+    return None
+
+
+def clean_title(title_tag: str | None, h1: str | None, og_title: str | None) -> str | None:
+    """The headline without site suffixes, using agreement between ``<title>``, h1 and og:title."""
+    candidates = [c.strip() for c in (h1, og_title) if c and c.strip()]
+    if title_tag:
+        title_tag = " ".join(title_tag.split())
+        for candidate in candidates:
+            if title_tag.startswith(candidate) or candidate in title_tag:
+                return candidate
+        parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+        if len(parts) > 1 and not candidates:
+            # The headline is the first part unless it is much shorter than another part.
+            longest = max(parts, key=len)
+            return parts[0] if len(parts[0]) >= len(longest) / 2 else longest
+        if not candidates:
+            return title_tag
+    if og_title and h1 and og_title != h1 and og_title.startswith(h1):
+        return h1
+    return candidates[0] if candidates else None
+
+
+def breadcrumbs(tree: HtmlElement, title: str | None) -> list[str]:
+    """The breadcrumb path, from a crumb-like element or a ``当前位置:`` line."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
+            continue
+        hint = f"{element.get('class', '')} {element.get('id', '')}"
+        text = node_text(element)
+        if not text or len(text) > 200:
+            continue
+        if _CRUMB_HINT.search(hint) or _CRUMB_LABEL.match(text):
+            if element.tag in ("body", "html"):
+                continue
+            parts = [p.strip() for p in _CRUMB_SPLIT.split(_CRUMB_LABEL.sub("", text))]
+            parts = [p for p in parts if p and p != title and len(p) <= 30]
+            while parts and parts[-1] in _CRUMB_TAIL:
+                parts.pop()
+            if len(parts) >= 2 or (parts and _CRUMB_LABEL.match(text)):
+                return parts
+    return []
+
+
+def tags(tree: HtmlElement) -> list[str]:
+    """Article tags: ``rel=tag`` links, tag boxes, ``article:tag`` or the keywords meta."""
+    found: list[str] = [node_text(a) for a in tree.xpath('//a[contains(@rel, "tag")]')]
+    if not found:
+        for box in tree.xpath('//*[contains(@class, "tag") and not(self::body)]'):
+            found.extend(node_text(a) for a in box.iter("a"))
+            if found:
+                break
+    if not found:
+        found = [str(v) for v in tree.xpath('//meta[@property="article:tag"]/@content')]
+    if not found:
+        keywords = meta_content(tree, "keywords", "news_keywords")
+        if keywords:
+            found = re.split(r"\s*[,，、;；]\s*", keywords)
+    unique: list[str] = []
+    for tag in found:
+        tag = tag.strip().lstrip("#")
+        if tag and len(tag) <= 30 and tag not in unique:
+            unique.append(tag)
+    return unique[:20]
+
+
+def text_lines(tree: HtmlElement) -> list[str]:
+    """The page's visible text as lines, one per block element, like a naive extractor."""
+    chunks: list[str] = []
+    body = tree.find("body")
+    root = body if body is not None else tree
+    # An explicit stack instead of recursion: hostile pages nest thousands of levels deep.
+    stack: list[tuple[HtmlElement, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        tag = element.tag if isinstance(element.tag, str) else ""
+        block = tag in _BLOCK_TAGS
+        if closing:
+            chunks.append("\n" if block else "")
+            if element is not root:
+                chunks.append(element.tail or "")
+            continue
+        if tag in _SKIP_TAGS or not tag:
+            if element is not root:
+                chunks.append(element.tail or "")
+            continue
+        chunks.append("\n" if block else "")
+        chunks.append(element.text or "")
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    return [" ".join(line.split()) for line in "".join(chunks).split("\n") if line.strip()]
