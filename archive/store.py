@@ -133,7 +133,9 @@ class Archive:
         """Run DuckDB SQL over the ``articles`` view and return the result as Arrow."""
         con = self.to_duckdb()
         try:
-            return con.execute(sql).to_arrow_table()
+            relation = con.sql(sql)
+            # Statements that return no rows (SET, CREATE …) give no relation.
+            return relation.to_arrow_table() if relation is not None else pa.table({})
         except duckdb.Error as exc:
             raise ArchiveError(f"query failed: {str(exc).splitlines()[0]}") from exc
         finally:

@@ -77,8 +77,10 @@ def _ago(unit: str) -> _Builder:
         }[unit]
         estimate = now - approx
         if m.lastindex and m.lastindex >= 3 and m.group(2):
-            # `8个月前 (04-15)`: the month and day are exact; pick the year nearest the estimate.
+            # `8个月前 (04-15)`: the month and day are exact. Themes floor the age, so the date
+            # lies between N and N+1 units back: take the year nearest the middle of that span.
             month, day = _int(m, 2), _int(m, 3)
+            estimate -= approx / (2 * amount)
             candidates = [_local(now, estimate.year + d, month, day) for d in (-1, 0, 1)]
             valid = [c for c in candidates if c is not None and c <= now]
             return min(valid, key=lambda c: abs(c - estimate)) if valid else None

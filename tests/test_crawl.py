@@ -1,0 +1,88 @@
+"""Real in-process crawls of the demo sites on 127.0.0.1 into a real archive."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import pytest_twisted
+
+from archive import Archive
+from crawler.spiders import SITE_SPIDERS
+from crawler.spiders.site import SiteSpider
+from tests.conftest import crawl, project_settings
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+SITES = ("demo-daily", "demo-wp", "demo-portal")
+BOILERPLATE = ("当前位置", "Copyright", "ICP", "版权所有", "分享到", "QQ空间", "免责声明", "不代表本",
+               "相关文章", "相关推荐", "相关阅读", "网友评论", "期待后续报道", "客户端", "二维码",
+               "作者:", "发布时间", "编辑 |", "责任编辑", "来源:", "标签:", "阅读(")
+
+
+@pytest_twisted.inlineCallbacks
+def test_demo_crawl_archives_every_article_once_and_recrawl_fetches_none(demo_server, tmp_path):
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "archive"), ARCHIVE_BATCH_SIZE=25)
+    before = {site: len(demo_server.requests(site)) for site in SITES}
+    for site in SITES:
+        _, done = crawl(SITE_SPIDERS[site], settings, base_url=demo_server.base_url(site))
+        yield done
+
+    rows = Archive(tmp_path / "archive").to_arrow().to_pylist()
+    by_url = {}
+    for row in rows:
+        assert row["url"] not in by_url, f"archived twice: {row['url']}"
+        by_url[row["url"]] = row
+    for site in SITES:
+        server = demo_server.sites[site]
+        base = demo_server.base_url(site)
+        assert sum(r["site"] == site for r in rows) == len(server.articles)
+        # robots.txt forbids one linked article; it was never requested.
+        assert base + server.disallowed.path not in by_url
+        assert server.disallowed.path not in demo_server.requests(site)
+        assert "/robots.txt" in demo_server.requests(site)
+        for truth in server.articles:
+            row = by_url[base + truth.path]
+            assert row["title"] == truth.title
+            assert row["authors"] == truth.authors
+            assert row["editors"] == truth.editors
+            assert row["source"] == truth.source
+            assert row["category"] == truth.category
+            assert row["breadcrumbs"] == truth.breadcrumbs
+            assert row["published_at"].astimezone(SHANGHAI).date() == (
+                truth.published_at.astimezone(SHANGHAI).date())
+            assert abs(row["published_at"] - truth.published_at) < timedelta(days=1)
+            assert row["text"].split("\n") == list(dict.fromkeys(truth.paragraphs))
+            assert not any(word in row["text"] for word in BOILERPLATE), row["url"]
+            assert row["http_status"] == 200
+            assert row["spider"] == site
+            assert row["lang"] == "zh"
+    portal = [r for r in rows if r["site"] == "demo-portal"]
+    assert all(r["encoding"] in ("gbk", "gb18030") for r in portal)
+
+    # A second crawl fetches listings again but no article page.
+    first_paths = {site: demo_server.requests(site)[before[site]:] for site in SITES}
+    mark = {site: len(demo_server.requests(site)) for site in SITES}
+    for site in SITES:
+        crawler, done = crawl(SITE_SPIDERS[site], settings, base_url=demo_server.base_url(site))
+        yield done
+        stats = crawler.stats.get_stats()
+        assert stats.get("archive/rows_written", 0) == 0
+        assert stats["archive/skipped_archived"] >= len(demo_server.sites[site].articles)
+        again = demo_server.requests(site)[mark[site]:]
+        articles = {a.path for a in demo_server.sites[site].articles}
+        assert not articles & set(again), f"{site} refetched archived articles"
+        assert articles <= set(first_paths[site])
+    assert Archive(tmp_path / "archive").to_arrow().num_rows == len(rows)
+
+
+@pytest_twisted.inlineCallbacks
+def test_generic_site_spider_takes_the_site_as_an_argument(demo_server, tmp_path):
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), DOWNLOAD_DELAY=0,
+                                AUTOTHROTTLE_ENABLED=False)
+    crawler, done = crawl(SiteSpider, settings, site="demo-portal",
+                          base_url=demo_server.base_url("demo-portal"))
+    yield done
+    assert crawler.stats.get_value("finish_reason") == "finished"
+    rows = Archive(tmp_path / "a").to_arrow(["site", "title"]).to_pylist()
+    assert len(rows) == len(demo_server.sites["demo-portal"].articles)
+    assert {r["site"] for r in rows} == {"demo-portal"}

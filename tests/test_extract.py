@@ -1,0 +1,119 @@
+"""extract_article on a page modelled on aigcdaily.cn, on every demo layout, and on bad input."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.demo.site import build_sites
+from pipelines.extract import extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 29, 4, 0, tzinfo=timezone.utc)
+
+# Strings of the breadcrumbs, meta lines, share bars, comments, disclaimers and footers.
+BOILERPLATE = ("当前位置", "首页", "Copyright", "ICP", "版权所有", "分享到", "QQ空间", "免责声明",
+               "不代表本", "相关文章", "相关推荐", "相关阅读", "网友评论", "期待后续报道", "客户端",
+               "二维码", "作者:", "发布时间", "编辑 |", "责任编辑", "来源:", "标签:", "阅读(")
+
+
+def test_aigcdaily_page():
+    html = (FIXTURES / "aigcdaily_article.html").read_bytes()
+    article = extract_article(html, "https://www.aigcdaily.cn/news/123.html", fetched_at=NOW)
+    assert article is not None
+    assert article.title == "大模型训练的电费账单,到底有多贵?"
+    assert article.authors == ["算力观察室"]
+    assert article.published_at == datetime(2024, 11, 8, tzinfo=SHANGHAI)
+    assert article.published_raw == "2024-11-08"
+    assert article.category == "AI大模型"
+    assert article.breadcrumbs == ["首页", "资讯", "AI大模型"]
+    assert article.tags == ["大模型", "算力", "数据中心"]
+    assert article.lang == "zh"
+    lines = article.text.split("\n")
+    assert lines[0].startswith("一个常被忽略的问题")
+    assert len(lines) == 5, "the paragraph repeated word for word is kept once"
+    for word in BOILERPLATE:
+        assert word not in article.text
+
+
+def _demo_cases():
+    for site in build_sites(NOW):
+        for article in site.articles[:12]:
+            yield pytest.param(site, article, id=f"{site.name}-{article.path}")
+
+
+@pytest.mark.parametrize(("site", "truth"), list(_demo_cases()))
+def test_demo_layouts(site, truth):
+    body = site.render(truth.path, "http://127.0.0.1:1", now=NOW).body
+    article = extract_article(body, "http://127.0.0.1:1" + truth.path, fetched_at=NOW)
+    assert article is not None
+    assert article.title == truth.title
+    assert article.authors == truth.authors
+    assert article.editors == truth.editors
+    assert article.source == truth.source
+    assert article.category == truth.category
+    assert article.breadcrumbs == truth.breadcrumbs
+    assert article.tags == truth.tags
+    expected_day = truth.published_at.astimezone(SHANGHAI).date()
+    assert article.published_at is not None
+    assert article.published_at.astimezone(SHANGHAI).date() == expected_day
+    assert abs(article.published_at - truth.published_at) < timedelta(days=1)
+    # Body: every paragraph, each once, nothing else.
+    assert article.text.split("\n") == list(dict.fromkeys(truth.paragraphs))
+    for word in BOILERPLATE:
+        assert word not in article.text
+
+
+def test_gbk_bytes_without_charset_decode():
+    portal = build_sites(NOW)[2]
+    truth = portal.articles[0]
+    body = portal.render(truth.path, "http://x", now=NOW).body
+    with pytest.raises(UnicodeDecodeError):
+        body.decode("utf-8")
+    article = extract_article(body, "http://x" + truth.path, fetched_at=NOW)
+    assert article is not None
+    assert article.encoding == "gb18030"
+    assert article.title == truth.title
+    assert truth.paragraphs[0] in article.text
+
+
+def test_relative_date_keeps_raw_string():
+    wp = build_sites(NOW)[1]
+    truth = wp.articles[3]  # three hours old
+    body = wp.render(truth.path, "http://x", now=NOW).body
+    article = extract_article(body, "http://x" + truth.path, fetched_at=NOW)
+    assert article is not None
+    assert article.published_raw == "3小时前"
+    assert article.published_at == NOW - timedelta(hours=3)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        b"",
+        "   ",
+        b"\x00\xff\xfe binary \x89PNG",
+        "<html><body><ul><li><a href='/a'>A</a></li><li><a href='/b'>B</a></li></ul></body></html>",
+        "<html><body>" + "<div>" * 5000 + "深" + "</div>" * 5000 + "</body></html>",
+        "<html><head><title>关于我们</title></head><body><p>联系我们。</p></body></html>",
+    ],
+    ids=["empty", "blank", "binary", "links-only", "deep-nesting", "stub"],
+)
+def test_not_an_article(html):
+    assert extract_article(html, "http://x/", fetched_at=NOW) is None
+
+
+def test_copyright_year_is_never_the_publish_date():
+    html = (
+        "<html><head><title>一篇没有日期的文章</title></head><body><h1>一篇没有日期的文章</h1>"
+        + "".join(f"<p>第{i}段,这是一段足够长的正文内容,用来测试日期提取不会误用版权年份。</p>"
+                  for i in range(5))
+        + "<div class='footer'>Copyright © 2024 example.cn 版权所有</div></body></html>"
+    )
+    article = extract_article(html, "http://x/a.html", fetched_at=NOW)
+    assert article is not None
+    assert article.published_at is None
