@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +48,7 @@ class Archive:
         try:
             return DeltaTable(str(self.root))
         except (DeltaError, OSError) as exc:
-            raise ArchiveError(f"cannot open archive {self.root}: {exc}") from exc
+            raise ArchiveError(f"cannot open archive {self.root}: {_first_line(exc)}") from exc
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -74,7 +74,7 @@ class Archive:
         except (DeltaError, OSError) as exc:
             for record in fresh:
                 known.discard(record["url_hash"])
-            raise ArchiveError(f"append to {self.root} failed: {exc}") from exc
+            raise ArchiveError(f"append to {self.root} failed: {_first_line(exc)}") from exc
         logger.debug("archived %d rows in %s", len(fresh), self.root)
         return len(fresh)
 
@@ -104,14 +104,14 @@ class Archive:
         try:
             return self.table().to_pyarrow_dataset()
         except (DeltaError, OSError) as exc:
-            raise ArchiveError(f"cannot read archive {self.root}: {exc}") from exc
+            raise ArchiveError(f"cannot read archive {self.root}: {_first_line(exc)}") from exc
 
     def to_arrow(self, columns: list[str] | None = None) -> pa.Table:
         """The whole table, or some columns, as an Arrow table."""
         try:
             return self.dataset().to_table(columns=columns)
         except (OSError, pa.ArrowException) as exc:
-            raise ArchiveError(f"cannot read archive {self.root}: {exc}") from exc
+            raise ArchiveError(f"cannot read archive {self.root}: {_first_line(exc)}") from exc
 
     def to_pandas(self) -> Any:
         """The table as a pandas DataFrame."""
@@ -160,16 +160,22 @@ class Archive:
                 "newest": latest}
 
 
+def _first_line(exc: BaseException) -> str:
+    """deltalake errors carry a Rust backtrace after the first line."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
 def _normalize(row: Mapping[str, Any]) -> dict[str, Any]:
     """Fill the derived columns and check the required ones."""
     record = {name: row.get(name) for name in SCHEMA.names}
     if not record["url"] or not record["site"]:
         raise ArchiveError("a row needs url and site")
-    fetched = record["fetched_at"] or datetime.now(timezone.utc)
+    fetched = record["fetched_at"] or datetime.now(UTC)
     record["fetched_at"] = fetched
     record["url_hash"] = record["url_hash"] if record["url_hash"] is not None else url_hash(
         record["url"])
-    record["crawl_month"] = record["crawl_month"] or fetched.astimezone(timezone.utc).strftime(
+    record["crawl_month"] = record["crawl_month"] or fetched.astimezone(UTC).strftime(
         "%Y-%m")
     record["schema_version"] = record["schema_version"] or SCHEMA_VERSION
     for name in ("authors", "editors", "breadcrumbs", "tags"):

@@ -74,7 +74,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.base_url:
         kwargs["base_url"] = validate_url(args.base_url)
         profile.rebased(kwargs["base_url"])
-    stats, items = run_crawl(profile.name, settings=_crawl_settings(args), spider_kwargs=kwargs)
+    stats, _ = run_crawl(profile.name, settings=_crawl_settings(args), spider_kwargs=kwargs)
     reason = stats.get("finish_reason", "unknown")
     print(
         f"{profile.name}: {stats.get('downloader/response_count', 0)} pages fetched, "
@@ -305,7 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except (CliError, ArchiveError, UnknownSiteError, ValueError) as exc:
-        print(f"ainews: error: {exc}", file=sys.stderr)
+        # Library messages can carry backtraces on later lines: the first line names the problem.
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        print(f"ainews: error: {lines[0]}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ainews: interrupted", file=sys.stderr)

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"copyright|©|\(c\)\s*\d{4}|版权所有|all rights reserved",          # copyright
     r"icp\s*[备证]|公网安备|增值电信业务经营许可证",                         # ICP licences
-    r"免责声明|^声明\s*[:：]|不代表本(?:站|网|平台|号)(?:观点|立场)|转载请注明|如有侵权",  # disclaimer
+    # disclaimer
+    r"免责声明|^声明\s*[:：]|不代表本(?:站|网|平台|号)(?:观点|立场)|转载请注明|如有侵权",
     r"^分享到|^分享至|^分享\s*[:：]|^(?:微信|微博|QQ空间|复制链接)(?:\s+(?:微信|微博|QQ空间|复制链接))+$",
     r"下载.{0,12}(?:客户端|app)|扫描?.{0,4}二维码|扫码关注|关注.{0,8}公众号|长按识别",  # app / QR
     r"^(?:相关(?:文章|阅读|推荐|新闻|链接)|延伸阅读|推荐阅读|热门(?:文章|推荐)|猜你喜欢)\s*[:：]?$",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -134,7 +134,7 @@ def find_dates(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> list[F
             if value is None or not _plausible(value, local_now):
                 continue
             taken.append(range(match.start(), match.end()))
-            found.append(FoundDate(value.astimezone(timezone.utc), match.group(0).strip(),
+            found.append(FoundDate(value.astimezone(UTC), match.group(0).strip(),
                                    match.start()))
     return sorted(found, key=lambda d: d.start)
 
@@ -153,14 +153,14 @@ def parse_iso(value: str, *, tz: str = "Asia/Shanghai") -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        found = parse_date(value, now=datetime.now(timezone.utc) + timedelta(days=2), tz=tz)
+        found = parse_date(value, now=datetime.now(UTC) + timedelta(days=2), tz=tz)
         return found.value if found else None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
     if not 1990 <= parsed.year <= datetime.now().year + 1:
         return None
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def _plausible(value: datetime, now: datetime) -> bool:
-    return 1990 <= value.year and value <= now + timedelta(days=1)
+    return value.year >= 1990 and value <= now + timedelta(days=1)

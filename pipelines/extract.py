@@ -6,11 +6,12 @@ import hashlib
 import logging
 import re
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
 
 from crawler.items import Article
@@ -80,7 +81,7 @@ def extract_article(
     text_html, encoding = decode_html(html)
     if not text_html.strip():
         return None
-    now = (fetched_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
+    now = (fetched_at or datetime.now(UTC)).astimezone(UTC)
     try:
         tree = html_meta.parse_html(text_html)
     except (ValueError, TypeError) as exc:  # lxml rejects some documents outright
@@ -164,11 +165,11 @@ def _is_meta(line: str, byline: Byline) -> bool:
     names = [*byline.authors, *byline.editors, *([byline.source] if byline.source else [])]
     has_label = re.search(r"作者|编辑|来源|记者|发布|时间|日期|[文撰]\s*[|｜/:：]", line)
     has_name = any(name in line for name in names)
-    has_date = parse_date(line, now=datetime.now(timezone.utc)) is not None
+    has_date = parse_date(line, now=datetime.now(UTC)) is not None
     return bool(has_label and (has_name or has_date)) or (has_name and has_date)
 
 
-def _fill_byline_from_markup(byline: Byline, tree: html_meta.HtmlElement,
+def _fill_byline_from_markup(byline: Byline, tree: HtmlElement,
                              ld: list[dict[str, Any]]) -> None:
     if byline.authors:
         return
@@ -179,7 +180,7 @@ def _fill_byline_from_markup(byline: Byline, tree: html_meta.HtmlElement,
         names = [meta] if meta and not meta.startswith("http") else []
     if not names:
         for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
-            hint = f"{element.get('class', '')} {element.get('rel', '')} {element.get('itemprop', '')}"
+            hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
             if not _AUTHOR_HINT.search(hint):
                 continue
             text = html_meta.node_text(element)
@@ -207,7 +208,7 @@ def _ld_text(ld: list[dict[str, Any]], key: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _published(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], region: list[str],
+def _published(tree: HtmlElement, ld: list[dict[str, Any]], region: list[str],
                url: str | None, now: datetime, tz: str) -> tuple[datetime | None, str | None]:
     # Declared dates first (JSON-LD, meta tags): they are exact and carry a timezone.
     for raw in (_ld_text(ld, "datePublished"), html_meta.meta_content(tree, *_PUBLISHED_META)):
@@ -217,7 +218,7 @@ def _published(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], region: li
                 return value, raw
     # Then the visible meta line; never a footer (the copyright year is not a publish date).
     for line in region:
-        if _is_footer(line) or _UPDATED_LINE.search(line) and not re.search("发布", line):
+        if _is_footer(line) or (_UPDATED_LINE.search(line) and not re.search("发布", line)):
             continue
         found = parse_date(line, now=now, tz=tz)
         if found is not None:
@@ -235,7 +236,7 @@ def _published(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], region: li
     return None, None
 
 
-def _updated(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], lines: list[str],
+def _updated(tree: HtmlElement, ld: list[dict[str, Any]], lines: list[str],
              now: datetime, tz: str) -> datetime | None:
     for raw in (_ld_text(ld, "dateModified"), html_meta.meta_content(tree, *_MODIFIED_META)):
         if raw:
@@ -251,7 +252,7 @@ def _updated(tree: html_meta.HtmlElement, ld: list[dict[str, Any]], lines: list[
     return None
 
 
-def _canonical(tree: html_meta.HtmlElement, url: str | None) -> str | None:
+def _canonical(tree: HtmlElement, url: str | None) -> str | None:
     hrefs = tree.xpath('//link[@rel="canonical"]/@href')
     href = str(hrefs[0]).strip() if hrefs else html_meta.meta_content(tree, "og:url")
     if not href:
@@ -260,7 +261,7 @@ def _canonical(tree: html_meta.HtmlElement, url: str | None) -> str | None:
     return absolute if absolute.startswith(("http://", "https://")) else None
 
 
-def _language(tree: html_meta.HtmlElement, text: str) -> str | None:
+def _language(tree: HtmlElement, text: str) -> str | None:
     declared = (tree.get("lang") or "").strip().lower()
     cjk_share = len(_CJK.findall(text)) / max(1, len(text))
     if cjk_share > 0.2:

@@ -7,15 +7,18 @@ import re
 from typing import Any
 
 from lxml import html as lxml_html
-
-HtmlElement = lxml_html.HtmlElement
+from lxml.html import HtmlElement
 
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 "
-    "h5 h6 header hr li main nav ol p pre section table td th tr ul title".split()
+    (
+        "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 "
+        "h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul title"
+    ).split()
 )
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head"))
-_CRUMB_HINT = re.compile(r"crumb|position|location|weizhi|daohang|mianbao|(?:^|[-_])path(?:$|[-_])", re.I)
+_CRUMB_HINT = re.compile(
+    r"crumb|position|location|weizhi|daohang|mianbao|(?:^|[-_])path(?:$|[-_])", re.I
+)
 _CRUMB_LABEL = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|所在位置|位置)\s*[:：]\s*")
 _CRUMB_SPLIT = re.compile(r"\s*(?:[|｜>＞›»→/]|&gt;)\s*")
 _CRUMB_TAIL = frozenset(("正文", "详情", "内容", "文章", "正文内容", "阅读"))

@@ -11,7 +11,9 @@ _STOP_WORDS = (
     "责任编辑", "责编", "编辑", "审核", "校对", "阅读", "浏览", "点击", "评论", "分享", "字号",
     "原标题", "摄影", "图片", "作者", "记者", "本文", "转载", "关注", "发自", "报道",
 )
-_STOP = re.compile("|".join(_STOP_WORDS) + r"|\d{4}[-/年.]|\d{1,2}[-:]\d{2}|\d+\s*(?:分钟|小时|天|个月|年)前")
+_STOP = re.compile(
+    "|".join(_STOP_WORDS) + r"|\d{4}[-/年.]|\d{1,2}[-:]\d{2}|\d+\s*(?:分钟|小时|天|个月|年)前"
+)
 _SEP = r"\s*[:：|｜丨/]\s*"
 _NAME_CHARS = r"[^\s:：|｜丨,，;；。!！?？()（）\[\]【】<>《》\"“”]"
 # A run of names: CJK names split by spaces or 、, Latin names may hold single spaces.
@@ -21,7 +23,7 @@ _AUTHOR_PATTERNS = (
     re.compile(rf"(?:^|[\s(（【\[])(?:作\s*者|撰\s*文|执\s*笔\s*人?|主\s*笔|文\s*字){_SEP}{_NAMES}"),
     re.compile(rf"(?:^|[\s(（【\[])文{_SEP}{_NAMES}"),
     re.compile(rf"(?:本报|本台|本刊)?(?:特约)?记者\s*[:：|｜]?\s*{_NAMES}"),
-    re.compile(rf"(?:^|\s)(?:By|by|BY)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}})"),
+    re.compile(r"(?:^|\s)(?:By|by|BY)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})"),
 )
 _EDITOR_PATTERN = re.compile(
     rf"(?:责任编辑|责编|编辑|主编|审核|校对|编审)(?:{_SEP}|\s+){_NAMES}"

@@ -14,6 +14,14 @@ from crawler.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Strings of the demo pages' breadcrumbs, meta lines, share bars, comments, disclaimers and
+# footers: none may reach an article's text.
+BOILERPLATE = (
+    "当前位置", "Copyright", "ICP", "版权所有", "分享到", "QQ空间", "免责声明", "不代表本",
+    "相关文章", "相关推荐", "相关阅读", "网友评论", "期待后续报道", "客户端", "二维码", "作者:",
+    "发布时间", "编辑 |", "责任编辑", "来源:", "标签:", "阅读(",
+)
+
 
 @pytest.fixture(scope="session")
 def demo_server():

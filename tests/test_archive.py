@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pyarrow as pa
 import pytest
@@ -12,13 +12,13 @@ from deltalake import DeltaTable
 from archive import SCHEMA, Archive, ArchiveError, url_hash
 from crawler.items import Article
 
-FETCHED = datetime(2026, 11, 29, 3, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
 
 def row(i: int, site: str = "demo-daily", **extra) -> dict:
     article = Article(
         url=f"http://example.cn/news/{i}.html", site=site, title=f"标题{i}", authors=["作者甲"],
-        published_at=datetime(2024, 11, 8, 4, 0, tzinfo=timezone.utc), published_raw="2024-11-08",
+        published_at=datetime(2024, 11, 8, 4, 0, tzinfo=UTC), published_raw="2024-11-08",
         category="AI大模型", breadcrumbs=["首页", "资讯", "AI大模型"], tags=["大模型"],
         text=f"正文{i}", text_sha256="0" * 64, fetched_at=FETCHED, lang="zh",
     )
@@ -41,7 +41,7 @@ def test_append_and_read_back(tmp_path):
     first = next(r for r in table.to_pylist() if r["url"].endswith("/1.html"))
     assert first["authors"] == ["作者甲"]
     assert first["breadcrumbs"] == ["首页", "资讯", "AI大模型"]
-    assert first["published_at"] == datetime(2024, 11, 8, 4, 0, tzinfo=timezone.utc)
+    assert first["published_at"] == datetime(2024, 11, 8, 4, 0, tzinfo=UTC)
     assert first["url_hash"] == url_hash(first["url"])
     assert first["crawl_month"] == "2026-11"
     # Partitioned by site and crawl month, files zstd-compressed.

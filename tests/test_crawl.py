@@ -10,13 +10,10 @@ import pytest_twisted
 from archive import Archive
 from crawler.spiders import SITE_SPIDERS
 from crawler.spiders.site import SiteSpider
-from tests.conftest import crawl, project_settings
+from tests.conftest import BOILERPLATE, crawl, project_settings
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SITES = ("demo-daily", "demo-wp", "demo-portal")
-BOILERPLATE = ("当前位置", "Copyright", "ICP", "版权所有", "分享到", "QQ空间", "免责声明", "不代表本",
-               "相关文章", "相关推荐", "相关阅读", "网友评论", "期待后续报道", "客户端", "二维码",
-               "作者:", "发布时间", "编辑 |", "责任编辑", "来源:", "标签:", "阅读(")
 
 
 @pytest_twisted.inlineCallbacks

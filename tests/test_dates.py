@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -36,8 +36,8 @@ NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SH)  # fetch time, Shanghai
 def test_forms(text, expected):
     found = parse_date(text, now=NOW)
     assert found is not None
-    assert found.value == expected.astimezone(timezone.utc)
-    assert found.value.tzinfo == timezone.utc
+    assert found.value == expected.astimezone(UTC)
+    assert found.value.tzinfo == UTC
     assert found.raw in text
 
 
@@ -48,17 +48,17 @@ def test_not_a_date(text):
 
 def test_relative_dates_count_back_from_the_fetch_time_in_the_site_timezone():
     # 23:30 UTC is already the next day in Shanghai.
-    fetched = datetime(2026, 11, 28, 23, 30, tzinfo=timezone.utc)
+    fetched = datetime(2026, 11, 28, 23, 30, tzinfo=UTC)
     found = parse_date("昨天 10:00", now=fetched, tz="Asia/Shanghai")
-    assert found is not None and found.value == datetime(2026, 11, 28, 2, 0, tzinfo=timezone.utc)
+    assert found is not None and found.value == datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
     found = parse_date("昨天 10:00", now=fetched, tz="UTC")
-    assert found is not None and found.value == datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
+    assert found is not None and found.value == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
 def test_iso_meta_values():
-    assert parse_iso("2024-11-08T12:19:00+08:00") == datetime(2024, 11, 8, 4, 19, tzinfo=timezone.utc)
-    assert parse_iso("2024-11-08 12:19") == datetime(2024, 11, 8, 4, 19, tzinfo=timezone.utc)
-    assert parse_iso("2024-11-08T04:19:00Z") == datetime(2024, 11, 8, 4, 19, tzinfo=timezone.utc)
+    assert parse_iso("2024-11-08T12:19:00+08:00") == datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
+    assert parse_iso("2024-11-08 12:19") == datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
+    assert parse_iso("2024-11-08T04:19:00Z") == datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
     assert parse_iso("not a date") is None
 
 

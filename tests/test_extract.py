@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,15 +10,12 @@ import pytest
 
 from crawler.demo.site import build_sites
 from pipelines.extract import extract_article
+from tests.conftest import BOILERPLATE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 
-# Strings of the breadcrumbs, meta lines, share bars, comments, disclaimers and footers.
-BOILERPLATE = ("当前位置", "首页", "Copyright", "ICP", "版权所有", "分享到", "QQ空间", "免责声明",
-               "不代表本", "相关文章", "相关推荐", "相关阅读", "网友评论", "期待后续报道", "客户端",
-               "二维码", "作者:", "发布时间", "编辑 |", "责任编辑", "来源:", "标签:", "阅读(")
 
 
 def test_aigcdaily_page():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crawler.demo import content, layouts
 from crawler.demo.content import DemoArticle
@@ -37,7 +37,7 @@ class DemoSite:
     disallowed: DemoArticle
     disallowed_prefix: str
     encoding: str = "utf-8"
-    now: datetime = dataclasses.field(default_factory=lambda: datetime.now(timezone.utc))
+    now: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
 
     def article_at(self, path: str) -> DemoArticle | None:
         """Return the article served at ``path``, the forbidden one included."""
@@ -64,7 +64,7 @@ class DemoSite:
 
     def render(self, path: str, base_url: str, now: datetime | None = None) -> Response:
         """Return the response for ``path`` (404 when there is none)."""
-        now = now or datetime.now(timezone.utc)
+        now = now or datetime.now(UTC)
         html = self._render_html(path, now)
         if html is not None:
             ctype = HTML_UNDECLARED if self.encoding != "utf-8" else HTML_UTF8
@@ -128,7 +128,7 @@ _RENDERERS = {
 
 def build_sites(now: datetime | None = None, count: int = ARTICLES_PER_SITE) -> list[DemoSite]:
     """Generate the three demo sites; only the WordPress one depends on ``now``."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     daily = content.generate_daily(count + 1)
     wp = content.generate_wp(count + 1, now)
     portal = content.generate_portal(count + 1)

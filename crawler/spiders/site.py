@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import scrapy
@@ -108,7 +108,7 @@ def page_from_response(response: TextResponse, site: str, tz: str) -> Page:
         site=site,
         http_status=response.status,
         encoding=response.encoding,
-        fetched_at=datetime.now(timezone.utc),
+        fetched_at=datetime.now(UTC),
         timezone=tz,
     )
 

@@ -1,0 +1,139 @@
+"""The ``ainews`` command line, run as a real subprocess against the demo server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive import Archive
+from tests.conftest import REPO
+
+AINEWS = str(Path(sys.executable).parent / "ainews")
+FIXTURE = REPO / "tests" / "fixtures" / "aigcdaily_article.html"
+
+
+def run(*args: str, archive: Path | None = None, cwd: Path | None = None, timeout: int = 120):
+    command = [AINEWS, *(["--archive", str(archive)] if archive else []), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+                          cwd=cwd or REPO, check=False)
+
+
+def test_crawl_subprocess_then_query_and_stats(demo_server, tmp_path):
+    archive = tmp_path / "archive"
+    result = run("crawl", "demo-daily", "--base-url", demo_server.base_url("demo-daily"),
+                 "--quiet", archive=archive)
+    assert result.returncode == 0, result.stderr
+    expected = len(demo_server.sites["demo-daily"].articles)
+    assert f"{expected} articles archived" in result.stdout
+    assert Archive(archive).to_arrow().num_rows == expected
+
+    as_json = run("query", "SELECT category, count(*) AS n FROM articles GROUP BY 1 ORDER BY 1",
+                  "--format", "json", archive=archive)
+    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    assert sum(r["n"] for r in rows) == expected
+    assert {r["category"] for r in rows} == {"AI大模型", "AI应用", "AI芯片", "行业动态"}
+
+    as_csv = run("query", "SELECT title, authors FROM articles ORDER BY title LIMIT 3",
+                 "--format", "csv", archive=archive)
+    parsed = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert parsed[0] == ["title", "authors"] and len(parsed) == 4
+
+    table = run("query", "SELECT count(*) AS n FROM articles", archive=archive)
+    assert table.stdout.split()[-1] == str(expected)
+
+    stats = run("stats", archive=archive)
+    assert stats.returncode == 0 and f"{expected} articles" in stats.stdout
+
+
+def test_scrapy_crawl_works_too(demo_server, tmp_path):
+    archive = tmp_path / "archive"
+    env = {**os.environ, "AINEWS_ARCHIVE": str(archive)}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "scrapy"), "crawl", "demo-wp", "-a",
+         f"base_url={demo_server.base_url('demo-wp')}", "-s", "LOG_LEVEL=WARNING"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert Archive(archive).to_arrow().num_rows == len(demo_server.sites["demo-wp"].articles)
+
+
+def test_extract_prints_the_fields():
+    result = run("extract", str(FIXTURE), "--url", "https://www.aigcdaily.cn/news/123.html")
+    assert result.returncode == 0, result.stderr
+    article = json.loads(result.stdout)
+    assert article["title"] == "大模型训练的电费账单,到底有多贵?"
+    assert article["authors"] == ["算力观察室"]
+    assert article["published_at"] == "2024-11-07T16:00:00+00:00"
+    assert article["category"] == "AI大模型"
+    assert "Copyright" not in article["text"]
+
+
+def test_fetch_json_without_archive(demo_server, tmp_path):
+    site = demo_server.sites["demo-portal"]
+    url = demo_server.base_url("demo-portal") + site.articles[1].path
+    result = run("fetch", url, "--json", "--no-archive", archive=tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    article = json.loads(lines[0])
+    assert article["url"] == url
+    assert article["title"] == site.articles[1].title
+    assert article["authors"] == site.articles[1].authors
+    assert article["source"] == site.articles[1].source
+    assert article["published_at"].startswith(f"{site.articles[1].published_at.astimezone():%Y}")
+    assert not (tmp_path / "a").exists()
+
+
+def test_fetch_archives_by_default(demo_server, tmp_path):
+    site = demo_server.sites["demo-daily"]
+    urls = [demo_server.base_url("demo-daily") + a.path for a in site.articles[:2]]
+    result = run("--quiet", "fetch", *urls, archive=tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    archived = Archive(tmp_path / "a").to_arrow(["url"]).column("url").to_pylist()
+    assert sorted(archived) == sorted(urls)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("extract", "/no/such/file.html"),
+        ("fetch", "not-a-url"),
+        ("fetch", "ftp://example.cn/a.html"),
+        ("fetch", "file:///etc/passwd"),
+        ("fetch", "http://[::1"),
+        ("fetch", "http://example.cn:99999/"),
+        ("crawl", "no-such-site"),
+        ("crawl", "demo-daily", "--base-url", "javascript:alert(1)"),
+        ("extract", str(FIXTURE), "--url", "data:text/html,x"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, tmp_path):
+    result = run(*args, archive=tmp_path / "a", timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("ainews: error:")
+    assert "Traceback" not in result.stderr
+
+
+def test_query_on_a_damaged_archive_is_one_line(tmp_path):
+    archive = tmp_path / "a"
+    (archive / "_delta_log").mkdir(parents=True)
+    (archive / "_delta_log" / "00000000000000000000.json").write_text("{not json")
+    result = run("query", "SELECT 1", archive=archive)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_sites_lists_every_profile():
+    result = run("sites")
+    assert result.returncode == 0
+    for name in ("aigcdaily", "demo-daily", "demo-wp", "demo-portal"):
+        assert name in result.stdout
+    assert "not verified offline" in result.stdout

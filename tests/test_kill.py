@@ -1,0 +1,62 @@
+"""A crawl killed with SIGKILL mid-way leaves a readable archive holding every committed batch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from deltalake import DeltaTable
+
+from archive import Archive
+from crawler.demo.server import DemoServer
+from tests.conftest import REPO
+
+AINEWS = str(Path(sys.executable).parent / "ainews")
+
+
+def _commits(root: Path) -> int:
+    log = root / "_delta_log"
+    return len(list(log.glob("*.json"))) if log.exists() else 0
+
+
+def _crawl(server: DemoServer, root: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [AINEWS, "--archive", str(root), "crawl", "demo-daily", "--base-url",
+         server.base_url("demo-daily"), "--quiet", "--set", "ARCHIVE_BATCH_SIZE=5",
+         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
+    root = tmp_path / "archive"
+    # Slow responses so the kill lands mid-crawl, after a few commits.
+    with DemoServer(ports={}, delay_s=0.05) as server:
+        total = len(server.sites["demo-daily"].articles)
+        process = _crawl(server, root)
+        deadline = time.monotonic() + 90
+        while _commits(root) < 3 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
+
+        table = DeltaTable(str(root))
+        committed = sum(table.get_add_actions(flatten=True).column("num_records").to_pylist())
+        rows = Archive(root).to_arrow(["url", "text"]).to_pylist()
+        assert 10 <= len(rows) < total, "the kill should land mid-crawl"
+        assert len(rows) == committed
+        assert len({r["url"] for r in rows}) == len(rows)
+        assert all(r["text"] for r in rows)
+
+        # The next crawl fetches what was not committed and ends with every article once.
+        again = _crawl(server, root)
+        out, err = again.communicate(timeout=180)
+        assert again.returncode == 0, err
+        urls = Archive(root).to_arrow(["url"]).column("url").to_pylist()
+        assert len(urls) == len(set(urls)) == total
+        assert f"{len(rows)} archived URLs skipped" in out
