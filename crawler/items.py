@@ -23,8 +23,8 @@ class Page:
     """Encoding the body was decoded from, as Scrapy saw it."""
     fetched_at: datetime
     """Time of the fetch, timezone-aware UTC."""
-    timezone: str = "Asia/Shanghai"
-    """IANA timezone that naive dates on the page are read in."""
+    timezone: str | None = None
+    """IANA timezone naive dates on the page are read in; None lets the extractor choose."""
 
 
 @dataclass(slots=True, kw_only=True)

@@ -45,9 +45,13 @@ _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
 def decode_html(html: str | bytes) -> tuple[str, str]:
-    """Decode page bytes: the page's own ``<meta charset>``, then UTF-8, then GB18030."""
+    """Decode page bytes: a BOM, the page's own ``<meta charset>``, then UTF-8, then GB18030."""
     if isinstance(html, str):
         return html, "utf-8"
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                          (b"\xfe\xff", "utf-16-be")):
+        if html.startswith(bom):
+            return html[len(bom) :].decode(encoding, errors="replace"), encoding
     declared = _META_CHARSET.search(html[:4096])
     candidates = [declared.group(1).decode("ascii").lower()] if declared else []
     candidates += ["utf-8", "gb18030"]
@@ -66,7 +70,7 @@ def extract_article(
     url: str | None = None,
     *,
     fetched_at: datetime | None = None,
-    tz: str = "Asia/Shanghai",
+    tz: str | None = None,
     min_chars: int = MIN_TEXT_CHARS,
 ) -> Article | None:
     """Extract a clean article from ``html``, or return None for a page that is not an article.
@@ -75,7 +79,8 @@ def extract_article(
         html: the page, decoded or as bytes (bytes are decoded by their own charset).
         url: where the page came from; used for relative links and dates in the path.
         fetched_at: when the page was fetched; relative dates (``3小时前``) count back from it.
-        tz: timezone for dates the page prints without one.
+        tz: timezone for dates the page prints without one; by default Asia/Shanghai for
+            Chinese pages and UTC for others (see ``default_timezone``).
         min_chars: minimum body length of an article.
     """
     text_html, encoding = decode_html(html)
@@ -113,7 +118,9 @@ def extract_article(
     if len(text) < min_chars:
         return None
 
-    # 3. dates
+    # 3. dates, in the page's timezone
+    lang = _language(tree, text)
+    tz = tz or default_timezone(lang)
     published, published_raw = _published(tree, ld, region, url, now, tz)
     updated = _updated(tree, ld, lines, now, tz)
 
@@ -135,12 +142,17 @@ def extract_article(
         breadcrumbs=crumbs,
         tags=html_meta.tags(tree),
         source=byline.source,
-        lang=_language(tree, text),
+        lang=lang,
         text=text,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         fetched_at=now,
         encoding=encoding,
     )
+
+
+def default_timezone(lang: str | None) -> str:
+    """Timezone for naive dates on a page in ``lang`` when the site profile names none."""
+    return "Asia/Shanghai" if lang == "zh" else "UTC"
 
 
 def _meta_region(lines: Sequence[str], title: str | None) -> list[str]:

@@ -100,7 +100,7 @@ class SiteSpider(scrapy.Spider):
         yield page_from_response(response, self.profile.name, self.profile.timezone)
 
 
-def page_from_response(response: TextResponse, site: str, tz: str) -> Page:
+def page_from_response(response: TextResponse, site: str, tz: str | None) -> Page:
     """The Page item for a fetched response."""
     return Page(
         url=response.url,

@@ -1,0 +1,248 @@
+"""Extraction benchmark: ``extract_article`` beside trafilatura (and readability/GNE if installed).
+
+Usage: python bench/extraction.py [BENCH_DIR] [--datasets a,b] [--limit N]
+
+BENCH_DIR defaults to ../shared/bench (relative to the repository). Prints one table per dataset.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scoring import BodyScore, SnippetScore, author_matches, title_matches
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BENCH = REPO.parent / "shared" / "bench"
+DATASETS = ("cwced-zh", "zyte-aeb", "wcxb-articles", "readability-testpages",
+            "trafilatura-evaldata", "htmldate-dates")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass
+class Prediction:
+    """What one extractor returned for one page."""
+
+    body: str | None = None
+    title: str | None = None
+    author: str | None = None
+    day: date | None = None
+
+
+def decode(raw: bytes) -> str:
+    """Decode like the reference scorer: BOM, then ``<meta charset>``, then UTF-8."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                          (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[len(bom):].decode(encoding, errors="replace")
+    match = _META_CHARSET.search(raw[:4096])
+    if match:
+        name = match.group(1).decode("ascii", "replace").lower()
+        name = "gb18030" if name in ("gb2312", "gbk") else name
+        try:
+            return raw.decode(name, errors="replace")
+        except LookupError:
+            pass
+    return raw.decode("utf-8", errors="replace")
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        match = _ISO_DAY.match(value)
+        if match:
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                return None
+    return None
+
+
+# ---- extractors ------------------------------------------------------------------------------
+
+def ours(html: str, url: str | None) -> Prediction:
+    """``pipelines.extract.extract_article``."""
+    from pipelines.extract import default_timezone, extract_article
+
+    article = extract_article(html, url)
+    if article is None:
+        return Prediction()
+    people = article.authors or article.editors
+    day = None
+    if article.published_at is not None:
+        # The page's own day: an ISO string with its offset as printed, else the local date in
+        # the timezone naive dates were read in.
+        zone = ZoneInfo(default_timezone(article.lang))
+        day = _day(article.published_raw) or article.published_at.astimezone(zone).date()
+    return Prediction(article.text, article.title, "; ".join(people) or None, day)
+
+
+def trafilatura_default(html: str, url: str | None) -> Prediction:
+    """trafilatura with library defaults (``bare_extraction`` with metadata)."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True)
+    if doc is None:
+        return Prediction()
+    return Prediction(doc.text, doc.title, doc.author, _day(doc.date))
+
+
+def readability(html: str, url: str | None) -> Prediction:
+    """readability-lxml: summary HTML converted to text."""
+    from lxml import html as lxml_html
+    from readability import Document
+
+    document = Document(html)
+    summary = lxml_html.fromstring(document.summary(html_partial=True))
+    text = "\n".join(t.strip() for t in summary.itertext() if t.strip())
+    return Prediction(text, document.short_title(), None, None)
+
+
+def gne(html: str, url: str | None) -> Prediction:
+    """GNE, the Chinese news extractor."""
+    from gne import GeneralNewsExtractor
+
+    result = GeneralNewsExtractor().extract(html)
+    return Prediction(result.get("content"), result.get("title"), result.get("author"),
+                      _day(result.get("publish_time")))
+
+
+def available_extractors() -> dict[str, Callable[[str, str | None], Prediction]]:
+    """Ours and trafilatura always; readability-lxml and GNE when installed."""
+    extractors: dict[str, Callable[[str, str | None], Prediction]] = {
+        "ainews": ours, "trafilatura": trafilatura_default,
+    }
+    for name, module, func in (("readability", "readability", readability), ("gne", "gne", gne)):
+        try:
+            __import__(module)
+        except ImportError:
+            continue
+        extractors[name] = func
+    return extractors
+
+
+# ---- running ---------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    """Scores of one extractor on one dataset."""
+
+    body: BodyScore = field(default_factory=BodyScore)
+    snippets: SnippetScore = field(default_factory=SnippetScore)
+    titles: list[bool] = field(default_factory=list)
+    authors: list[bool] = field(default_factory=list)
+    dates: list[bool] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def load(bench: Path, dataset: str, limit: int | None) -> list[dict[str, object]]:
+    """Ground-truth rows of a dataset."""
+    path = bench / dataset / "ground-truth.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return rows[:limit] if limit else rows
+
+
+def run(bench: Path, dataset: str, extractors: dict[str, Callable[[str, str | None], Prediction]],
+        limit: int | None) -> dict[str, Result]:
+    """Score every extractor on every page of ``dataset``."""
+    results = {name: Result() for name in extractors}
+    for row in load(bench, dataset, limit):
+        raw = gzip.decompress((bench / dataset / str(row["html"])).read_bytes())
+        html = decode(raw)
+        url = row.get("url") if isinstance(row.get("url"), str) else None
+        for name, extractor in extractors.items():
+            result = results[name]
+            started = time.perf_counter()
+            try:
+                prediction = extractor(html, url)  # type: ignore[arg-type]
+            except Exception:  # a crashing baseline scores zero on the page, the run goes on
+                result.errors += 1
+                prediction = Prediction()
+            result.seconds.append(time.perf_counter() - started)
+            _score(result, prediction, row)
+    return results
+
+
+def _score(result: Result, prediction: Prediction, row: dict[str, object]) -> None:
+    if isinstance(row.get("body"), str) and row["body"]:
+        result.body.add(prediction.body, str(row["body"]))
+    if row.get("with") or row.get("without"):
+        result.snippets.add(prediction.body, row.get("with") or [],  # type: ignore[arg-type]
+                            row.get("without") or [])  # type: ignore[arg-type]
+    if row.get("title"):
+        result.titles.append(title_matches(prediction.title, str(row["title"])))
+    if row.get("author"):
+        result.authors.append(author_matches(prediction.author, str(row["author"])))
+    if row.get("date"):
+        result.dates.append(prediction.day is not None
+                            and prediction.day.isoformat() == str(row["date"]))
+
+
+def _fmt(values: list[bool]) -> str:
+    return f"{sum(values) / len(values):.3f}" if values else "-"
+
+
+def print_table(dataset: str, pages: int, results: dict[str, Result]) -> None:
+    """One table: a row per extractor, ratios of speed against trafilatura."""
+    print(f"\n## {dataset} ({pages} pages)\n")
+    header = ("extractor", "body P", "body R", "body F1", "BoW F1", "snip P", "snip R", "snip F1",
+              "title", "author", "date", "docs/s", "median ms", "speed ×traf", "errors")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    base = results.get("trafilatura")
+    base_rate = len(base.seconds) / sum(base.seconds) if base and sum(base.seconds) else 0
+    for name, r in results.items():
+        rate = len(r.seconds) / sum(r.seconds) if sum(r.seconds) else 0.0
+        has_body = bool(r.body.recalls)
+        has_snip = r.snippets.tp + r.snippets.fn + r.snippets.fp > 0
+        cells = [
+            name,
+            *(f"{v:.3f}" if has_body else "-" for v in (r.body.precision, r.body.recall,
+                                                       r.body.f1, r.body.bow_f1)),
+            *(f"{v:.3f}" if has_snip else "-" for v in (r.snippets.precision, r.snippets.recall,
+                                                       r.snippets.f1)),
+            _fmt(r.titles), _fmt(r.authors), _fmt(r.dates), f"{rate:.1f}",
+            f"{statistics.median(r.seconds) * 1000:.1f}" if r.seconds else "-",
+            f"{rate / base_rate:.2f}" if base_rate else "-", str(r.errors),
+        ]
+        print("| " + " | ".join(cells) + " |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bench", nargs="?", default=str(DEFAULT_BENCH))
+    parser.add_argument("--datasets", default=",".join(DATASETS))
+    parser.add_argument("--limit", type=int, help="first N pages of each dataset")
+    parser.add_argument("--only", help="comma-separated extractor names")
+    args = parser.parse_args(argv)
+    bench = Path(args.bench)
+    if not (bench / "README.md").exists():
+        print(f"extraction bench: no benchmark data at {bench}", file=sys.stderr)
+        return 2
+    extractors = available_extractors()
+    if args.only:
+        extractors = {k: v for k, v in extractors.items() if k in args.only.split(",")}
+    print(f"extractors: {', '.join(extractors)}; one process, one core")
+    for dataset in args.datasets.split(","):
+        results = run(bench, dataset, extractors, args.limit)
+        print_table(dataset, len(next(iter(results.values())).seconds), results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
