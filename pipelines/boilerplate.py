@@ -55,8 +55,21 @@ def clean_lines(lines: Iterable[str], *, title: str | None, meta_lines: Iterable
             continue
         if is_boilerplate(line) or is_meta_line(line, meta):
             continue
-        if line in seen and len(line) >= 8:
+        if line in seen and _is_repeated_paragraph(line):
             continue
         seen.add(line)
         kept.append(line)
     return kept
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _is_repeated_paragraph(line: str) -> bool:
+    """A repeated line worth dropping: a whole Chinese paragraph, or any long one.
+
+    Short repeated lines are kept: in hard-wrapped text the same line legitimately recurs.
+    """
+    if len(line) >= 200:
+        return True
+    return len(line) >= 20 and len(_CJK.findall(line)) >= len(line) / 2

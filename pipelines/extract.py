@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
@@ -25,13 +26,13 @@ logger = logging.getLogger(__name__)
 MIN_TEXT_CHARS = 40
 """Pages with less body text than this are not articles (listings, stubs, error pages)."""
 
-_OPTIONS = Extractor(
-    output_format="txt",
-    precision=True,
-    comments=False,
-    tables=True,
-    dedup=False,
+_OPTIONS = Extractor(output_format="txt", comments=False, tables=True, dedup=False)
+_PRECISE_OPTIONS = Extractor(
+    output_format="txt", precision=True, comments=False, tables=True, dedup=False
 )
+SHORT_TEXT_CHARS = 500
+"""Below this, trafilatura's default mode falls back to whole-page text that leaks navigation:
+such pages are extracted again in precision mode."""
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _URL_DATE = re.compile(r"/(20\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?:/|\D)")
@@ -41,6 +42,8 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 _UPDATED_LINE = re.compile(r"(?:更新时间|更新于|最后更新|修改时间)\s*[:：]?\s*(.{4,30})")
+_PUBLISH_LABEL = re.compile(r"发布|发表|时间\s*[:：]|日期\s*[:：]|更新|posted|published", re.I)
+_FULL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
@@ -95,6 +98,10 @@ def extract_article(
 
     # 1. body: trafilatura, then our line rules
     body = trafilatura.extract(text_html, url=url, options=_OPTIONS) or ""
+    if len(body) < SHORT_TEXT_CHARS:
+        precise = trafilatura.extract(text_html, url=url, options=_PRECISE_OPTIONS) or ""
+        if len(precise) >= min_chars:
+            body = precise
     h1 = html_meta.headline(tree)
     ld = html_meta.json_ld(tree)
     title = html_meta.clean_title(
@@ -121,7 +128,7 @@ def extract_article(
     # 3. dates, in the page's timezone
     lang = _language(tree, text)
     tz = tz or default_timezone(lang)
-    published, published_raw = _published(tree, ld, region, url, now, tz)
+    published, published_raw = _published(tree, text_html, ld, lines, region, url, now, tz, lang)
     updated = _updated(tree, ld, lines, now, tz)
 
     # 4. breadcrumb, tags, language, canonical
@@ -220,21 +227,33 @@ def _ld_text(ld: list[dict[str, Any]], key: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def _published(tree: HtmlElement, ld: list[dict[str, Any]], region: list[str],
-               url: str | None, now: datetime, tz: str) -> tuple[datetime | None, str | None]:
-    # Declared dates first (JSON-LD, meta tags): they are exact and carry a timezone.
+def _published(
+    tree: HtmlElement, html: str, ld: list[dict[str, Any]], lines: list[str], region: list[str],
+    url: str | None, now: datetime, tz: str, lang: str | None,
+) -> tuple[datetime | None, str | None]:
+    if lang != "zh":
+        # Elsewhere htmldate's search (as trafilatura runs it) is the best we know.
+        return _htmldate(html, url, now, tz, extensive=True)
+    # 1. declared dates (JSON-LD, meta tags): exact, often with a timezone
     for raw in (_ld_text(ld, "datePublished"), html_meta.meta_content(tree, *_PUBLISHED_META)):
         if raw:
             value = parse_iso(raw, tz=tz)
             if value is not None and value <= now:
                 return value, raw
-    # Then the visible meta line; never a footer (the copyright year is not a publish date).
+    # 2. the visible meta line under the title; never a footer (copyright years are not dates)
     for line in region:
-        if _is_footer(line) or (_UPDATED_LINE.search(line) and not re.search("发布", line)):
+        if _is_footer(line) or (_UPDATED_LINE.search(line) and "发布" not in line):
             continue
         found = parse_date(line, now=now, tz=tz)
         if found is not None:
             return found.value, found.raw
+    # 3. a labelled date anywhere on the page (`发布时间:`, `发表于`, `日期:`)
+    for line in lines:
+        if len(line) <= 120 and _PUBLISH_LABEL.search(line) and not _is_footer(line):
+            found = parse_date(line, now=now, tz=tz)
+            if found is not None:
+                return found.value, found.raw
+    # 4. <time datetime>, a date in the URL
     for raw in tree.xpath("//time/@datetime"):
         value = parse_iso(str(raw), tz=tz)
         if value is not None and value <= now:
@@ -245,7 +264,28 @@ def _published(tree: HtmlElement, ld: list[dict[str, Any]], region: list[str],
             found = parse_date("-".join(match.groups()), now=now, tz=tz)
             if found is not None:
                 return found.value, match.group(0).strip("/")
-    return None, None
+    # 5. a short line that is mostly a full date
+    for line in lines:
+        if len(line) <= 40 and not _is_footer(line):
+            found = parse_date(line, now=now, tz=tz)
+            if found is not None and _FULL_DATE.search(found.raw):
+                return found.value, found.raw
+    return _htmldate(html, url, now, tz, extensive=False)
+
+
+def _htmldate(html: str, url: str | None, now: datetime, tz: str,
+              extensive: bool) -> tuple[datetime | None, str | None]:
+    try:
+        found = htmldate.find_date(
+            html, url=url, original_date=True, extensive_search=extensive,
+            max_date=now.strftime("%Y-%m-%d"), outputformat="%Y-%m-%d",
+        )
+    except (ValueError, TypeError) as exc:  # htmldate rejects some documents outright
+        logger.debug("htmldate failed on %s: %s", url, exc)
+        return None, None
+    if not found:
+        return None, None
+    return parse_iso(found, tz=tz), found
 
 
 def _updated(tree: HtmlElement, ld: list[dict[str, Any]], lines: list[str],
