@@ -20,6 +20,7 @@ from pipelines import html_meta
 from pipelines.boilerplate import clean_lines, is_boilerplate
 from pipelines.dates import parse_date, parse_iso
 from pipelines.people import Byline, parse_byline
+from pipelines.titles import choose_title
 
 logger = logging.getLogger(__name__)
 
@@ -102,15 +103,17 @@ def extract_article(
         precise = trafilatura.extract(text_html, url=url, options=_PRECISE_OPTIONS) or ""
         if len(precise) >= min_chars:
             body = precise
-    h1 = html_meta.headline(tree)
     ld = html_meta.json_ld(tree)
-    title = html_meta.clean_title(
-        tree.findtext(".//title"), h1, html_meta.meta_content(tree, "og:title")
-    ) or _ld_text(ld, "headline")
+    h1s = html_meta.headings(tree)
+    title = choose_title(
+        tree.findtext(".//title"), h1s, html_meta.meta_content(tree, "og:title"),
+        _ld_text(ld, "headline"), html_meta.meta_content(tree, "og:site_name", "application-name"),
+        html_meta.headings(tree, "h2", limit=10),
+    )
 
     # 2. the meta line region: short lines just under (then above) the headline
     lines = html_meta.text_lines(tree)
-    region = _meta_region(lines, title or h1)
+    region = _meta_region(lines, title or (h1s[0] if h1s else None))
     body_lines = [line.strip() for line in body.split("\n") if line.strip()]
     edges = body_lines[:3] + body_lines[-3:]
     byline = parse_byline(region + edges)

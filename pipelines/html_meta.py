@@ -22,7 +22,6 @@ _CRUMB_HINT = re.compile(
 _CRUMB_LABEL = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|所在位置|位置)\s*[:：]\s*")
 _CRUMB_SPLIT = re.compile(r"\s*(?:[|｜>＞›»→/]|&gt;)\s*")
 _CRUMB_TAIL = frozenset(("正文", "详情", "内容", "文章", "正文内容", "阅读"))
-_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|–|—|-{1,2}|·|：：)\s*")
 
 
 def parse_html(html: str) -> HtmlElement:
@@ -77,33 +76,16 @@ def node_text(element: HtmlElement) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
-def headline(tree: HtmlElement) -> str | None:
-    """Text of the page's first ``<h1>`` with content."""
-    for h1 in tree.iter("h1"):
-        text = node_text(h1)
-        if text:
-            return text
-    return None
-
-
-def clean_title(title_tag: str | None, h1: str | None, og_title: str | None) -> str | None:
-    """The headline without site suffixes, using agreement between ``<title>``, h1 and og:title."""
-    candidates = [c.strip() for c in (h1, og_title) if c and c.strip()]
-    if title_tag:
-        title_tag = " ".join(title_tag.split())
-        for candidate in candidates:
-            if title_tag.startswith(candidate) or candidate in title_tag:
-                return candidate
-        parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
-        if len(parts) > 1 and not candidates:
-            # The headline is the first part unless it is much shorter than another part.
-            longest = max(parts, key=len)
-            return parts[0] if len(parts[0]) >= len(longest) / 2 else longest
-        if not candidates:
-            return title_tag
-    if og_title and h1 and og_title != h1 and og_title.startswith(h1):
-        return h1
-    return candidates[0] if candidates else None
+def headings(tree: HtmlElement, tag: str = "h1", limit: int = 5) -> list[str]:
+    """Texts of the page's first ``<h1>`` (or ``tag``) elements with content."""
+    texts: list[str] = []
+    for element in tree.iter(tag):
+        text = node_text(element)
+        if text and text not in texts:
+            texts.append(text)
+            if len(texts) >= limit:
+                break
+    return texts
 
 
 def breadcrumbs(tree: HtmlElement, title: str | None) -> list[str]:
