@@ -55,6 +55,17 @@ def _absolute(m: re.Match[str], now: datetime) -> datetime | None:
     return _local(now, _int(m, 1), _int(m, 2), _int(m, 3), _int(m, 4), _int(m, 5), _int(m, 6))
 
 
+def _month_day_year(m: re.Match[str], now: datetime) -> datetime | None:
+    first, second, year = _int(m, 1), _int(m, 2), _int(m, 3)
+    if first <= 12 and second <= 12:
+        return None  # 06/02/2022: June or February? Only an unambiguous order is read.
+    month, day = (first, second) if first <= 12 else (second, first)
+    hour = _int(m, 4)
+    if m.group(6) and m.group(6).lower() == "pm" and hour < 12:
+        hour += 12
+    return _local(now, year, month, day, hour, _int(m, 5))
+
+
 def _month_day(m: re.Match[str], now: datetime) -> datetime | None:
     # No year on the page: take the fetch year, or the year before for a date still to come.
     value = _local(now, now.year, _int(m, 1), _int(m, 2), _int(m, 3), _int(m, 4))
@@ -102,6 +113,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
      _absolute),
     (re.compile(r"(?<!\d)(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*" + _NUM + r"\s*月\s*" + _NUM
                 + r"\s*[日号]" + _TIME), _absolute),
+    # Day and month in either order (`9/17/2004 5:54:13 AM`), when the numbers tell which.
+    (re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/(\d{4})(?![\d/])(?:\s+(\d{1,2}):(\d{2})"
+                r"(?::\d{2})?\s*([AaPp][Mm])?)?"), _month_day_year),
     (re.compile(r"(?<![\d年])" + _NUM + r"\s*月\s*" + _NUM + r"\s*[日号]" + _TIME), _month_day),
     (re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?![\d-])"), _month_day),
     (re.compile(r"刚刚|刚才"), lambda m, now: now),
@@ -137,6 +151,21 @@ def find_dates(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> list[F
             found.append(FoundDate(value.astimezone(UTC), match.group(0).strip(),
                                    match.start()))
     return sorted(found, key=lambda d: d.start)
+
+
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
+
+
+def parse_year_month(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> FoundDate | None:
+    """A month without a day (`1998年3月号`), read as its first day; a last resort."""
+    match = _YEAR_MONTH.search(text)
+    if not match:
+        return None
+    local_now = now.astimezone(ZoneInfo(tz))
+    value = _local(local_now, int(match.group(1)), int(match.group(2)), 1)
+    if value is None or not _plausible(value, local_now):
+        return None
+    return FoundDate(value.astimezone(UTC), match.group(0), match.start())
 
 
 def parse_date(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> FoundDate | None:

@@ -17,9 +17,9 @@ from trafilatura.settings import Extractor
 
 from crawler.items import Article
 from pipelines import html_meta
-from pipelines.boilerplate import clean_lines, is_boilerplate
-from pipelines.dates import parse_date, parse_iso
-from pipelines.people import Byline, parse_byline
+from pipelines.boilerplate import clean_lines
+from pipelines.dates import parse_date, parse_iso, parse_year_month
+from pipelines.people import Byline, parse_byline, person_in_meta_line
 from pipelines.titles import choose_title
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,12 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 _UPDATED_LINE = re.compile(r"(?:更新时间|更新于|最后更新|修改时间)\s*[:：]?\s*(.{4,30})")
 _PUBLISH_LABEL = re.compile(r"发布|发表|时间\s*[:：]|日期\s*[:：]|更新|posted|published", re.I)
-_FULL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}")
+_FULL_DATE = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
+)
+_BYLINE_LABEL = re.compile(
+    r"作\s*者\s*[:：]|记者|编辑\s*[:：]|责编|来源\s*[:：]|[文撰]\s*[|｜/]|发表于"
+)
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
@@ -113,14 +118,21 @@ def extract_article(
 
     # 2. the meta line region: short lines just under (then above) the headline
     lines = html_meta.text_lines(tree)
-    region = _meta_region(lines, title or (h1s[0] if h1s else None))
+    under_title, above_title = _meta_region(lines, title or (h1s[0] if h1s else None))
+    region = under_title + above_title
     body_lines = [line.strip() for line in body.split("\n") if line.strip()]
     edges = body_lines[:3] + body_lines[-3:]
     byline = parse_byline(region + edges)
+    if not (byline.authors and byline.editors and byline.source):
+        # Labelled lines anywhere on the page: `（责任编辑：X）` often closes the article.
+        labelled = [line for line in lines
+                    if len(line) <= 80 and _BYLINE_LABEL.search(line) and not _is_footer(line)]
+        _fill_missing(byline, parse_byline(labelled))
     _fill_byline_from_markup(byline, tree, ld)
     if not byline.authors:
-        strong = [line for line in lines if len(line) <= 60 and not is_boilerplate(line)]
-        byline.authors = parse_byline([line for line in strong if "作者" in line]).authors
+        # A bare name on the lines under the title, or bracketed on the meta line.
+        meta = under_title[:3] + [line for line in region if "来源" in line]
+        byline.authors = [name for name in map(person_in_meta_line, meta) if name][:1]
 
     meta_lines = {line for line in region + edges if _is_meta(line, byline)}
     text_lines = clean_lines(body_lines, title=title, meta_lines=meta_lines)
@@ -165,15 +177,17 @@ def default_timezone(lang: str | None) -> str:
     return "Asia/Shanghai" if lang == "zh" else "UTC"
 
 
-def _meta_region(lines: Sequence[str], title: str | None) -> list[str]:
+def _meta_region(lines: Sequence[str], title: str | None) -> tuple[list[str], list[str]]:
+    """Short lines under the title and just above it (the first 40 lines without a title)."""
     index = next((i for i, line in enumerate(lines) if title and line == title), None)
     if index is None:
         index = next((i for i, line in enumerate(lines) if title and title in line), None)
     if index is None:
-        return [line for line in lines[:40] if len(line) <= 120]
+        return [line for line in lines[:40] if len(line) <= 120 and not _is_footer(line)], []
     after = [line for line in lines[index + 1 : index + 5] if len(line) <= 120]
     before = [line for line in lines[max(0, index - 2) : index] if len(line) <= 120]
-    return [line for line in after + before if not _is_footer(line)]
+    return ([line for line in after if not _is_footer(line)],
+            [line for line in before if not _is_footer(line)])
 
 
 def _is_footer(line: str) -> bool:
@@ -189,6 +203,16 @@ def _is_meta(line: str, byline: Byline) -> bool:
     has_name = any(name in line for name in names)
     has_date = parse_date(line, now=datetime.now(UTC)) is not None
     return bool(has_label and (has_name or has_date)) or (has_name and has_date)
+
+
+def _fill_missing(byline: Byline, more: Byline) -> None:
+    if not byline.authors:
+        byline.authors = [name for name in more.authors if name not in byline.editors]
+    if not byline.editors:
+        byline.editors = more.editors
+        byline.authors = [name for name in byline.authors if name not in byline.editors]
+    if byline.source is None:
+        byline.source = more.source
 
 
 def _fill_byline_from_markup(byline: Byline, tree: HtmlElement,
@@ -237,19 +261,19 @@ def _published(
     if lang != "zh":
         # Elsewhere htmldate's search (as trafilatura runs it) is the best we know.
         return _htmldate(html, url, now, tz, extensive=True)
-    # 1. declared dates (JSON-LD, meta tags): exact, often with a timezone
-    for raw in (_ld_text(ld, "datePublished"), html_meta.meta_content(tree, *_PUBLISHED_META)):
-        if raw:
-            value = parse_iso(raw, tz=tz)
-            if value is not None and value <= now:
-                return value, raw
-    # 2. the visible meta line under the title; never a footer (copyright years are not dates)
+    # 1. the visible meta line under the title, as readers see it; never a footer
     for line in region:
         if _is_footer(line) or (_UPDATED_LINE.search(line) and "发布" not in line):
             continue
         found = parse_date(line, now=now, tz=tz)
         if found is not None:
             return found.value, found.raw
+    # 2. declared dates (JSON-LD, meta tags): exact, often with a timezone
+    for raw in (_ld_text(ld, "datePublished"), html_meta.meta_content(tree, *_PUBLISHED_META)):
+        if raw:
+            value = parse_iso(raw, tz=tz)
+            if value is not None and value <= now:
+                return value, raw
     # 3. a labelled date anywhere on the page (`发布时间:`, `发表于`, `日期:`)
     for line in lines:
         if len(line) <= 120 and _PUBLISH_LABEL.search(line) and not _is_footer(line):
@@ -273,7 +297,15 @@ def _published(
             found = parse_date(line, now=now, tz=tz)
             if found is not None and _FULL_DATE.search(found.raw):
                 return found.value, found.raw
-    return _htmldate(html, url, now, tz, extensive=False)
+    value, raw = _htmldate(html, url, now, tz, extensive=False)
+    if value is not None:
+        return value, raw
+    # 6. a month without a day (`1998年3月号`) on a short line
+    for line in lines:
+        month = parse_year_month(line, now=now, tz=tz) if len(line) <= 40 else None
+        if month is not None and not _is_footer(line):
+            return month.value, month.raw
+    return None, None
 
 
 def _htmldate(html: str, url: str | None, now: datetime, tz: str,

@@ -19,6 +19,10 @@ class NotAnArticle(DropItem):
     """The page has no article body (listing, stub, error page)."""
 
 
+class ExtractionFailed(DropItem):
+    """The extractor raised on the page."""
+
+
 class ExtractionPipeline:
     """Turn each fetched Page into a clean Article, or drop it."""
 
@@ -45,10 +49,15 @@ class ExtractionPipeline:
         """Extract a Page; pass anything else through."""
         if not isinstance(item, Page):
             return item
-        article = extract_article(
-            item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
-            min_chars=self.min_chars,
-        )
+        try:
+            article = extract_article(
+                item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
+                min_chars=self.min_chars,
+            )
+        except Exception as exc:  # a hostile page must not stop the crawl: drop it, say why
+            self.stats.inc_value("extract/error")
+            logger.warning("extraction failed on %s: %r", item.url, exc)
+            raise ExtractionFailed(f"extraction failed on {item.url}: {exc!r}") from exc
         if article is None:
             self.stats.inc_value("extract/not_article")
             raise NotAnArticle(f"no article body at {item.url}")

@@ -22,8 +22,15 @@ _NAMES = rf"({_NAME_CHARS}+(?:(?:\s*[、,，&和及]\s*|\s+){_NAME_CHARS}+)*)"
 _AUTHOR_PATTERNS = (
     re.compile(rf"(?:^|[\s(（【\[])(?:作\s*者|撰\s*文|执\s*笔\s*人?|主\s*笔|文\s*字){_SEP}{_NAMES}"),
     re.compile(rf"(?:^|[\s(（【\[])文{_SEP}{_NAMES}"),
-    re.compile(rf"(?:本报|本台|本刊)?(?:特约)?记者\s*[:：|｜]?\s*{_NAMES}"),
+    # Reporter names are short: `记者张三发自北京` must not swallow the rest of the sentence.
+    re.compile(r"(?:^|[\s(（【\[]|报|社|台|网)(?:本报|本台|本刊)?(?:特约)?记者\s*[:：|｜]?\s*"
+               r"([\u4e00-\u9fff·]{2,4}(?:[、\s]+[\u4e00-\u9fff·]{2,4})*)(?![\u4e00-\u9fff])"),
+    re.compile(r"(?:本报|本台|本刊)?(?:特约)?记者\s*([\u4e00-\u9fff]{2,4})(?=发自|报道|摄)"),
+    # Forums and blogs: `ggjjzhzz 发表于 2005-9-15`.
+    re.compile(r"^([^\s:：]{2,20})\s*(?:发表于|发布于|posted)"),
     re.compile(r"(?:^|\s)(?:By|by|BY)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})"),
+    # `发布时间 2005/03/15 22:36:13 by duscha`: a lowercase `by` only right after a time.
+    re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s+by\s+([\w.-]{2,30})(?:\s|$)"),
 )
 _EDITOR_PATTERN = re.compile(
     rf"(?:责任编辑|责编|编辑|主编|审核|校对|编审)(?:{_SEP}|\s+){_NAMES}"
@@ -63,6 +70,22 @@ def _names(run: str) -> list[str]:
     return names
 
 
+# Two-character interface words that start with a family name's character (关闭 = close).
+_UI_WORDS = frozenset("关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 查看 回复 "
+                      "上页 下页 全文 原文 简介 相关 热点 排行 专题 视频 图片 新闻 滚动".split())
+_BRACKETED = re.compile(r"[\[【(（]\s*([\u4e00-\u9fff]{2,3})\s*[\]】)）]")
+
+
+def person_in_meta_line(line: str) -> str | None:
+    """A bare person's name on a meta line: the whole line, or bracketed (`[ 黄宇 ] 来源：…`)."""
+    if looks_like_person(line.strip()):
+        return line.strip()
+    for match in _BRACKETED.finditer(line):
+        if looks_like_person(match.group(1)):
+            return match.group(1)
+    return None
+
+
 def parse_byline(lines: list[str]) -> Byline:
     """Read authors, editors and the source from meta lines, first finding of each kind wins."""
     byline = Byline()
@@ -71,7 +94,7 @@ def parse_byline(lines: list[str]) -> Byline:
             for pattern in _AUTHOR_PATTERNS:
                 match = pattern.search(line)
                 if match:
-                    byline.authors = _names(match.group(1))
+                    byline.authors = _names(next(g for g in match.groups() if g))
                     if byline.authors:
                         break
         if not byline.editors:
@@ -83,5 +106,33 @@ def parse_byline(lines: list[str]) -> Byline:
             if match:
                 names = _names(match.group(1))
                 byline.source = names[0] if names else None
+    if byline.source and looks_like_person(byline.source):
+        # `来源:尹娟` names a person, not a publication: the author.
+        if not byline.authors:
+            byline.authors = [byline.source]
+        byline.source = None
     byline.authors = [name for name in byline.authors if name not in byline.editors]
     return byline
+
+
+# The most common Chinese family names, enough to tell `来源:王晓明` from `来源:新华社`.
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
+    "邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
+    "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈"
+    "饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵"
+    "苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+_PUBLICATION_ENDINGS = ("报", "网", "社", "刊", "台", "站", "号", "部", "局", "院", "会", "馆",
+                        "厅", "所", "中心", "频道", "新闻", "日报", "晚报", "杂志", "观察", "科技")
+
+
+def looks_like_person(name: str) -> bool:
+    """Tell whether a 2-3 character Chinese name is a person's rather than a publication's."""
+    return (
+        re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name) is not None
+        and name[0] in _SURNAMES
+        and name not in _UI_WORDS
+        and not name.endswith(_PUBLICATION_ENDINGS)
+    )

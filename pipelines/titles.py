@@ -8,7 +8,11 @@ from collections.abc import Sequence
 
 # Separators between a headline and the site or section names around it. A hyphen counts only
 # with spaces around it (Wi-Fi); an underscore counts bare (`标题_科技_腾讯网`).
-_SEPARATOR = re.compile(r"\s+[|｜\-–—·•»:]{1,2}\s+|\s*[_｜|]\s*|\s+/\s+")
+# Between Chinese text a bare hyphen separates too (`标题-搜狐财经`).
+_SEPARATOR = re.compile(
+    r"\s+[|｜\-–—·•»:]{1,2}\s+|\s*[_｜|]\s*|\s+/\s+"
+    r"|(?<=[\u4e00-\u9fff”》」）])\s*[-–—]\s*(?=[\u4e00-\u9fff])"
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _NON_WORD = re.compile(r"\W+")
 

@@ -77,3 +77,14 @@ def test_relative_month_day_forms_find_the_right_year(days_old):
     found = parse_date(text, now=NOW)
     assert found is not None, text
     assert found.value.astimezone(SH).date() == published.date(), text
+
+
+def test_us_order_and_month_only_forms():
+    from pipelines.dates import parse_year_month
+
+    found = parse_date("9/17/2004 5:54:13 PM", now=NOW)
+    assert found is not None
+    assert found.value == datetime(2004, 9, 17, 17, 54, tzinfo=SH).astimezone(timezone.utc)
+    month = parse_year_month("——《北京之春》1998年3月号", now=NOW)
+    assert month is not None and month.value == datetime(1998, 3, 1, tzinfo=SH)
+    assert parse_year_month("2024年11月8日", now=NOW) is None
