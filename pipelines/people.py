@@ -71,8 +71,10 @@ def _names(run: str) -> list[str]:
 
 
 # Two-character interface words that start with a family name's character (关闭 = close).
-_UI_WORDS = frozenset("关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 查看 回复 "
-                      "上页 下页 全文 原文 简介 相关 热点 排行 专题 视频 图片 新闻 滚动".split())
+_UI_WORDS = frozenset(
+    "关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 查看 回复 "
+    "上页 下页 全文 原文 简介 相关 热点 排行 专题 视频 图片 新闻 滚动".split()
+)
 _BRACKETED = re.compile(r"[\[【(（]\s*([\u4e00-\u9fff]{2,3})\s*[\]】)）]")
 
 

@@ -84,7 +84,7 @@ def test_us_order_and_month_only_forms():
 
     found = parse_date("9/17/2004 5:54:13 PM", now=NOW)
     assert found is not None
-    assert found.value == datetime(2004, 9, 17, 17, 54, tzinfo=SH).astimezone(timezone.utc)
+    assert found.value == datetime(2004, 9, 17, 17, 54, tzinfo=SH).astimezone(UTC)
     month = parse_year_month("——《北京之春》1998年3月号", now=NOW)
     assert month is not None and month.value == datetime(1998, 3, 1, tzinfo=SH)
     assert parse_year_month("2024年11月8日", now=NOW) is None
