@@ -15,6 +15,7 @@ _BLOCK_TAGS = frozenset(
         "h3 h4 h5 h6 header hr li main nav ol p pre section table td th tr ul title"
     ).split()
 )
+_INLINE_TAGS = frozenset(("span", "strong", "b", "em", "i", "label", "font", "a"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head"))
 _CRUMB_HINT = re.compile(
     r"crumb|position|location|weizhi|daohang|mianbao|(?:^|[-_])path(?:$|[-_])", re.I
@@ -90,23 +91,36 @@ def headings(tree: HtmlElement, tag: str = "h1", limit: int = 5) -> list[str]:
 
 def breadcrumbs(tree: HtmlElement, title: str | None) -> list[str]:
     """The breadcrumb path, from a crumb-like element or a ``当前位置:`` line."""
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP_TAGS:
-            continue
-        hint = f"{element.get('class', '')} {element.get('id', '')}"
+    for element in _crumb_candidates(tree):
         text = node_text(element)
         if not text or len(text) > 200:
             continue
-        if _CRUMB_HINT.search(hint) or _CRUMB_LABEL.match(text):
-            if element.tag in ("body", "html"):
-                continue
-            parts = [p.strip() for p in _CRUMB_SPLIT.split(_CRUMB_LABEL.sub("", text))]
-            parts = [p for p in parts if p and p != title and len(p) <= 30]
-            while parts and parts[-1] in _CRUMB_TAIL:
-                parts.pop()
-            if len(parts) >= 2 or (parts and _CRUMB_LABEL.match(text)):
-                return parts
+        parts = [p.strip() for p in _CRUMB_SPLIT.split(_CRUMB_LABEL.sub("", text))]
+        parts = [p for p in parts if p and p != title and len(p) <= 30]
+        while parts and parts[-1] in _CRUMB_TAIL:
+            parts.pop()
+        if len(parts) >= 2 or (parts and _CRUMB_LABEL.match(text)):
+            return parts
     return []
+
+
+def _crumb_candidates(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements named like a breadcrumb, or holding a ``当前位置`` label, in document order."""
+    found: dict[HtmlElement, None] = {}
+    for element in tree.xpath("//*[@class or @id]"):
+        hint = f"{element.get('class', '')} {element.get('id', '')}"
+        if element.tag not in ("body", "html") and _CRUMB_HINT.search(hint):
+            found[element] = None
+    for text in tree.xpath("//body//text()[contains(., '位置')]"):
+        if _CRUMB_LABEL.match(str(text)):
+            parent = text.getparent()
+            # The label often sits in its own <span>; the path is in the element around it.
+            if parent is not None and parent.tag in _INLINE_TAGS and parent.getparent() is not None:
+                parent = parent.getparent()
+            if parent is not None and parent.tag not in ("body", "html"):
+                found[parent] = None
+    order = {element: i for i, element in enumerate(tree.iter())} if len(found) > 1 else {}
+    return sorted(found, key=lambda e: order.get(e, 0))
 
 
 def tags(tree: HtmlElement) -> list[str]:
