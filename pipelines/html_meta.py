@@ -25,9 +25,13 @@ _CRUMB_SPLIT = re.compile(r"\s*(?:[|｜>＞›»→/]|&gt;)\s*")
 _CRUMB_TAIL = frozenset(("正文", "详情", "内容", "文章", "正文内容", "阅读"))
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
 def parse_html(html: str) -> HtmlElement:
     """Parse a page, tolerating the broken markup news sites serve."""
-    return lxml_html.document_fromstring(html)
+    # lxml refuses a decoded string that still declares its encoding (XHTML pages).
+    return lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
 
 
 def meta_content(tree: HtmlElement, *names: str) -> str | None:

@@ -114,3 +114,17 @@ def test_copyright_year_is_never_the_publish_date():
     article = extract_article(html, "http://x/a.html", fetched_at=NOW)
     assert article is not None
     assert article.published_at is None
+
+
+def test_xhtml_with_an_xml_declaration_is_read():
+    html = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="de"><head><title>Titel</title></head>'
+        "<body><h1>Titel</h1>"
+        + "".join(f"<p>Absatz {i} mit genug Text, damit es ein Artikel ist.</p>" for i in range(6))
+        + "</body></html>"
+    )
+    article = extract_article(html.encode(), "https://example.de/a.html", fetched_at=NOW)
+    assert article is not None
+    assert article.title == "Titel"
+    assert article.lang == "de"
