@@ -36,6 +36,7 @@ SHORT_TEXT_CHARS = 500
 such pages are extracted again in precision mode."""
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
 _URL_DATE = re.compile(r"/(20\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?:/|\D)")
 _PUBLISHED_META = (
     "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
@@ -349,10 +350,17 @@ def _canonical(tree: HtmlElement, url: str | None) -> str | None:
 
 
 def _language(tree: HtmlElement, text: str) -> str | None:
-    declared = (tree.get("lang") or "").strip().lower()
-    cjk_share = len(_CJK.findall(text)) / max(1, len(text))
-    if cjk_share > 0.2:
+    """Two-letter language: kana means Japanese, many Han characters Chinese, else ``lang``."""
+    declared = (tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+                or "").strip().lower()[:2]
+    size = max(1, len(text))
+    if len(_KANA.findall(text)) / size > 0.05:
+        return "ja"
+    if declared in ("zh", "ja", "ko"):
+        return declared
+    # Chinese sites often keep a template's lang="en": trust the characters over it.
+    if len(_CJK.findall(text)) / size > 0.2:
         return "zh"
-    if declared:
-        return declared.split("-")[0][:2]
+    if declared.isalpha() and len(declared) == 2:
+        return declared
     return "en" if re.search(r"[A-Za-z]{3}", text) else None
