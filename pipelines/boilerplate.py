@@ -66,10 +66,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _is_repeated_paragraph(line: str) -> bool:
-    """A repeated line worth dropping: a whole Chinese paragraph, or any long one.
-
-    Short repeated lines are kept: in hard-wrapped text the same line legitimately recurs.
-    """
-    if len(line) >= 200:
-        return True
+    """A repeated line worth dropping: a whole Chinese paragraph (aggregators glue the lead
+    paragraph again at the end). Other repeats are kept: hard-wrapped text, refrains, quotes."""
     return len(line) >= 20 and len(_CJK.findall(line)) >= len(line) / 2

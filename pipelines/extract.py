@@ -24,8 +24,9 @@ from pipelines.titles import choose_title
 
 logger = logging.getLogger(__name__)
 
-MIN_TEXT_CHARS = 40
-"""Pages with less body text than this are not articles (listings, stubs, error pages)."""
+MIN_TEXT_CHARS = 10
+"""Pages with less body text than this are not articles (link lists, stubs, error pages).
+The crawl pipeline archives only articles of ``EXTRACT_MIN_CHARS`` (40) characters or more."""
 
 _OPTIONS = Extractor(output_format="txt", comments=False, tables=True, dedup=False)
 _PRECISE_OPTIONS = Extractor(
