@@ -32,6 +32,9 @@ _OPTIONS = Extractor(output_format="txt", comments=False, tables=True, dedup=Fal
 _PRECISE_OPTIONS = Extractor(
     output_format="txt", precision=True, comments=False, tables=True, dedup=False
 )
+# Chinese portals still lay pages out with tables: their cells are navigation, not data. When
+# that leaves too little, the precision retry keeps tables (the article may sit in a cell).
+_CHINESE_OPTIONS = Extractor(output_format="txt", comments=False, tables=False, dedup=False)
 SHORT_TEXT_CHARS = 500
 """Below this, trafilatura's default mode falls back to whole-page text that leaks navigation:
 such pages are extracted again in precision mode."""
@@ -51,7 +54,11 @@ _FULL_DATE = re.compile(
 )
 _BYLINE_LABEL = re.compile(
     r"作\s*者\s*[:：]|记者|编辑\s*[:：]|责编|来源\s*[:：]|[文撰]\s*[|｜/]|发表于"
+    r"|\d:\d{2}(?::\d{2})?\s+by\s"
 )
+# A paragraph that opens or closes with the reporter, of any length: `本报记者胡晓蓉报道…`,
+# `…推动云南工业高质量发展。（记者 胡晓蓉）`.
+_REPORTER_LEAD = re.compile(r"^\W{0,3}.{0,10}记者|[（(]\s*(?:本报)?记者[^（()）]{2,20}[)）]\s*$")
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
@@ -105,11 +112,8 @@ def extract_article(
         return None
 
     # 1. body: trafilatura, then our line rules
-    body = trafilatura.extract(text_html, url=url, options=_OPTIONS) or ""
-    if len(body) < SHORT_TEXT_CHARS:
-        precise = trafilatura.extract(text_html, url=url, options=_PRECISE_OPTIONS) or ""
-        if len(precise) >= min_chars:
-            body = precise
+    lines = html_meta.text_lines(tree)
+    body = _body(text_html, url, is_chinese=_cjk_share(lines) > 0.2, min_chars=min_chars)
     ld = html_meta.json_ld(tree)
     h1s = html_meta.headings(tree)
     title = choose_title(
@@ -119,16 +123,16 @@ def extract_article(
     )
 
     # 2. the meta line region: short lines just under (then above) the headline
-    lines = html_meta.text_lines(tree)
     under_title, above_title = _meta_region(lines, title or (h1s[0] if h1s else None))
     region = under_title + above_title
     body_lines = [line.strip() for line in body.split("\n") if line.strip()]
     edges = body_lines[:3] + body_lines[-3:]
-    byline = parse_byline(region + edges)
+    # Region first, then labelled lines in page order: body edges would offer readers' replies.
+    byline = parse_byline(region)
     if not (byline.authors and byline.editors and byline.source):
         # Labelled lines anywhere on the page: `（责任编辑：X）` often closes the article.
-        labelled = [line for line in lines
-                    if len(line) <= 80 and _BYLINE_LABEL.search(line) and not _is_footer(line)]
+        labelled = [line for line in lines if not _is_footer(line) and (
+            (len(line) <= 80 and _BYLINE_LABEL.search(line)) or _REPORTER_LEAD.search(line))]
         _fill_missing(byline, parse_byline(labelled))
     _fill_byline_from_markup(byline, tree, ld)
     if not byline.authors:
@@ -172,6 +176,24 @@ def extract_article(
         fetched_at=now,
         encoding=encoding,
     )
+
+
+def _body(html: str, url: str | None, *, is_chinese: bool, min_chars: int) -> str:
+    """trafilatura's text; short results again in precision mode, which leaks no navigation."""
+    options, precise_options = (
+        (_CHINESE_OPTIONS, _PRECISE_OPTIONS) if is_chinese else (_OPTIONS, _PRECISE_OPTIONS)
+    )
+    body = trafilatura.extract(html, url=url, options=options) or ""
+    if len(body) < SHORT_TEXT_CHARS:
+        precise = trafilatura.extract(html, url=url, options=precise_options) or ""
+        if len(precise) >= min_chars:
+            body = precise
+    return body
+
+
+def _cjk_share(lines: Sequence[str]) -> float:
+    sample = "".join(lines)[:20000]
+    return len(_CJK.findall(sample)) / max(1, len(sample))
 
 
 def default_timezone(lang: str | None) -> str:
@@ -225,7 +247,8 @@ def _fill_byline_from_markup(byline: Byline, tree: HtmlElement,
     names = _ld_names(ld_author)
     if not names:
         meta = html_meta.meta_content(tree, "author", "article:author", "byl")
-        names = [meta] if meta and not meta.startswith("http") else []
+        # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
+        names = [meta] if meta and not re.search(r"https?:|www\.|\.(?:com|cn|net)", meta) else []
     if not names:
         for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
             hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
