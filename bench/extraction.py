@@ -8,6 +8,7 @@ BENCH_DIR defaults to ../shared/bench (relative to the repository). Prints one t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import re
@@ -170,10 +171,8 @@ def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn],
     # first use) must not be charged to whichever extractor happens to run first.
     warm_up = gzip.decompress((bench / dataset / str(rows[0]["html"])).read_bytes())
     for extractor in extractors.values():
-        try:
+        with contextlib.suppress(Exception):  # failures are scored below, page by page
             extractor(warm_up, None)
-        except Exception:  # scored below, page by page
-            pass
     for row in rows:
         raw = gzip.decompress((bench / dataset / str(row["html"])).read_bytes())
         url = row.get("url") if isinstance(row.get("url"), str) else None
