@@ -32,9 +32,13 @@ _OPTIONS = Extractor(output_format="txt", comments=False, tables=True, dedup=Fal
 _PRECISE_OPTIONS = Extractor(
     output_format="txt", precision=True, comments=False, tables=True, dedup=False
 )
-# Chinese portals still lay pages out with tables: their cells are navigation, not data. When
-# that leaves too little, the precision retry keeps tables (the article may sit in a cell).
+# Chinese portals still lay pages out with tables: their cells are navigation, not data.
 _CHINESE_OPTIONS = Extractor(output_format="txt", comments=False, tables=False, dedup=False)
+_CHINESE_PRECISE_OPTIONS = Extractor(
+    output_format="txt", precision=True, comments=False, tables=False, dedup=False
+)
+TABLE_FALLBACK_CHARS = 200
+"""A Chinese page with less text than this outside tables is extracted again with tables."""
 SHORT_TEXT_CHARS = 500
 """Below this, trafilatura's default mode falls back to whole-page text that leaks navigation:
 such pages are extracted again in precision mode."""
@@ -59,6 +63,11 @@ _BYLINE_LABEL = re.compile(
 # A paragraph that opens or closes with the reporter, of any length: `本报记者胡晓蓉报道…`,
 # `…推动云南工业高质量发展。（记者 胡晓蓉）`.
 _REPORTER_LEAD = re.compile(r"^\W{0,3}.{0,10}记者|[（(]\s*(?:本报)?记者[^（()）]{2,20}[)）]\s*$")
+_META_WORDS = re.compile(
+    r"作\s*者|责任编辑|编辑|责编|来源|记者|发布时间|发布日期|发布|发表于|时间|日期|浏览|阅读|评论|"
+    r"字号|[文撰]\s*[|｜/:：]|本报讯|报道"
+)
+_POST_HEADER = re.compile(r"(?:发表于|发表时间\s*[:：]?|回复于)\s*\d{4}\s*[-/年]")
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
@@ -125,7 +134,9 @@ def extract_article(
     # 2. the meta line region: short lines just under (then above) the headline
     under_title, above_title = _meta_region(lines, title or (h1s[0] if h1s else None))
     region = under_title + above_title
-    body_lines = [line.strip() for line in body.split("\n") if line.strip()]
+    body_lines = _without_replies(
+        [" ".join(line.split()) for line in body.split("\n") if line.strip()], lines
+    )
     edges = body_lines[:3] + body_lines[-3:]
     # Region first, then labelled lines in page order: body edges would offer readers' replies.
     byline = parse_byline(region)
@@ -181,14 +192,46 @@ def extract_article(
 def _body(html: str, url: str | None, *, is_chinese: bool, min_chars: int) -> str:
     """trafilatura's text; short results again in precision mode, which leaks no navigation."""
     options, precise_options = (
-        (_CHINESE_OPTIONS, _PRECISE_OPTIONS) if is_chinese else (_OPTIONS, _PRECISE_OPTIONS)
+        (_CHINESE_OPTIONS, _CHINESE_PRECISE_OPTIONS) if is_chinese
+        else (_OPTIONS, _PRECISE_OPTIONS)
     )
     body = trafilatura.extract(html, url=url, options=options) or ""
     if len(body) < SHORT_TEXT_CHARS:
         precise = trafilatura.extract(html, url=url, options=precise_options) or ""
         if len(precise) >= min_chars:
             body = precise
+    if is_chinese and len(body) < TABLE_FALLBACK_CHARS:
+        # Little outside tables: the article itself may sit in a layout cell.
+        tabled = trafilatura.extract(html, url=url, options=_PRECISE_OPTIONS) or ""
+        if len(tabled) >= 2 * max(len(body), min_chars):
+            body = _table_cells(tabled)
     return body
+
+
+def _without_replies(body_lines: list[str], lines: Sequence[str]) -> list[str]:
+    """Drop text that only appears after the second post header (`X 发表于 2024-3-10`):
+    on forum threads and comment lists those are replies, not the article."""
+    headers = [i for i, line in enumerate(lines) if len(line) <= 120 and _POST_HEADER.search(line)]
+    if len(headers) < 2:
+        return body_lines
+    before = set(lines[: headers[1]])
+    replies = {line for line in lines[headers[1] :] if line not in before}
+    return [line for line in body_lines if line not in replies]
+
+
+def _table_cells(text: str) -> str:
+    """trafilatura's ``| a | b |`` rows as one line per non-empty cell."""
+    lines: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if not (stripped.startswith("|") and stripped.endswith("|")):
+            lines.append(line)
+            continue
+        for cell in re.split(r"(?<!\\)\|", stripped.strip("|")):
+            cell = cell.replace("\\|", "|").strip()
+            if cell and not re.fullmatch(r"[-:\s]+", cell):
+                lines.append(cell)
+    return "\n".join(lines)
 
 
 def _cjk_share(lines: Sequence[str]) -> float:
@@ -223,10 +266,18 @@ def _is_meta(line: str, byline: Byline) -> bool:
     if len(line) > 80:
         return False
     names = [*byline.authors, *byline.editors, *([byline.source] if byline.source else [])]
-    has_label = re.search(r"作者|编辑|来源|记者|发布|时间|日期|[文撰]\s*[|｜/:：]", line)
+    has_label = _META_WORDS.search(line)
     has_name = any(name in line for name in names)
-    has_date = parse_date(line, now=datetime.now(UTC)) is not None
-    return bool(has_label and (has_name or has_date)) or (has_name and has_date)
+    found = parse_date(line, now=datetime.now(UTC))
+    if not (has_label and (has_name or found)) and not (has_name and found):
+        return False
+    # What is left without the names, the date and the labels must be next to nothing: a
+    # sentence that ends with `（记者 林若川）` is body text.
+    rest = line.replace(found.raw, "") if found else line
+    for name in names:
+        rest = rest.replace(name, "")
+    rest = _META_WORDS.sub("", rest)
+    return len(re.sub(r"[\W\d_]+", "", rest)) <= 12
 
 
 def _fill_missing(byline: Byline, more: Byline) -> None:
@@ -283,9 +334,17 @@ def _published(
     tree: HtmlElement, html: str, ld: list[dict[str, Any]], lines: list[str], region: list[str],
     url: str | None, now: datetime, tz: str, lang: str | None,
 ) -> tuple[datetime | None, str | None]:
+    declared = [raw for raw in (_ld_text(ld, "datePublished"),
+                                html_meta.meta_content(tree, *_PUBLISHED_META)) if raw]
     if lang != "zh":
-        # Elsewhere htmldate's search (as trafilatura runs it) is the best we know.
-        return _htmldate(html, url, now, tz, extensive=True)
+        # Elsewhere htmldate's search (as trafilatura runs it) is the best we know; a declared
+        # timestamp on the same day adds the time of day.
+        value, raw = _htmldate(html, url, now, tz, extensive=True)
+        for candidate in declared:
+            exact = parse_iso(candidate, tz=tz)
+            if value is not None and raw and exact is not None and candidate.startswith(raw[:10]):
+                return exact, candidate
+        return value, raw
     # 1. the visible meta line under the title, as readers see it; never a footer
     for line in region:
         if _is_footer(line) or (_UPDATED_LINE.search(line) and "发布" not in line):
@@ -294,11 +353,10 @@ def _published(
         if found is not None:
             return found.value, found.raw
     # 2. declared dates (JSON-LD, meta tags): exact, often with a timezone
-    for raw in (_ld_text(ld, "datePublished"), html_meta.meta_content(tree, *_PUBLISHED_META)):
-        if raw:
-            value = parse_iso(raw, tz=tz)
-            if value is not None and value <= now:
-                return value, raw
+    for raw in declared:
+        value = parse_iso(raw, tz=tz)
+        if value is not None and value <= now:
+            return value, raw
     # 3. a labelled date anywhere on the page (`发布时间:`, `发表于`, `日期:`)
     for line in lines:
         if len(line) <= 120 and _PUBLISH_LABEL.search(line) and not _is_footer(line):

@@ -18,7 +18,7 @@ _BLOCK_TAGS = frozenset(
 _INLINE_TAGS = frozenset(("span", "strong", "b", "em", "i", "label", "font", "a"))
 _SKIP_TAGS = frozenset(("script", "style", "noscript", "template", "svg", "head"))
 _CRUMB_HINT = re.compile(
-    r"crumb|position|location|weizhi|daohang|mianbao|(?:^|[-_])path(?:$|[-_])", re.I
+    r"crumb|position|location|weizhi|daohang|mianbao|(?:^|[-_\s])path(?:$|[-_\s])", re.I
 )
 _CRUMB_LABEL = re.compile(r"^\s*(?:当前位置|您的位置|你的位置|所在位置|位置)\s*[:：]\s*")
 _CRUMB_SPLIT = re.compile(r"\s*(?:[|｜>＞›»→/]|&gt;)\s*")

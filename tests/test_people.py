@@ -22,6 +22,14 @@ from pipelines.people import parse_byline
         ("撰文 | 赵六 钱七", ["赵六", "钱七"], [], None),
         ("作者 | 周一鸣 2024-05-01 12:00", ["周一鸣"], [], None),
         ("By John Smith", ["John Smith"], [], None),
+        ("作者 | 张一帆", ["张一帆"], [], None),
+        ("执笔人：李四", ["李四"], [], None),
+        ("来源：尹娟", ["尹娟"], [], None),  # a person named as the source is the author
+        ("来源：新华社", [], [], "新华社"),
+        ("光明日报记者 王建宏 张文攀", ["王建宏", "张文攀"], [], None),
+        ("ggjjzhzz 发表于 2005-9-15 11:46:00", ["ggjjzhzz"], [], None),
+        ("发布时间 2005/03/15 22:36:13 by duscha", ["duscha"], [], None),
+        ("责编：孙楚 校对：周一", [], ["孙楚"], None),
     ],
 )
 def test_byline(line, authors, editors, source):
@@ -35,3 +43,17 @@ def test_an_editor_is_never_also_an_author():
     byline = parse_byline(["作者:吴先之", "责任编辑:吴先之"])
     assert byline.editors == ["吴先之"]
     assert byline.authors == []
+
+
+def test_reporter_names_do_not_swallow_the_sentence():
+    byline = parse_byline(["记者联系采访的时候，他正在医院住院"])
+    assert byline.authors == []
+
+
+def test_person_in_meta_line():
+    from pipelines.people import person_in_meta_line
+
+    assert person_in_meta_line("[ 黄宇 ] 来源：[ 国际金融报 ]") == "黄宇"
+    assert person_in_meta_line("胡平") == "胡平"
+    assert person_in_meta_line("关闭") is None
+    assert person_in_meta_line("新华社") is None
