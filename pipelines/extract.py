@@ -345,18 +345,18 @@ def _published(
             if value is not None and raw and exact is not None and candidate.startswith(raw[:10]):
                 return exact, candidate
         return value, raw
-    # 1. the visible meta line under the title, as readers see it; never a footer
+    # 1. declared dates (JSON-LD, meta tags): exact, often with a timezone
+    for raw in declared:
+        value = parse_iso(raw, tz=tz)
+        if value is not None and value <= now:
+            return value, raw
+    # 2. the visible meta line under the title; never a footer (copyright years are not dates)
     for line in region:
         if _is_footer(line) or (_UPDATED_LINE.search(line) and "发布" not in line):
             continue
         found = parse_date(line, now=now, tz=tz)
         if found is not None:
             return found.value, found.raw
-    # 2. declared dates (JSON-LD, meta tags): exact, often with a timezone
-    for raw in declared:
-        value = parse_iso(raw, tz=tz)
-        if value is not None and value <= now:
-            return value, raw
     # 3. a labelled date anywhere on the page (`发布时间:`, `发表于`, `日期:`)
     for line in lines:
         if len(line) <= 120 and _PUBLISH_LABEL.search(line) and not _is_footer(line):
@@ -374,11 +374,12 @@ def _published(
             found = parse_date("-".join(match.groups()), now=now, tz=tz)
             if found is not None:
                 return found.value, match.group(0).strip("/")
-    # 5. a short line that is mostly a full date
+    # 5. a line that is a full date and little else (not a sentence that starts with one)
     for line in lines:
         if len(line) <= 40 and not _is_footer(line):
             found = parse_date(line, now=now, tz=tz)
-            if found is not None and _FULL_DATE.search(found.raw):
+            if (found is not None and _FULL_DATE.search(found.raw)
+                    and len(re.sub(r"\W", "", line.replace(found.raw, ""))) <= 12):
                 return found.value, found.raw
     value, raw = _htmldate(html, url, now, tz, extensive=False)
     if value is not None:
@@ -403,6 +404,10 @@ def _htmldate(html: str, url: str | None, now: datetime, tz: str,
         return None, None
     if not found:
         return None, None
+    if found.endswith("-01-01") and re.search(
+        rf"(?:©|&copy;|copyright|\(c\))[^<]{{0,40}}{found[:4]}", html, re.IGNORECASE
+    ):
+        return None, None  # a bare year from the copyright line is not a publish date
     return parse_iso(found, tz=tz), found
 
 
