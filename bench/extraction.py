@@ -162,32 +162,37 @@ def load(bench: Path, dataset: str, limit: int | None) -> list[dict[str, object]
     return rows[:limit] if limit else rows
 
 
-def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn],
-        limit: int | None) -> dict[str, Result]:
-    """Score every extractor on every page of ``dataset``."""
+def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: int | None,
+        repeat: int) -> dict[str, Result]:
+    """Score every extractor on every page of ``dataset``, then time each on its own."""
     results = {name: Result() for name in extractors}
     rows = load(bench, dataset, limit)
-    # One untimed call each first: one-time set-up (dateparser compiles its locale tables on
-    # first use) must not be charged to whichever extractor happens to run first.
-    warm_up = gzip.decompress((bench / dataset / str(rows[0]["html"])).read_bytes())
-    for extractor in extractors.values():
-        with contextlib.suppress(Exception):  # failures are scored below, page by page
-            extractor(warm_up, None)
-    for row in rows:
-        raw = gzip.decompress((bench / dataset / str(row["html"])).read_bytes())
-        url = row.get("url") if isinstance(row.get("url"), str) else None
+    pages = [gzip.decompress((bench / dataset / str(row["html"])).read_bytes()) for row in rows]
+    urls = [row["url"] if isinstance(row.get("url"), str) else None for row in rows]
+    for row, raw, url in zip(rows, pages, urls, strict=True):
         for name, extractor in extractors.items():
-            result = results[name]
-            started = time.perf_counter()
+            # Ours takes the bytes and detects the encoding itself (in a crawl Scrapy does);
+            # the baselines get the page decoded like a browser would (their best case).
             try:
-                # Ours takes the bytes and detects the encoding itself (in a crawl Scrapy does);
-                # the baselines get the page decoded like a browser would (their best case).
-                prediction = extractor(raw, url)  # type: ignore[arg-type]
-            except Exception:  # a crashing baseline scores zero on the page, the run goes on
-                result.errors += 1
+                prediction = extractor(raw, url)
+            except Exception:  # a crashing extractor scores zero on the page, the run goes on
+                results[name].errors += 1
                 prediction = Prediction()
-            result.seconds.append(time.perf_counter() - started)
-            _score(result, prediction, row)
+            _score(results[name], prediction, row)
+    # Timing: each extractor alone over all pages, `repeat` times; the median pass counts.
+    # Interleaving would let whichever runs second use caches (dateparser's, lxml's) that the
+    # first one warmed.
+    for name, extractor in extractors.items():
+        passes = []
+        for _ in range(repeat):
+            seconds = []
+            for raw, url in zip(pages, urls, strict=True):
+                started = time.perf_counter()
+                with contextlib.suppress(Exception):
+                    extractor(raw, url)
+                seconds.append(time.perf_counter() - started)
+            passes.append(seconds)
+        results[name].seconds = sorted(passes, key=sum)[len(passes) // 2]
     return results
 
 
@@ -243,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasets", default=",".join(DATASETS))
     parser.add_argument("--limit", type=int, help="first N pages of each dataset")
     parser.add_argument("--only", help="comma-separated extractor names")
+    parser.add_argument("--repeat", type=int, default=3, help="timing passes (median counts)")
     args = parser.parse_args(argv)
     bench = Path(args.bench)
     if not (bench / "README.md").exists():
@@ -251,9 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     extractors = available_extractors()
     if args.only:
         extractors = {k: v for k, v in extractors.items() if k in args.only.split(",")}
-    print(f"extractors: {', '.join(extractors)}; one process, one core")
+    print(f"extractors: {', '.join(extractors)}; one process, one core; "
+          f"speed = median of {args.repeat} timed passes per extractor")
     for dataset in args.datasets.split(","):
-        results = run(bench, dataset, extractors, args.limit)
+        results = run(bench, dataset, extractors, args.limit, args.repeat)
         print_table(dataset, len(next(iter(results.values())).seconds), results)
     return 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -124,10 +124,11 @@ def extract_article(
     lines = html_meta.text_lines(tree)
     body = _body(text_html, url, is_chinese=_cjk_share(lines) > 0.2, min_chars=min_chars)
     ld = html_meta.json_ld(tree)
+    metas = html_meta.meta_index(tree)
     h1s = html_meta.headings(tree)
     title = choose_title(
-        tree.findtext(".//title"), h1s, html_meta.meta_content(tree, "og:title"),
-        _ld_text(ld, "headline"), html_meta.meta_content(tree, "og:site_name", "application-name"),
+        tree.findtext(".//title"), h1s, html_meta.meta_content(metas, "og:title"),
+        _ld_text(ld, "headline"), html_meta.meta_content(metas, "og:site_name", "application-name"),
         html_meta.headings(tree, "h2", limit=10),
     )
 
@@ -145,7 +146,7 @@ def extract_article(
         labelled = [line for line in lines if not _is_footer(line) and (
             (len(line) <= 80 and _BYLINE_LABEL.search(line)) or _REPORTER_LEAD.search(line))]
         _fill_missing(byline, parse_byline(labelled))
-    _fill_byline_from_markup(byline, tree, ld)
+    _fill_byline_from_markup(byline, tree, metas, ld)
     if not byline.authors:
         # A bare name on the lines under the title, or bracketed on the meta line.
         meta = under_title[:3] + [line for line in region if "来源" in line]
@@ -160,14 +161,16 @@ def extract_article(
     # 3. dates, in the page's timezone
     lang = _language(tree, text)
     tz = tz or default_timezone(lang)
-    published, published_raw = _published(tree, text_html, ld, lines, region, url, now, tz, lang)
-    updated = _updated(tree, ld, lines, now, tz)
+    published, published_raw = _published(
+        tree, text_html, metas, ld, lines, region, url, now, tz, lang
+    )
+    updated = _updated(metas, ld, lines, now, tz)
 
     # 4. breadcrumb, tags, language, canonical
     crumbs = html_meta.breadcrumbs(tree, title)
     category = next((c for c in reversed(crumbs) if c not in ("首页", "主页", "Home")), None)
-    category = category or html_meta.meta_content(tree, "article:section")
-    canonical = _canonical(tree, url)
+    category = category or html_meta.meta_content(metas, "article:section")
+    canonical = _canonical(tree, metas, url)
     return Article(
         url=url or canonical or "",
         canonical_url=canonical,
@@ -179,7 +182,7 @@ def extract_article(
         updated_at=updated,
         category=category,
         breadcrumbs=crumbs,
-        tags=html_meta.tags(tree),
+        tags=html_meta.tags(tree, metas),
         source=byline.source,
         lang=lang,
         text=text,
@@ -290,14 +293,14 @@ def _fill_missing(byline: Byline, more: Byline) -> None:
         byline.source = more.source
 
 
-def _fill_byline_from_markup(byline: Byline, tree: HtmlElement,
+def _fill_byline_from_markup(byline: Byline, tree: HtmlElement, metas: Mapping[str, str],
                              ld: list[dict[str, Any]]) -> None:
     if byline.authors:
         return
     ld_author = html_meta.ld_value(ld, "author")
     names = _ld_names(ld_author)
     if not names:
-        meta = html_meta.meta_content(tree, "author", "article:author", "byl")
+        meta = html_meta.meta_content(metas, "author", "article:author", "byl")
         # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
         names = [meta] if meta and not re.search(r"https?:|www\.|\.(?:com|cn|net)", meta) else []
     if not names:
@@ -331,15 +334,16 @@ def _ld_text(ld: list[dict[str, Any]], key: str) -> str | None:
 
 
 def _published(
-    tree: HtmlElement, html: str, ld: list[dict[str, Any]], lines: list[str], region: list[str],
-    url: str | None, now: datetime, tz: str, lang: str | None,
+    tree: HtmlElement, html: str, metas: Mapping[str, str], ld: list[dict[str, Any]],
+    lines: list[str], region: list[str], url: str | None, now: datetime, tz: str,
+    lang: str | None,
 ) -> tuple[datetime | None, str | None]:
     declared = [raw for raw in (_ld_text(ld, "datePublished"),
-                                html_meta.meta_content(tree, *_PUBLISHED_META)) if raw]
+                                html_meta.meta_content(metas, *_PUBLISHED_META)) if raw]
     if lang != "zh":
         # Elsewhere htmldate's search (as trafilatura runs it) is the best we know; a declared
         # timestamp on the same day adds the time of day.
-        value, raw = _htmldate(html, url, now, tz, extensive=True)
+        value, raw = _htmldate(tree, html, url, now, tz, extensive=True)
         for candidate in declared:
             exact = parse_iso(candidate, tz=tz)
             if value is not None and raw and exact is not None and candidate.startswith(raw[:10]):
@@ -381,7 +385,7 @@ def _published(
             if (found is not None and _FULL_DATE.search(found.raw)
                     and len(re.sub(r"\W", "", line.replace(found.raw, ""))) <= 12):
                 return found.value, found.raw
-    value, raw = _htmldate(html, url, now, tz, extensive=False)
+    value, raw = _htmldate(tree, html, url, now, tz, extensive=False)
     if value is not None:
         return value, raw
     # 6. a month without a day (`1998年3月号`) on a short line
@@ -392,11 +396,12 @@ def _published(
     return None, None
 
 
-def _htmldate(html: str, url: str | None, now: datetime, tz: str,
+def _htmldate(tree: HtmlElement, html: str, url: str | None, now: datetime, tz: str,
               extensive: bool) -> tuple[datetime | None, str | None]:
     try:
+        # Given our tree, htmldate copies it before pruning instead of parsing the page again.
         found = htmldate.find_date(
-            html, url=url, original_date=True, extensive_search=extensive,
+            tree, url=url, original_date=True, extensive_search=extensive,
             max_date=now.strftime("%Y-%m-%d"), outputformat="%Y-%m-%d",
         )
     except (ValueError, TypeError) as exc:  # htmldate rejects some documents outright
@@ -411,9 +416,9 @@ def _htmldate(html: str, url: str | None, now: datetime, tz: str,
     return parse_iso(found, tz=tz), found
 
 
-def _updated(tree: HtmlElement, ld: list[dict[str, Any]], lines: list[str],
+def _updated(metas: Mapping[str, str], ld: list[dict[str, Any]], lines: list[str],
              now: datetime, tz: str) -> datetime | None:
-    for raw in (_ld_text(ld, "dateModified"), html_meta.meta_content(tree, *_MODIFIED_META)):
+    for raw in (_ld_text(ld, "dateModified"), html_meta.meta_content(metas, *_MODIFIED_META)):
         if raw:
             value = parse_iso(raw, tz=tz)
             if value is not None:
@@ -427,9 +432,9 @@ def _updated(tree: HtmlElement, ld: list[dict[str, Any]], lines: list[str],
     return None
 
 
-def _canonical(tree: HtmlElement, url: str | None) -> str | None:
+def _canonical(tree: HtmlElement, metas: Mapping[str, str], url: str | None) -> str | None:
     hrefs = tree.xpath('//link[@rel="canonical"]/@href')
-    href = str(hrefs[0]).strip() if hrefs else html_meta.meta_content(tree, "og:url")
+    href = str(hrefs[0]).strip() if hrefs else html_meta.meta_content(metas, "og:url")
     if not href:
         return None
     absolute = urljoin(url or "", href)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from lxml import html as lxml_html
@@ -34,15 +35,26 @@ def parse_html(html: str) -> HtmlElement:
     return lxml_html.document_fromstring(_XML_DECLARATION.sub("", html, count=1))
 
 
-def meta_content(tree: HtmlElement, *names: str) -> str | None:
-    """First non-empty ``<meta name|property|itemprop=…>`` content among ``names``."""
-    for name in names:
+def meta_index(tree: HtmlElement) -> dict[str, str]:
+    """Every ``<meta>`` value by lowercased name/property/itemprop, the first one winning."""
+    index: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        content = (meta.get("content") or "").strip()
+        if not content:
+            continue
         for attr in ("property", "name", "itemprop", "http-equiv"):
-            values = tree.xpath(f'//meta[translate(@{attr}, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
-                                f'"abcdefghijklmnopqrstuvwxyz")="{name.lower()}"]/@content')
-            for value in values:
-                if value.strip():
-                    return str(value).strip()
+            key = (meta.get(attr) or "").strip().lower()
+            if key and key not in index:
+                index[key] = content
+    return index
+
+
+def meta_content(metas: Mapping[str, str], *names: str) -> str | None:
+    """First non-empty meta value among ``names`` (a ``meta_index`` lookup)."""
+    for name in names:
+        value = metas.get(name.lower())
+        if value:
+            return value
     return None
 
 
@@ -123,11 +135,10 @@ def _crumb_candidates(tree: HtmlElement) -> list[HtmlElement]:
                 parent = parent.getparent()
             if parent is not None and parent.tag not in ("body", "html"):
                 found[parent] = None
-    order = {element: i for i, element in enumerate(tree.iter())} if len(found) > 1 else {}
-    return sorted(found, key=lambda e: order.get(e, 0))
+    return sorted(found, key=lambda e: e.sourceline or 0)
 
 
-def tags(tree: HtmlElement) -> list[str]:
+def tags(tree: HtmlElement, metas: Mapping[str, str]) -> list[str]:
     """Article tags: ``rel=tag`` links, tag boxes, ``article:tag`` or the keywords meta."""
     found: list[str] = [node_text(a) for a in tree.xpath('//a[contains(@rel, "tag")]')]
     if not found:
@@ -138,7 +149,7 @@ def tags(tree: HtmlElement) -> list[str]:
     if not found:
         found = [str(v) for v in tree.xpath('//meta[@property="article:tag"]/@content')]
     if not found:
-        keywords = meta_content(tree, "keywords", "news_keywords")
+        keywords = meta_content(metas, "keywords", "news_keywords")
         if keywords:
             found = re.split(r"\s*[,，、;；]\s*", keywords)
     unique: list[str] = []
