@@ -1,10 +1,11 @@
-"""The archive's one explicit Arrow schema."""
+"""The archive's explicit Arrow schemas, one per table."""
 
 from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the first release. 2: ``version``, ``first_seen_at`` and ``content_sha256`` (versions)."""
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
@@ -35,10 +36,66 @@ SCHEMA = pa.schema(
         pa.field("spider", pa.string()),
         pa.field("crawl_run_id", pa.string()),
         pa.field("schema_version", pa.int32(), nullable=False),
+        # schema version 2
+        pa.field("version", pa.int32()),
+        pa.field("first_seen_at", _TS),
+        pa.field("content_sha256", pa.string()),
     ],
     metadata={"ainews.schema_version": str(SCHEMA_VERSION)},
 )
-"""One row per archived article. ``crawl_month`` (``YYYY-MM`` of ``fetched_at``) and ``site``
-partition the table."""
+"""``articles``: one row per version of an article. ``site`` and ``crawl_month`` (``YYYY-MM`` of
+``fetched_at``) partition the table."""
+
+V1_COLUMNS = SCHEMA.names[: SCHEMA.get_field_index("schema_version") + 1]
+"""Columns of schema version 1, for migration tests and checks."""
+
+PAGES_SCHEMA = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("url_hash", pa.int64(), nullable=False),
+        pa.field("site", pa.string(), nullable=False),
+        pa.field("crawl_month", pa.string(), nullable=False),
+        pa.field("final_url", pa.string()),
+        pa.field("http_status", pa.int32()),
+        pa.field("headers", pa.string()),
+        pa.field("encoding", pa.string()),
+        pa.field("body", pa.large_binary()),
+        pa.field("fetched_at", _TS, nullable=False),
+        pa.field("timezone", pa.string()),
+        pa.field("crawl_run_id", pa.string()),
+    ]
+)
+"""``pages``: the raw response (decompressed bytes) behind every archived article version."""
+
+RUNS_SCHEMA = pa.schema(
+    [
+        pa.field("crawl_run_id", pa.string(), nullable=False),
+        pa.field("spider", pa.string()),
+        pa.field("site", pa.string()),
+        pa.field("started_at", _TS),
+        pa.field("finished_at", _TS),
+        pa.field("finish_reason", pa.string()),
+        pa.field("pages_fetched", pa.int64()),
+        pa.field("articles_added", pa.int64()),
+        pa.field("articles_updated", pa.int64()),
+        pa.field("articles_unchanged", pa.int64()),
+        pa.field("articles_dropped", pa.int64()),
+        pa.field("dropped_by_reason", pa.string()),
+        pa.field("errors", pa.int64()),
+        pa.field("http_status_counts", pa.string()),
+    ]
+)
+"""``crawl_runs``: one row per crawl. JSON strings hold the per-reason and per-status counts."""
+
+DEDUP_SCHEMA = pa.schema(
+    [
+        pa.field("url_hash", pa.int64(), nullable=False),
+        pa.field("dup_group", pa.int64(), nullable=False),
+        pa.field("text_sha256", pa.string()),
+        pa.field("published_at", _TS),
+        pa.field("signature", pa.binary()),
+    ]
+)
+"""``dedup``: the near-duplicate cluster of every archived URL and its MinHash signature."""
 
 PARTITION_COLUMNS = ["site", "crawl_month"]

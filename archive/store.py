@@ -1,26 +1,38 @@
-"""The Delta Lake archive: atomic batched appends, archived-URL lookups and readers."""
+"""The archive: article versions, raw pages, crawl runs and duplicate clusters as Delta tables."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
-from deltalake import DeltaTable, WriterProperties, write_deltalake
-from deltalake.exceptions import DeltaError
 
+from archive import dedup, tables
 from archive.errors import ArchiveError
-from archive.schema import PARTITION_COLUMNS, SCHEMA, SCHEMA_VERSION
+from archive.schema import (
+    DEDUP_SCHEMA,
+    PAGES_SCHEMA,
+    PARTITION_COLUMNS,
+    RUNS_SCHEMA,
+    SCHEMA,
+    SCHEMA_VERSION,
+)
+from archive.tables import AsOf
+from archive.urlset import UrlHashSet
 
 logger = logging.getLogger(__name__)
 
-_WRITER = WriterProperties(compression="ZSTD", compression_level=3)
+_CONTENT_FIELDS = ("title", "authors", "editors", "published_at", "updated_at", "category",
+                   "breadcrumbs", "tags", "source", "lang", "text")
 
 
 def url_hash(url: str) -> int:
@@ -29,111 +41,281 @@ def url_hash(url: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+def content_sha256(row: Mapping[str, Any]) -> str:
+    """Hash of everything extraction decides: a change here makes a new version."""
+    values = {name: _jsonable(row.get(name)) for name in _CONTENT_FIELDS}
+    payload = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What one append did."""
+
+    added: int = 0
+    """Rows for URLs new to the archive."""
+    updated: int = 0
+    """New versions of archived URLs whose content changed."""
+    unchanged: int = 0
+    """Rows skipped because the latest version holds the same content."""
+
+    @property
+    def written(self) -> int:
+        """Rows committed."""
+        return self.added + self.updated
+
+
 class Archive:
-    """A folder holding the article table; every read goes through the Delta log."""
+    """A folder of Delta tables: ``articles``, ``pages``, ``crawl_runs`` and ``dedup``.
+
+    Every read goes through the Delta logs, never a glob over the folder.
+    """
 
     def __init__(self, root: str | Path) -> None:
-        """Open (lazily) the archive at ``root``; nothing is created until the first append."""
+        """Open (lazily) the archive at ``root``; tables are created by their first append."""
         self.root = Path(root)
-        self._known: set[int] | None = None
+        self.articles_path = self.root / "articles"
+        self.pages_path = self.root / "pages"
+        self.runs_path = self.root / "crawl_runs"
+        self.dedup_path = self.root / "dedup"
+        self._known: UrlHashSet | None = None
 
     def exists(self) -> bool:
-        """Tell whether a table has been written here."""
-        return DeltaTable.is_deltatable(str(self.root))
-
-    def table(self) -> DeltaTable:
-        """The Delta table, or ArchiveError when it is missing or unreadable."""
-        if not self.exists():
-            raise ArchiveError(f"no archive at {self.root}")
-        try:
-            return DeltaTable(str(self.root))
-        except (DeltaError, OSError) as exc:
-            raise ArchiveError(f"cannot open archive {self.root}: {_first_line(exc)}") from exc
+        """Tell whether articles have been written here."""
+        return tables.is_table(self.articles_path)
 
     # ---- writing -----------------------------------------------------------------------------
 
-    def append(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Append the rows whose URL is not archived yet, as one atomic commit; return the count."""
+    def append(
+        self, rows: Iterable[Mapping[str, Any]], pages: Iterable[Mapping[str, Any]] = ()
+    ) -> AppendResult:
+        """Append new articles and changed versions as one commit; unchanged rows are skipped.
+
+        ``pages`` are raw responses (see ``PAGES_SCHEMA``); those of written rows are stored too.
+        """
+        records = [_normalize(row) for row in rows]
+        if not records:
+            return AppendResult()
         known = self.archived_url_hashes()
+        latest = self._latest_versions([r["url_hash"] for r in records if r["url_hash"] in known])
         fresh: list[dict[str, Any]] = []
-        for row in rows:
-            record = _normalize(row)
-            if record["url_hash"] in known:
+        added = updated = unchanged = 0
+        for record in records:
+            previous = latest.get(record["url_hash"])
+            if previous is None:
+                record["version"], record["first_seen_at"] = 1, record["fetched_at"]
+                added += 1
+            elif previous["content_sha256"] == record["content_sha256"]:
+                unchanged += 1
                 continue
-            known.add(record["url_hash"])
+            else:
+                record["version"] = previous["version"] + 1
+                record["first_seen_at"] = previous["first_seen_at"]
+                updated += 1
+            latest[record["url_hash"]] = record
             fresh.append(record)
-        if not fresh:
-            return 0
-        table = pa.Table.from_pylist(fresh, schema=SCHEMA)
-        self.root.mkdir(parents=True, exist_ok=True)
-        try:
-            write_deltalake(
-                str(self.root), table, mode="append", partition_by=PARTITION_COLUMNS,
-                writer_properties=_WRITER,
-            )
-        except (DeltaError, OSError) as exc:
+        if fresh:
+            tables.append(self.articles_path, pa.Table.from_pylist(fresh, schema=SCHEMA),
+                          PARTITION_COLUMNS)
             for record in fresh:
-                known.discard(record["url_hash"])
-            raise ArchiveError(f"append to {self.root} failed: {_first_line(exc)}") from exc
-        logger.debug("archived %d rows in %s", len(fresh), self.root)
-        return len(fresh)
+                known.add(record["url_hash"])
+            written = {r["url"] for r in fresh}
+            self.append_pages([p for p in pages if p.get("url") in written])
+            self._assign_duplicates(fresh)
+        logger.debug("archive %s: %d added, %d updated, %d unchanged", self.root, added, updated,
+                     unchanged)
+        return AppendResult(added, updated, unchanged)
+
+    def append_pages(self, pages: Sequence[Mapping[str, Any]]) -> int:
+        """Store raw responses as one commit."""
+        if not pages:
+            return 0
+        rows = []
+        for page in pages:
+            row = {name: page.get(name) for name in PAGES_SCHEMA.names}
+            if row["url_hash"] is None:
+                row["url_hash"] = url_hash(str(row["url"]))
+            row["crawl_month"] = row["crawl_month"] or _month(row["fetched_at"])
+            if isinstance(row["headers"], Mapping):
+                row["headers"] = json.dumps(row["headers"], ensure_ascii=False)
+            rows.append(row)
+        tables.append(self.pages_path, pa.Table.from_pylist(rows, schema=PAGES_SCHEMA),
+                      PARTITION_COLUMNS)
+        return len(rows)
+
+    def record_run(self, run: Mapping[str, Any]) -> None:
+        """Append one ``crawl_runs`` row."""
+        row = {name: run.get(name) for name in RUNS_SCHEMA.names}
+        for name in ("dropped_by_reason", "http_status_counts"):
+            if isinstance(row[name], Mapping):
+                row[name] = json.dumps(row[name], ensure_ascii=False, sort_keys=True)
+        tables.append(self.runs_path, pa.Table.from_pylist([row], schema=RUNS_SCHEMA))
+
+    def _latest_versions(self, hashes: Sequence[int]) -> dict[int, dict[str, Any]]:
+        if not hashes:
+            return {}
+        columns = ["url_hash", "version", "content_sha256", "first_seen_at", "fetched_at"]
+        found = self._dataset("articles").to_table(
+            columns=[c for c in columns if c in self._dataset("articles").schema.names],
+            filter=ds.field("url_hash").isin(list(set(hashes))),
+        ).to_pylist()
+        latest: dict[int, dict[str, Any]] = {}
+        for row in found:
+            row["version"] = row.get("version") or 1
+            row.setdefault("content_sha256", None)
+            row["first_seen_at"] = row.get("first_seen_at") or row["fetched_at"]
+            current = latest.get(row["url_hash"])
+            if current is None or row["version"] > current["version"]:
+                latest[row["url_hash"]] = row
+        return latest
+
+    def _assign_duplicates(self, records: Sequence[Mapping[str, Any]]) -> None:
+        """Give each new or changed row the cluster of its most similar archived text."""
+        signatures = [dedup.signature(r.get("text") or "") for r in records]
+        existing = self._dedup_candidates(records, signatures)
+        rows: list[dict[str, Any]] = []
+        in_batch: dict[int, list[tuple[int, Any]]] = {}
+        by_text: dict[str, int] = dict(existing.pop("by_text", {}))
+        for record, sig in zip(records, signatures, strict=True):
+            group = by_text.get(record.get("text_sha256") or "")
+            if group is None:
+                candidates = [pair for key in dedup.band_keys(sig)
+                              for pair in [*existing.get(key, []), *in_batch.get(key, [])]]
+                group = dedup.best_match(sig, candidates)
+            group = group if group is not None else record["url_hash"]
+            for key in dedup.band_keys(sig):
+                in_batch.setdefault(key, []).append((group, sig))
+            if record.get("text_sha256"):
+                by_text.setdefault(record["text_sha256"], group)
+            rows.append({"url_hash": record["url_hash"], "dup_group": group,
+                         "text_sha256": record.get("text_sha256"),
+                         "published_at": record.get("published_at"),
+                         "signature": dedup.to_bytes(sig)})
+        tables.append(self.dedup_path, pa.Table.from_pylist(rows, schema=DEDUP_SCHEMA))
+
+    def _dedup_candidates(self, records: Sequence[Mapping[str, Any]],
+                          signatures: Sequence[Any]) -> dict[Any, Any]:
+        """Archived rows sharing a text hash or an LSH band with the new ones."""
+        if not tables.is_table(self.dedup_path):
+            return {}
+        table = self._dataset("dedup").to_table()
+        if table.num_rows == 0:
+            return {}
+        wanted = {key for sig in signatures for key in dedup.band_keys(sig)}
+        sha_wanted = {r.get("text_sha256") for r in records if r.get("text_sha256")}
+        result: dict[Any, Any] = {"by_text": {}}
+        sha_hits = table.filter(pc.is_in(table["text_sha256"], pa.array(list(sha_wanted),
+                                                                       pa.string())))
+        for row in sha_hits.select(["text_sha256", "dup_group"]).to_pylist():
+            result["by_text"].setdefault(row["text_sha256"], row["dup_group"])
+        groups = table.column("dup_group").to_pylist()
+        for sig_bytes, group in zip(table.column("signature").to_pylist(), groups, strict=True):
+            if sig_bytes is None:
+                continue
+            sig = dedup.from_bytes(sig_bytes)
+            for key in dedup.band_keys(sig):
+                if key in wanted:
+                    result.setdefault(key, []).append((group, sig))
+        return result
+
+    def rebuild_duplicates(self) -> int:
+        """Recompute every cluster from the latest article versions; return the cluster count."""
+        latest = self.sql(
+            "SELECT url_hash, text, text_sha256, published_at FROM _latest "
+            "ORDER BY coalesce(published_at, fetched_at), url_hash")
+        rows = latest.to_pylist()
+        signatures = [dedup.signature(r["text"] or "") for r in rows]
+        clusters = dedup.cluster(signatures, [r["text_sha256"] for r in rows])
+        out = [{"url_hash": r["url_hash"], "dup_group": rows[c]["url_hash"],
+                "text_sha256": r["text_sha256"], "published_at": r["published_at"],
+                "signature": dedup.to_bytes(sig)}
+               for r, c, sig in zip(rows, clusters, signatures, strict=True)]
+        tables.overwrite(self.dedup_path, pa.Table.from_pylist(out, schema=DEDUP_SCHEMA))
+        return len(set(clusters))
+
+    def assign_missing_duplicates(self) -> int:
+        """Cluster archived rows that have no ``dedup`` row yet (a crawl killed between commits)."""
+        missing = self.sql(
+            "SELECT l.* FROM _latest l ANTI JOIN _dedup d USING (url_hash)").to_pylist()
+        if missing:
+            self._assign_duplicates(missing)
+        return len(missing)
 
     # ---- reading -----------------------------------------------------------------------------
 
-    def archived_url_hashes(self, site: str | None = None) -> set[int]:
-        """Hashes of every archived URL (cached for this object; appends keep it current)."""
+    def archived_url_hashes(self) -> UrlHashSet:
+        """Hashes of every archived URL (loaded once per object; appends keep it current)."""
         if self._known is None:
-            self._known = set()
-            if self.exists():
-                column = self.dataset().to_table(columns=["url_hash"]).column("url_hash")
-                self._known = set(column.to_pylist())
-        if site is None:
-            return self._known
-        dataset = self.dataset()
-        column = dataset.to_table(columns=["url_hash"], filter=ds.field("site") == site)
-        return set(column.column("url_hash").to_pylist())
+            column = self._dataset("articles").to_table(columns=["url_hash"]).column("url_hash")
+            self._known = UrlHashSet(column.to_numpy())
+        return self._known
 
     def is_archived(self, url: str) -> bool:
         """Tell whether ``url`` is in the archive."""
         return url_hash(url) in self.archived_url_hashes()
 
-    def dataset(self) -> ds.Dataset:
-        """A pyarrow dataset over the current table version (empty when nothing is archived)."""
-        if not self.exists():
-            return ds.dataset(SCHEMA.empty_table())
-        try:
-            return self.table().to_pyarrow_dataset()
-        except (DeltaError, OSError) as exc:
-            raise ArchiveError(f"cannot read archive {self.root}: {_first_line(exc)}") from exc
+    def _dataset(self, name: str, as_of: AsOf = None) -> ds.Dataset:
+        path, schema = {
+            "articles": (self.articles_path, SCHEMA),
+            "pages": (self.pages_path, PAGES_SCHEMA),
+            "crawl_runs": (self.runs_path, RUNS_SCHEMA),
+            "dedup": (self.dedup_path, DEDUP_SCHEMA),
+        }[name]
+        # Time travel applies to the article table; the others are read as they are now.
+        return tables.dataset(path, schema, as_of if name == "articles" else None)
 
-    def to_arrow(self, columns: list[str] | None = None) -> pa.Table:
-        """The whole table, or some columns, as an Arrow table."""
-        try:
-            return self.dataset().to_table(columns=columns)
-        except (OSError, pa.ArrowException) as exc:
-            raise ArchiveError(f"cannot read archive {self.root}: {_first_line(exc)}") from exc
+    def dataset(self, as_of: AsOf = None) -> ds.Dataset:
+        """The ``articles`` table (every version) as a pyarrow dataset."""
+        return self._dataset("articles", as_of)
 
-    def to_pandas(self) -> Any:
-        """The table as a pandas DataFrame."""
-        return self.to_arrow().to_pandas()
-
-    def to_polars(self) -> Any:
-        """The table as a polars DataFrame."""
-        import polars as pl
-
-        return pl.from_arrow(self.to_arrow())
-
-    def to_duckdb(self, con: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
-        """A DuckDB connection with the view ``articles`` over the archive."""
+    def to_duckdb(self, con: duckdb.DuckDBPyConnection | None = None,
+                  as_of: AsOf = None) -> duckdb.DuckDBPyConnection:
+        """A DuckDB connection with the views ``articles`` (latest version per URL, with
+        ``dup_group`` and ``is_canonical``), ``article_versions``, ``stories`` (one row per
+        duplicate cluster), ``pages`` and ``crawl_runs``."""
         con = con or duckdb.connect()
-        con.register("articles", self.dataset())
+        versions = self._dataset("articles", as_of)
+        con.register("_versions", versions)
+        con.register("_dedup_table", self._dataset("dedup"))
+        con.register("pages", self._dataset("pages"))
+        con.register("crawl_runs", self._dataset("crawl_runs"))
+        missing = [f for f in SCHEMA if f.name not in versions.schema.names]
+        # An archive of an older schema still reads: absent columns come back as NULL.
+        extra = "".join(f", NULL::{_duck_type(f.type)} AS {f.name}" for f in missing)
+        con.execute(f"CREATE VIEW article_versions AS SELECT *{extra} FROM _versions")
+        con.execute("""
+            CREATE VIEW _latest AS
+            SELECT * FROM article_versions
+            QUALIFY row_number() OVER (
+                PARTITION BY url_hash ORDER BY coalesce(version, 1) DESC, fetched_at DESC) = 1
+        """)
+        con.execute("""
+            CREATE VIEW _dedup AS
+            SELECT url_hash, arg_max(dup_group, rowid) AS dup_group FROM (
+                SELECT *, row_number() OVER () AS rowid FROM _dedup_table) GROUP BY url_hash
+        """)
+        con.execute("""
+            CREATE VIEW articles AS
+            WITH grouped AS (
+                SELECT l.*, coalesce(d.dup_group, l.url_hash) AS dup_group
+                FROM _latest l LEFT JOIN _dedup d USING (url_hash)),
+            canonical AS (
+                SELECT dup_group,
+                       arg_min(url_hash, (coalesce(published_at, first_seen_at, fetched_at),
+                                          url_hash)) AS canonical_hash,
+                       count(*) AS members
+                FROM grouped GROUP BY dup_group)
+            SELECT g.*, g.url_hash = c.canonical_hash AS is_canonical, c.members AS dup_members
+            FROM grouped g JOIN canonical c USING (dup_group)
+        """)
+        con.execute("CREATE VIEW stories AS SELECT * FROM articles WHERE is_canonical")
         return con
 
-    def query(self, sql: str) -> pa.Table:
-        """Run DuckDB SQL over the ``articles`` view and return the result as Arrow."""
-        con = self.to_duckdb()
+    def sql(self, query: str, as_of: AsOf = None) -> pa.Table:
+        """Run DuckDB SQL over the views (see ``to_duckdb``) and return Arrow."""
+        con = self.to_duckdb(as_of=as_of)
         try:
-            relation = con.sql(sql)
+            relation = con.sql(query)
             # Statements that return no rows (SET, CREATE …) give no relation.
             return relation.to_arrow_table() if relation is not None else pa.table({})
         except duckdb.Error as exc:
@@ -141,29 +323,90 @@ class Archive:
         finally:
             con.close()
 
-    def stats(self, newest: int = 5) -> dict[str, Any]:
-        """Counts per site and category, and the newest titles."""
-        con = self.to_duckdb()
+    query = sql
+
+    def to_arrow(self, *, site: str | None = None, category: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None,
+                 columns: Sequence[str] | None = None, as_of: AsOf = None) -> pa.Table:
+        """Latest article versions as Arrow; filters are pushed down to partitions and files."""
+        where, params = [], []
+        for clause, value in (("site = ?", site), ("category = ?", category),
+                              ("published_at >= ?", since), ("published_at < ?", until)):
+            if value is not None:
+                where.append(clause)
+                params.append(value)
+        select = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+        query = f"SELECT {select} FROM articles" + (
+            f" WHERE {' AND '.join(where)}" if where else "")
+        con = self.to_duckdb(as_of=as_of)
         try:
-            total = con.execute("SELECT count(*) FROM articles").fetchone()
-            per_site = con.execute(
-                "SELECT site, category, count(*) AS n FROM articles "
-                "GROUP BY ALL ORDER BY site, n DESC, category"
-            ).fetchall()
-            latest = con.execute(
-                "SELECT site, published_at, title FROM articles "
-                f"ORDER BY published_at DESC NULLS LAST LIMIT {int(newest)}"
-            ).fetchall()
+            return con.sql(query, params=params).to_arrow_table()
+        except duckdb.Error as exc:
+            raise ArchiveError(f"read failed: {str(exc).splitlines()[0]}") from exc
         finally:
             con.close()
-        return {"total": total[0] if total else 0, "per_site_category": per_site,
-                "newest": latest}
+
+    def to_pandas(self, **filters: Any) -> Any:
+        """Latest article versions as a pandas DataFrame (same filters as ``to_arrow``)."""
+        return self.to_arrow(**filters).to_pandas()
+
+    def to_polars(self, **filters: Any) -> Any:
+        """Latest article versions as a polars DataFrame (same filters as ``to_arrow``)."""
+        import polars as pl
+
+        return pl.from_arrow(self.to_arrow(**filters))
+
+    def stats(self, newest: int = 5) -> dict[str, Any]:
+        """Counts per site, category and month, the duplicates' share and the newest titles."""
+        con = self.to_duckdb()
+        try:
+            def rows(query: str) -> list[tuple[Any, ...]]:
+                return con.execute(query).fetchall()
+
+            total = rows("SELECT count(*), count(DISTINCT dup_group) FROM articles")[0]
+            return {
+                "total": total[0],
+                "stories": total[1],
+                "duplicate_share": (1 - total[1] / total[0]) if total[0] else 0.0,
+                "versions": rows("SELECT count(*) FROM article_versions")[0][0],
+                "per_site_category": rows(
+                    "SELECT site, category, count(*) AS n FROM articles "
+                    "GROUP BY ALL ORDER BY site, n DESC, category"),
+                "per_month": rows(
+                    "SELECT strftime(published_at, '%Y-%m') AS month, count(*) FROM articles "
+                    "GROUP BY 1 ORDER BY 1 DESC NULLS LAST LIMIT 24"),
+                "newest": rows(
+                    "SELECT site, published_at, title FROM articles "
+                    f"ORDER BY published_at DESC NULLS LAST LIMIT {int(newest)}"),
+            }
+        finally:
+            con.close()
 
 
-def _first_line(exc: BaseException) -> str:
-    """deltalake errors carry a Rust backtrace after the first line."""
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+def open(path: str | Path) -> Archive:
+    """Open the archive at ``path`` for analysis; ArchiveError when there is none."""
+    archive = Archive(path)
+    if not archive.exists():
+        raise ArchiveError(f"no archive at {archive.root}")
+    return archive
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _month(value: datetime | None) -> str:
+    return (value or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m")
+
+
+def _duck_type(arrow_type: pa.DataType) -> str:
+    if pa.types.is_list(arrow_type):
+        return "VARCHAR[]"
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ"
+    if pa.types.is_integer(arrow_type):
+        return "BIGINT"
+    return "VARCHAR"
 
 
 def _normalize(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -172,12 +415,14 @@ def _normalize(row: Mapping[str, Any]) -> dict[str, Any]:
     if not record["url"] or not record["site"]:
         raise ArchiveError("a row needs url and site")
     fetched = record["fetched_at"] or datetime.now(UTC)
+    if not isinstance(fetched, datetime):
+        raise ArchiveError(f"fetched_at is not a datetime: {fetched!r}")
     record["fetched_at"] = fetched
-    record["url_hash"] = record["url_hash"] if record["url_hash"] is not None else url_hash(
-        record["url"])
-    record["crawl_month"] = record["crawl_month"] or fetched.astimezone(UTC).strftime(
-        "%Y-%m")
-    record["schema_version"] = record["schema_version"] or SCHEMA_VERSION
+    if record["url_hash"] is None:
+        record["url_hash"] = url_hash(record["url"])
+    record["crawl_month"] = record["crawl_month"] or _month(fetched)
+    record["schema_version"] = SCHEMA_VERSION
     for name in ("authors", "editors", "breadcrumbs", "tags"):
         record[name] = list(record[name] or [])
+    record["content_sha256"] = record["content_sha256"] or content_sha256(record)
     return record

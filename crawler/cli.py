@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,20 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
+
+
+def _as_of(value: str | None) -> int | datetime | None:
+    """``--as-of``: a table version number or an ISO timestamp."""
+    if value is None:
+        return None
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise CliError(f"--as-of needs a version number or an ISO timestamp, got {value!r}")\
+            from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -90,6 +104,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from crawler.items import Article
     from crawler.runner import run_crawl
     from crawler.spiders.fetch import validate_url
+    from pipelines.archiving import article_row
 
     urls = [validate_url(url) for url in args.urls]
     settings = _crawl_settings(args)
@@ -98,7 +113,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     articles = [item for item in items if isinstance(item, Article)]
     for article in articles:
         if args.json:
-            print(json.dumps(_jsonable(article), ensure_ascii=False))
+            print(json.dumps(_jsonable(article_row(article)), ensure_ascii=False))
         else:
             print(f"{article.url}\n  {article.title}\n  {', '.join(article.authors)} "
                   f"{article.published_at or ''} [{article.category or ''}] "
@@ -127,7 +142,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if article is None:
         print(f"ainews: {args.file} holds no article", file=sys.stderr)
         return 1
-    print(json.dumps(_jsonable(article), ensure_ascii=False, indent=2))
+    from pipelines.archiving import article_row
+
+    print(json.dumps(_jsonable(article_row(article)), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -135,7 +152,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     """Run DuckDB SQL over the ``articles`` view."""
     from archive import Archive
 
-    table = Archive(_archive_path(args)).query(args.sql)
+    table = Archive(_archive_path(args)).sql(args.sql, as_of=_as_of(args.as_of))
     rows = table.to_pylist()
     if args.format == "json":
         for row in rows:
@@ -160,6 +177,85 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if not archive.exists():
         raise CliError(f"no archive at {archive.root}")
     _print_summary(archive)
+    return 0
+
+
+def _existing_archive(args: argparse.Namespace) -> Any:
+    from archive import open as open_archive
+
+    return open_archive(_archive_path(args))
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    """List the crawl runs, newest first."""
+    table = _existing_archive(args).sql(
+        "SELECT crawl_run_id, spider, started_at, finished_at, finish_reason, pages_fetched, "
+        "articles_added AS added, articles_updated AS updated, articles_dropped AS dropped, "
+        f"errors FROM crawl_runs ORDER BY started_at DESC LIMIT {int(args.limit)}")
+    _print_table(table.column_names, [[_cell(v) for v in row.values()]
+                                      for row in table.to_pylist()])
+    return 0
+
+
+def cmd_maintain(args: argparse.Namespace) -> int:
+    """Migrate, compact, vacuum and checkpoint every table."""
+    from archive.maintenance import maintain
+
+    report = maintain(_existing_archive(args), retention_hours=args.retention_hours)
+    if report.migrated_columns:
+        print(f"migrated: added columns {', '.join(report.migrated_columns)}")
+    for name, metrics in report.compacted.items():
+        print(f"{name}: {metrics.get('numFilesRemoved', 0)} files compacted into "
+              f"{metrics.get('numFilesAdded', 0)}, {report.vacuumed.get(name, 0)} old files "
+              "removed")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check the logs, every data file and the schema; exit 1 naming each problem."""
+    from archive import Archive
+    from archive.maintenance import verify
+
+    problems = verify(Archive(_archive_path(args)))
+    for problem in problems:
+        print(f"ainews: verify: {problem}", file=sys.stderr)
+    if not problems:
+        print("archive OK")
+    return 1 if problems else 0
+
+
+def cmd_dedup(args: argparse.Namespace) -> int:
+    """Cluster near-duplicate articles (incrementally, or from scratch with --rebuild)."""
+    archive = _existing_archive(args)
+    if args.rebuild:
+        started = time.monotonic()
+        clusters = archive.rebuild_duplicates()
+        print(f"{clusters} stories after rebuilding in {time.monotonic() - started:.1f} s")
+    else:
+        print(f"{archive.assign_missing_duplicates()} articles clustered")
+    return 0
+
+
+def cmd_reextract(args: argparse.Namespace) -> int:
+    """Re-run the extractor over stored pages, offline; changed results become new versions."""
+    from pipelines.reextract import reextract
+
+    since = _as_of(args.since) if args.since else None
+    if isinstance(since, int):
+        raise CliError("--since needs a date")
+    result = reextract(_existing_archive(args), site=args.site, since=since)
+    print(f"reextract: {result.updated} new versions, {result.unchanged} unchanged, "
+          f"{result.added} new articles")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export the latest articles as one plain Parquet, JSON Lines or CSV file."""
+    from archive.export import export
+
+    count = export(_existing_archive(args), args.out, fmt=args.format, where=args.where,
+                   view=args.view, as_of=_as_of(args.as_of))
+    print(f"exported {count} rows to {args.out}")
     return 0
 
 
@@ -239,10 +335,14 @@ def _display_width(text: str) -> int:
 
 def _print_summary(archive: Any) -> None:
     stats = archive.stats()
-    print(f"Archive {archive.root}: {stats['total']} articles")
+    print(f"Archive {archive.root}: {stats['total']} articles ({stats['versions']} versions), "
+          f"{stats['stories']} stories, {stats['duplicate_share']:.1%} duplicates")
     print()
     _print_table(["site", "category", "articles"],
                  [[s, c or "-", str(n)] for s, c, n in stats["per_site_category"]])
+    print()
+    print("Per month (published):")
+    _print_table(["month", "articles"], [[m or "-", str(n)] for m, n in stats["per_month"][:12]])
     print()
     print("Newest:")
     _print_table(["site", "published", "title"],
@@ -289,7 +389,38 @@ def build_parser() -> argparse.ArgumentParser:
     query = sub.add_parser("query", help="DuckDB SQL over the `articles` view")
     query.add_argument("sql")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--as-of", help="table version number or ISO timestamp")
     query.set_defaults(func=cmd_query)
+
+    runs = sub.add_parser("runs", help="list crawl runs")
+    runs.add_argument("--limit", type=int, default=20)
+    runs.set_defaults(func=cmd_runs)
+
+    maintain = sub.add_parser("maintain", help="migrate, compact, vacuum, checkpoint")
+    maintain.add_argument("--retention-hours", type=int, default=7 * 24,
+                          help="keep replaced files this long for running readers")
+    maintain.set_defaults(func=cmd_maintain)
+
+    sub.add_parser("verify", help="check logs, data files and schema").set_defaults(
+        func=cmd_verify)
+
+    dedup = sub.add_parser("dedup", help="cluster near-duplicate articles")
+    dedup.add_argument("--rebuild", action="store_true", help="recompute every cluster")
+    dedup.set_defaults(func=cmd_dedup)
+
+    reextract = sub.add_parser("reextract", help="re-run extraction over stored pages")
+    reextract.add_argument("--site")
+    reextract.add_argument("--since", help="only pages fetched since (ISO date)")
+    reextract.set_defaults(func=cmd_reextract)
+
+    export = sub.add_parser("export", help="export articles as Parquet, JSON Lines or CSV")
+    export.add_argument("--format", choices=("parquet", "jsonl", "csv"), default="parquet")
+    export.add_argument("--out", required=True)
+    export.add_argument("--where", help="SQL condition on the articles view")
+    export.add_argument("--view", choices=("articles", "article_versions", "stories"),
+                        default="articles")
+    export.add_argument("--as-of", help="table version number or ISO timestamp")
+    export.set_defaults(func=cmd_export)
 
     sub.add_parser("stats", help="articles per site and category").set_defaults(func=cmd_stats)
     return parser

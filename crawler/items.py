@@ -25,6 +25,14 @@ class Page:
     """Time of the fetch, timezone-aware UTC."""
     timezone: str | None = None
     """IANA timezone naive dates on the page are read in; None lets the extractor choose."""
+    raw_body: bytes | None = field(default=None, repr=False)
+    """The response body as received (decompressed), for re-extraction later."""
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    """Response headers, one value each."""
+
+
+ARTICLE_COLUMNS_EXCLUDED = frozenset({"page"})
+"""Article fields that are not ``articles`` columns."""
 
 
 @dataclass(slots=True, kw_only=True)
@@ -63,3 +71,5 @@ class Article:
     spider: str | None = None
     crawl_run_id: str | None = None
     schema_version: int = SCHEMA_VERSION
+    page: Page | None = field(default=None, repr=False, compare=False)
+    """The fetched page the article came from (not a column: the ``pages`` table keeps it)."""

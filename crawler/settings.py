@@ -51,6 +51,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ArchivedUrlFilterMiddleware": 50,
     "crawler.middlewares.MetaCharsetMiddleware": 950,
 }
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunRecorder": 500,
+}
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     "pipelines.archiving.ArchivePipeline": 800,
@@ -69,6 +72,8 @@ ARCHIVE_URI = os.environ.get("AINEWS_ARCHIVE", "data/archive")
 ARCHIVE_BATCH_SIZE = 50
 # Skip article requests whose URL is already archived.
 ARCHIVE_SKIP_ARCHIVED = True
+# Keep each article's raw response in the `pages` table, for re-extraction without network.
+ARCHIVE_PAGES_ENABLED = True
 
 # ---- engine ----
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

@@ -4,26 +4,49 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from archive import Archive
-from crawler.items import Article
+from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article
 
 logger = logging.getLogger(__name__)
 
 
-class ArchivePipeline:
-    """Append articles to the Delta Lake archive, ``ARCHIVE_BATCH_SIZE`` rows per commit."""
+def article_row(article: Article) -> dict[str, Any]:
+    """The ``articles`` columns of an Article."""
+    return {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
+            if f.name not in ARTICLE_COLUMNS_EXCLUDED}
 
-    def __init__(self, archive_uri: str, batch_size: int, stats: StatsCollector) -> None:
-        """Open the archive folder; it is created on the first commit."""
+
+def page_row(article: Article) -> dict[str, Any] | None:
+    """The ``pages`` row of the response an Article came from."""
+    page = article.page
+    if page is None or page.raw_body is None:
+        return None
+    return {
+        "url": article.url, "site": article.site, "final_url": page.url,
+        "http_status": page.http_status, "headers": page.headers, "encoding": page.encoding,
+        "body": page.raw_body, "fetched_at": page.fetched_at, "timezone": page.timezone,
+        "crawl_run_id": article.crawl_run_id,
+    }
+
+
+class ArchivePipeline:
+    """Append articles (and their raw pages) to the archive, ``ARCHIVE_BATCH_SIZE`` per commit."""
+
+    def __init__(self, archive_uri: str, batch_size: int, keep_pages: bool,
+                 stats: StatsCollector) -> None:
+        """Open the archive folder; its tables are created on the first commit."""
         self.archive = Archive(archive_uri)
         self.batch_size = max(1, batch_size)
+        self.keep_pages = keep_pages
         self.stats = stats
-        self.buffer: list[dict[str, object]] = []
+        self.rows: list[dict[str, Any]] = []
+        self.pages: list[dict[str, Any]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -32,21 +55,22 @@ class ArchivePipeline:
         if not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured
         assert crawler.stats is not None
-        return cls(settings["ARCHIVE_URI"], settings.getint("ARCHIVE_BATCH_SIZE"), crawler.stats)
+        return cls(settings["ARCHIVE_URI"], settings.getint("ARCHIVE_BATCH_SIZE"),
+                   settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats)
 
     def open_spider(self) -> None:
         """Load the archived-URL set before the first item arrives."""
         self.archive.archived_url_hashes()
 
     def process_item(self, item: object) -> object:
-        """Buffer a new article; commit the buffer when it is full."""
+        """Buffer an article; commit the buffer when it is full."""
         if not isinstance(item, Article):
             return item
-        if self.archive.is_archived(item.url) or any(r["url"] == item.url for r in self.buffer):
-            self.stats.inc_value("archive/already_archived")
-            return item
-        self.buffer.append(dataclasses.asdict(item))
-        if len(self.buffer) >= self.batch_size:
+        self.rows.append(article_row(item))
+        page = page_row(item) if self.keep_pages else None
+        if page is not None:
+            self.pages.append(page)
+        if len(self.rows) >= self.batch_size:
             self.flush()
         return item
 
@@ -55,11 +79,15 @@ class ArchivePipeline:
         self.flush()
 
     def flush(self) -> None:
-        """Append the buffer as one commit."""
-        if not self.buffer:
+        """Append the buffer as one commit (new URLs and changed versions only)."""
+        if not self.rows:
             return
-        rows, self.buffer = self.buffer, []
-        written = self.archive.append(rows)
-        self.stats.inc_value("archive/rows_written", written)
+        rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
+        result = self.archive.append(rows, pages)
+        self.stats.inc_value("archive/added", result.added)
+        self.stats.inc_value("archive/updated", result.updated)
+        self.stats.inc_value("archive/unchanged", result.unchanged)
+        self.stats.inc_value("archive/rows_written", result.written)
         self.stats.inc_value("archive/commits")
-        logger.info("archived %d articles in %s", written, self.archive.root)
+        logger.info("archived %d new and %d updated articles in %s (%d unchanged)",
+                    result.added, result.updated, self.archive.root, result.unchanged)

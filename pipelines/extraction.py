@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
 
 from crawler.items import Article, Page
+from crawler.runs import crawl_run_id
 from pipelines.extract import extract_article
 
 logger = logging.getLogger(__name__)
@@ -36,8 +36,7 @@ class ExtractionPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         """Read EXTRACT_MIN_CHARS and CRAWL_RUN_ID once."""
         settings = crawler.settings
-        run_id = settings.get("CRAWL_RUN_ID") or uuid.uuid4().hex[:16]
-        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), run_id)
+        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), crawl_run_id(crawler))
 
     @property
     def stats(self) -> StatsCollector:
@@ -71,6 +70,7 @@ class ExtractionPipeline:
         spider = self.crawler.spider
         article.spider = spider.name if spider is not None else None
         article.crawl_run_id = self.run_id
+        article.page = page
         self.stats.inc_value("extract/ok")
         logger.debug("extracted %s: %s", page.url, article.title)
         return article

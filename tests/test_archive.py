@@ -1,14 +1,15 @@
-"""The Delta Lake archive: appends, deduplication, readers, schema and damaged tables."""
+"""The Delta Lake archive: appends, versions, readers, schema and damaged tables."""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
+import archive as archive_module
 from archive import SCHEMA, Archive, ArchiveError, url_hash
 from crawler.items import Article
 
@@ -20,72 +21,93 @@ def row(i: int, site: str = "demo-daily", **extra) -> dict:
         url=f"http://example.cn/news/{i}.html", site=site, title=f"标题{i}", authors=["作者甲"],
         published_at=datetime(2024, 11, 8, 4, 0, tzinfo=UTC), published_raw="2024-11-08",
         category="AI大模型", breadcrumbs=["首页", "资讯", "AI大模型"], tags=["大模型"],
-        text=f"正文{i}", text_sha256="0" * 64, fetched_at=FETCHED, lang="zh",
+        text=f"正文{i}，这是第{i}篇文章的内容，讲述一个完全不同的故事编号{i * 7919}。",
+        text_sha256=f"{i:064d}", fetched_at=FETCHED, lang="zh",
     )
     return {**dataclasses.asdict(article), **extra}
 
 
 def test_schema_matches_the_article_item():
-    item_fields = {f.name for f in dataclasses.fields(Article)}
-    derived = {"url_hash", "crawl_month"}
+    from crawler.items import ARTICLE_COLUMNS_EXCLUDED
+
+    item_fields = {f.name for f in dataclasses.fields(Article)} - ARTICLE_COLUMNS_EXCLUDED
+    derived = {"url_hash", "crawl_month", "version", "first_seen_at", "content_sha256"}
     assert set(SCHEMA.names) - derived == item_fields
 
 
 def test_append_and_read_back(tmp_path):
     archive = Archive(tmp_path / "a")
-    assert archive.append([row(1), row(2), row(3, site="demo-wp")]) == 3
+    result = archive.append([row(1), row(2), row(3, site="demo-wp")])
+    assert (result.added, result.updated, result.unchanged) == (3, 0, 0)
     table = Archive(tmp_path / "a").to_arrow()
     assert table.num_rows == 3
-    assert table.schema.equals(SCHEMA, check_metadata=False) or set(table.schema.names) == set(
-        SCHEMA.names)
     first = next(r for r in table.to_pylist() if r["url"].endswith("/1.html"))
     assert first["authors"] == ["作者甲"]
     assert first["breadcrumbs"] == ["首页", "资讯", "AI大模型"]
     assert first["published_at"] == datetime(2024, 11, 8, 4, 0, tzinfo=UTC)
     assert first["url_hash"] == url_hash(first["url"])
     assert first["crawl_month"] == "2026-11"
+    assert first["version"] == 1 and first["first_seen_at"] == FETCHED
     # Partitioned by site and crawl month, files zstd-compressed.
-    partitions = {tuple(sorted(p.items())) for p in DeltaTable(str(tmp_path / "a")).partitions()}
+    articles = tmp_path / "a" / "articles"
+    partitions = {tuple(sorted(p.items())) for p in DeltaTable(str(articles)).partitions()}
     assert (("crawl_month", "2026-11"), ("site", "demo-wp")) in partitions
-    files = list((tmp_path / "a").rglob("*.parquet"))
+    files = list(articles.rglob("*.parquet"))
     assert files
-    import pyarrow.parquet as pq
-
     assert pq.ParquetFile(files[0]).metadata.row_group(0).column(0).compression == "ZSTD"
 
 
-def test_each_append_is_one_commit_and_urls_are_deduplicated(tmp_path):
+def test_unchanged_refetch_is_not_stored_twice_and_a_change_is_a_new_version(tmp_path):
     archive = Archive(tmp_path)
     archive.append([row(1), row(2)])
-    assert archive.append([row(2), row(3), row(3)]) == 1
-    assert Archive(tmp_path).append([row(1)]) == 0
-    assert DeltaTable(str(tmp_path)).version() == 1
-    assert sorted(Archive(tmp_path).to_arrow(["url"]).column("url").to_pylist()) == [
-        f"http://example.cn/news/{i}.html" for i in (1, 2, 3)
-    ]
-    assert Archive(tmp_path).is_archived("http://example.cn/news/3.html")
-    assert not Archive(tmp_path).is_archived("http://example.cn/news/4.html")
-    assert Archive(tmp_path).archived_url_hashes(site="nope") == set()
+    later = FETCHED + timedelta(days=3)
+    result = archive.append([row(2, fetched_at=later), row(3)])
+    assert (result.added, result.updated, result.unchanged) == (1, 0, 1)
+    edited = row(1, fetched_at=later, text="正文1，更正后的内容。", text_sha256="f" * 64)
+    assert Archive(tmp_path).append([edited]).updated == 1
+    fresh = Archive(tmp_path)
+    assert fresh.to_arrow().num_rows == 3
+    versions = fresh.sql("SELECT url, version, first_seen_at, fetched_at, text "
+                         "FROM article_versions ORDER BY url, version").to_pylist()
+    assert len(versions) == 4
+    one = [v for v in versions if v["url"].endswith("/1.html")]
+    assert [v["version"] for v in one] == [1, 2]
+    assert one[1]["first_seen_at"] == FETCHED and one[1]["fetched_at"] == later
+    latest = fresh.sql("SELECT text FROM articles WHERE url LIKE '%/1.html'").to_pylist()
+    assert latest == [{"text": "正文1，更正后的内容。"}]
+    assert DeltaTable(str(tmp_path / "articles")).version() == 2
+    assert fresh.is_archived("http://example.cn/news/3.html")
+    assert not fresh.is_archived("http://example.cn/news/4.html")
 
 
-def test_readers_agree(tmp_path):
+def test_readers_agree_and_filters_apply(tmp_path):
     archive = Archive(tmp_path)
-    archive.append([row(i, site="a" if i % 2 else "b") for i in range(10)])
+    archive.append([row(i, site="a" if i % 2 else "b",
+                        category="X" if i < 4 else "Y") for i in range(10)])
     con = archive.to_duckdb()
     assert con.execute("SELECT count(*) FROM articles WHERE site = 'a'").fetchone() == (5,)
     assert archive.to_polars().height == 10
     assert len(archive.to_pandas()) == 10
-    result = archive.query("SELECT site, count(*) AS n FROM articles GROUP BY site ORDER BY site")
+    assert archive.to_arrow(site="a").num_rows == 5
+    assert archive.to_arrow(site="a", category="X").num_rows == 2
+    assert archive.to_arrow(since=datetime(2025, 1, 1, tzinfo=UTC)).num_rows == 0
+    result = archive.sql("SELECT site, count(*) AS n FROM articles GROUP BY site ORDER BY site")
     assert result.to_pylist() == [{"site": "a", "n": 5}, {"site": "b", "n": 5}]
     assert archive.stats()["total"] == 10
+    assert archive_module.open(tmp_path).to_arrow().num_rows == 10
+
+
+def test_open_needs_an_archive(tmp_path):
+    with pytest.raises(ArchiveError, match="no archive"):
+        archive_module.open(tmp_path / "nothing")
 
 
 def test_empty_archive_reads_as_empty(tmp_path):
     archive = Archive(tmp_path / "none")
     assert not archive.exists()
     assert archive.to_arrow().num_rows == 0
-    assert archive.query("SELECT count(*) AS n FROM articles").to_pylist() == [{"n": 0}]
-    assert archive.append([]) == 0
+    assert archive.sql("SELECT count(*) AS n FROM articles").to_pylist() == [{"n": 0}]
+    assert archive.append([]).written == 0
     assert not (tmp_path / "none").exists()
 
 
@@ -102,13 +124,13 @@ def test_bad_rows_and_bad_sql_raise_archive_error(tmp_path):
         archive.append([{"url": "", "site": "x"}])
     archive.append([row(1)])
     with pytest.raises(ArchiveError, match="query failed"):
-        archive.query("SELECT nope FROM articles")
+        archive.sql("SELECT nope FROM articles")
 
 
 def test_a_damaged_data_file_is_an_archive_error_not_a_crash(tmp_path):
     archive = Archive(tmp_path)
     archive.append([row(1)])
-    data_file = next(tmp_path.rglob("*.parquet"))
+    data_file = next((tmp_path / "articles").rglob("*.parquet"))
     data_file.write_bytes(b"PAR1 not really parquet")
     with pytest.raises(ArchiveError):
         Archive(tmp_path).to_arrow()
@@ -117,7 +139,26 @@ def test_a_damaged_data_file_is_an_archive_error_not_a_crash(tmp_path):
 def test_a_failed_append_leaves_the_table_as_it_was(tmp_path):
     archive = Archive(tmp_path)
     archive.append([row(1)])
-    with pytest.raises((ArchiveError, pa.ArrowException, TypeError)):
-        archive.append([row(2, published_at="not a datetime")])
+    with pytest.raises(ArchiveError):
+        archive.append([row(2, fetched_at="not a datetime")])
     assert Archive(tmp_path).to_arrow().num_rows == 1
     assert not Archive(tmp_path).is_archived("http://example.cn/news/2.html")
+
+
+def test_time_travel_reads_an_earlier_version(tmp_path):
+    archive = Archive(tmp_path)
+    archive.append([row(1)])
+    archive.append([row(2)])
+    assert archive.to_arrow(as_of=0).num_rows == 1
+    assert archive.sql("SELECT count(*) AS n FROM articles", as_of=1).to_pylist() == [{"n": 2}]
+
+
+def test_url_hash_set_is_compact(tmp_path):
+    from archive.urlset import UrlHashSet
+
+    values = list(range(-500, 500, 3))
+    hashes = UrlHashSet(values)
+    assert all(v in hashes for v in values) and 2 not in hashes
+    hashes.add(2)
+    assert 2 in hashes and len(hashes) == len(values) + 1
+    assert hashes.nbytes < 8 * len(values) + 200

@@ -96,7 +96,7 @@ def test_fetch_archives_by_default(demo_server, tmp_path):
     urls = [demo_server.base_url("demo-daily") + a.path for a in site.articles[:2]]
     result = run("--quiet", "fetch", *urls, archive=tmp_path / "a")
     assert result.returncode == 0, result.stderr
-    archived = Archive(tmp_path / "a").to_arrow(["url"]).column("url").to_pylist()
+    archived = Archive(tmp_path / "a").to_arrow(columns=["url"]).column("url").to_pylist()
     assert sorted(archived) == sorted(urls)
 
 
@@ -124,8 +124,8 @@ def test_bad_input_is_one_line_and_exit_2(args, tmp_path):
 
 def test_query_on_a_damaged_archive_is_one_line(tmp_path):
     archive = tmp_path / "a"
-    (archive / "_delta_log").mkdir(parents=True)
-    (archive / "_delta_log" / "00000000000000000000.json").write_text("{not json")
+    (archive / "articles" / "_delta_log").mkdir(parents=True)
+    (archive / "articles" / "_delta_log" / "00000000000000000000.json").write_text("{not json")
     result = run("query", "SELECT 1", archive=archive)
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

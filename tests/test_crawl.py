@@ -80,6 +80,6 @@ def test_generic_site_spider_takes_the_site_as_an_argument(demo_server, tmp_path
                           base_url=demo_server.base_url("demo-portal"))
     yield done
     assert crawler.stats.get_value("finish_reason") == "finished"
-    rows = Archive(tmp_path / "a").to_arrow(["site", "title"]).to_pylist()
+    rows = Archive(tmp_path / "a").to_arrow(columns=["site", "title"]).to_pylist()
     assert len(rows) == len(demo_server.sites["demo-portal"].articles)
     assert {r["site"] for r in rows} == {"demo-portal"}

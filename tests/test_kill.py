@@ -19,7 +19,7 @@ AINEWS = str(Path(sys.executable).parent / "ainews")
 
 
 def _commits(root: Path) -> int:
-    log = root / "_delta_log"
+    log = root / "articles" / "_delta_log"
     return len(list(log.glob("*.json"))) if log.exists() else 0
 
 
@@ -45,9 +45,9 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         process.wait(timeout=30)
         assert process.returncode == -signal.SIGKILL
 
-        table = DeltaTable(str(root))
+        table = DeltaTable(str(root / "articles"))
         committed = sum(table.get_add_actions(flatten=True).column("num_records").to_pylist())
-        rows = Archive(root).to_arrow(["url", "text"]).to_pylist()
+        rows = Archive(root).to_arrow(columns=["url", "text"]).to_pylist()
         assert 10 <= len(rows) < total, "the kill should land mid-crawl"
         assert len(rows) == committed
         assert len({r["url"] for r in rows}) == len(rows)
@@ -57,6 +57,6 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         again = _crawl(server, root)
         out, err = again.communicate(timeout=180)
         assert again.returncode == 0, err
-        urls = Archive(root).to_arrow(["url"]).column("url").to_pylist()
+        urls = Archive(root).to_arrow(columns=["url"]).column("url").to_pylist()
         assert len(urls) == len(set(urls)) == total
         assert f"{len(rows)} archived URLs skipped" in out

@@ -110,6 +110,11 @@ def page_from_response(response: TextResponse, site: str, tz: str | None) -> Pag
         encoding=response.encoding,
         fetched_at=datetime.now(UTC),
         timezone=tz,
+        raw_body=response.body,
+        headers={
+            key.decode("latin-1"): b", ".join(values).decode("latin-1")
+            for key, values in response.headers.items()
+        },
     )
 
 

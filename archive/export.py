@@ -1,0 +1,40 @@
+"""Export the ``articles`` view (or a query over it) as plain Parquet, JSON Lines or CSV."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from archive.errors import ArchiveError
+from archive.store import Archive
+from archive.tables import AsOf
+
+FORMATS = ("parquet", "jsonl", "csv")
+
+
+def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: str | None = None,
+           view: str = "articles", as_of: AsOf = None) -> int:
+    """Write the latest articles (filtered by a SQL ``where``) to ``out``; return the row count."""
+    if fmt not in FORMATS:
+        raise ArchiveError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if view not in ("articles", "article_versions", "stories"):
+        raise ArchiveError(f"unknown view {view!r}")
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "jsonl": "FORMAT json",
+               "csv": "FORMAT csv, HEADER"}[fmt]
+    query = f"SELECT * FROM {view}" + (f" WHERE {where}" if where else "")
+    con = archive.to_duckdb(as_of=as_of)
+    try:
+        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
+        # Write next to the target and rename: a failed export never leaves half a file.
+        partial = out.with_name(f".{out.name}.partial")
+        target = str(partial).replace("'", "''")
+        con.execute(f"COPY ({query}) TO '{target}' ({options})")
+        partial.replace(out)
+    except duckdb.Error as exc:
+        raise ArchiveError(f"export failed: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+    return int(count[0]) if count else 0

@@ -1,0 +1,118 @@
+"""Keeping an archive small and sound: compaction, vacuum, checkpoints, migration, verification."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from deltalake import DeltaTable, Field
+from deltalake.exceptions import DeltaError
+
+from archive import tables
+from archive.errors import ArchiveError
+from archive.schema import SCHEMA
+from archive.store import Archive
+
+logger = logging.getLogger(__name__)
+
+RETENTION_HOURS = 7 * 24
+"""Files a compaction replaced stay this long, so readers that opened an older version of the
+table (a long query, a dashboard) can still read them."""
+
+
+@dataclass
+class MaintenanceReport:
+    """What ``maintain`` did, per table."""
+
+    compacted: dict[str, dict[str, object]] = field(default_factory=dict)
+    vacuumed: dict[str, int] = field(default_factory=dict)
+    migrated_columns: list[str] = field(default_factory=list)
+
+
+def _tables(archive: Archive) -> dict[str, Path]:
+    paths = {"articles": archive.articles_path, "pages": archive.pages_path,
+             "crawl_runs": archive.runs_path, "dedup": archive.dedup_path}
+    return {name: path for name, path in paths.items() if tables.is_table(path)}
+
+
+def migrate(archive: Archive) -> list[str]:
+    """Add the columns of the current schema that an older archive lacks (nullable, no rewrite)."""
+    if not archive.exists():
+        return []
+    table = tables.open_table(archive.articles_path)
+    present = {f.name for f in table.schema().fields}
+    missing = [f for f in SCHEMA if f.name not in present]
+    if missing:
+        delta_fields = [Field.from_arrow(f.with_nullable(True)) for f in missing]
+        try:
+            table.alter.add_columns(delta_fields)
+        except DeltaError as exc:
+            raise ArchiveError(f"migration failed: {tables.first_line(exc)}") from exc
+    return [f.name for f in missing]
+
+
+def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> MaintenanceReport:
+    """Migrate, compact small files, vacuum files older than the retention, checkpoint.
+
+    Readers running meanwhile keep reading the table version they opened: compaction only adds
+    a commit, and vacuum deletes only files unreferenced for ``retention_hours``.
+    """
+    report = MaintenanceReport(migrated_columns=migrate(archive))
+    archive.assign_missing_duplicates()
+    for name, path in _tables(archive).items():
+        table = tables.open_table(path)
+        try:
+            metrics = table.optimize.compact(writer_properties=tables.WRITER)
+            table = tables.open_table(path)
+            removed = table.vacuum(retention_hours=retention_hours, dry_run=False,
+                                   enforce_retention_duration=False)
+            table.create_checkpoint()
+            table.cleanup_metadata()
+        except (DeltaError, OSError) as exc:
+            raise ArchiveError(f"maintenance of {name} failed: {tables.first_line(exc)}") from exc
+        report.compacted[name] = {k: metrics.get(k) for k in
+                                  ("numFilesAdded", "numFilesRemoved")}
+        report.vacuumed[name] = len(removed)
+    return report
+
+
+def verify(archive: Archive) -> list[str]:
+    """Every problem found in the logs, data files and schemas; empty when all is well."""
+    problems: list[str] = []
+    if not archive.exists():
+        return [f"no archive at {archive.root}"]
+    for name, path in _tables(archive).items():
+        try:
+            table = DeltaTable(str(path))
+            actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
+        except (DeltaError, OSError, ValueError) as exc:
+            problems.append(f"{name}: unreadable log: {tables.first_line(exc)}")
+            continue
+        for action in actions:
+            file = path / action["path"]
+            if not file.exists():
+                problems.append(f"{name}: missing data file {action['path']}")
+                continue
+            if file.stat().st_size != action["size_bytes"]:
+                problems.append(f"{name}: {action['path']} is {file.stat().st_size} bytes, "
+                                f"the log says {action['size_bytes']}")
+                continue
+            try:
+                rows = pq.ParquetFile(file).metadata.num_rows
+            except (OSError, ValueError) as exc:
+                problems.append(f"{name}: corrupt data file {action['path']}: {exc}")
+                continue
+            expected = action.get("num_records")
+            if expected is not None and rows != expected:
+                problems.append(f"{name}: {action['path']} holds {rows} rows, the log says "
+                                f"{expected}")
+        if name == "articles":
+            present = {f.name for f in table.schema().fields}
+            absent = [c for c in SCHEMA.names if c not in present]
+            if absent:
+                problems.append(f"articles: columns missing (run `ainews maintain`): "
+                                f"{', '.join(absent)}")
+    return problems

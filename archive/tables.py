@@ -1,0 +1,76 @@
+"""Thin helpers over deltalake: open a table (optionally as of a version or time), append."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+from deltalake import DeltaTable, WriterProperties, write_deltalake
+from deltalake.exceptions import DeltaError
+
+from archive.errors import ArchiveError
+
+WRITER = WriterProperties(compression="ZSTD", compression_level=3)
+
+AsOf = int | datetime | None
+"""A table version number, a point in time, or None for the latest."""
+
+
+def first_line(exc: BaseException) -> str:
+    """deltalake errors carry a Rust backtrace after the first line."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def is_table(path: Path) -> bool:
+    """Tell whether a Delta table lives at ``path``."""
+    return DeltaTable.is_deltatable(str(path))
+
+
+def open_table(path: Path, as_of: AsOf = None) -> DeltaTable:
+    """The Delta table at ``path`` (as of a version or time), or ArchiveError."""
+    if not is_table(path):
+        raise ArchiveError(f"no table at {path}")
+    try:
+        table = DeltaTable(str(path))
+        if as_of is not None:
+            table.load_as_version(as_of)
+        return table
+    except (DeltaError, OSError, ValueError) as exc:
+        raise ArchiveError(f"cannot open {path}: {first_line(exc)}") from exc
+
+
+def dataset(path: Path, schema: pa.Schema, as_of: AsOf = None) -> ds.Dataset:
+    """A pyarrow dataset over the table's current files (empty, with ``schema``, if none)."""
+    if not is_table(path):
+        if as_of is not None:
+            raise ArchiveError(f"no table at {path}")
+        return ds.dataset(schema.empty_table())
+    try:
+        return open_table(path, as_of).to_pyarrow_dataset()
+    except (DeltaError, OSError) as exc:
+        raise ArchiveError(f"cannot read {path}: {first_line(exc)}") from exc
+
+
+def append(path: Path, table: pa.Table, partition_by: list[str] | None = None) -> None:
+    """Append ``table`` as one atomic commit; new nullable columns merge into the schema."""
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        write_deltalake(
+            str(path), table, mode="append", partition_by=partition_by,
+            writer_properties=WRITER, schema_mode="merge",
+        )
+    except (DeltaError, OSError) as exc:
+        raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
+
+
+def overwrite(path: Path, table: pa.Table) -> None:
+    """Replace the table's rows as one commit (older versions stay readable until vacuum)."""
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        write_deltalake(str(path), table, mode="overwrite", writer_properties=WRITER,
+                        schema_mode="overwrite")
+    except (DeltaError, OSError) as exc:
+        raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc

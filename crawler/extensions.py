@@ -1,0 +1,71 @@
+"""Extensions: the crawl-run recorder."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive import Archive, ArchiveError
+from crawler.runs import crawl_run_id
+
+logger = logging.getLogger(__name__)
+
+_DROP_PREFIX = "item_dropped_reasons_count/"
+_STATUS_PREFIX = "downloader/response_status_count/"
+
+
+class CrawlRunRecorder:
+    """Write one ``crawl_runs`` row when a crawl ends: counts, reasons, errors, status mix."""
+
+    def __init__(self, crawler: Crawler, archive_uri: str) -> None:
+        """Keep the crawler for its stats."""
+        self.crawler = crawler
+        self.archive = Archive(archive_uri)
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        """Enabled with the archive."""
+        if not crawler.settings.getbool("ARCHIVE_ENABLED"):
+            raise NotConfigured
+        recorder = cls(crawler, crawler.settings["ARCHIVE_URI"])
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Record the run; a failure to write is logged, never raised into Scrapy."""
+        try:
+            self.archive.record_run(self.run_row(spider, reason))
+        except ArchiveError as exc:
+            logger.error("could not record crawl run: %s", exc)
+
+    def run_row(self, spider: Spider, reason: str) -> dict[str, Any]:
+        """The ``crawl_runs`` row for this crawl."""
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        dropped = {k[len(_DROP_PREFIX):]: v for k, v in stats.items() if k.startswith(_DROP_PREFIX)}
+        if stats.get("archive/skipped_archived"):
+            dropped["AlreadyArchived (not fetched)"] = stats["archive/skipped_archived"]
+        profile = getattr(spider, "profile", None)
+        return {
+            "crawl_run_id": crawl_run_id(self.crawler),
+            "spider": spider.name,
+            "site": getattr(profile, "name", None),
+            "started_at": stats.get("start_time", self.started_at),
+            "finished_at": datetime.now(UTC),
+            "finish_reason": reason,
+            "pages_fetched": stats.get("downloader/response_count", 0),
+            "articles_added": stats.get("archive/added", 0),
+            "articles_updated": stats.get("archive/updated", 0),
+            "articles_unchanged": stats.get("archive/unchanged", 0),
+            "articles_dropped": stats.get("item_dropped_count", 0),
+            "dropped_by_reason": dropped,
+            "errors": stats.get("log_count/ERROR", 0) + stats.get("extract/error", 0),
+            "http_status_counts": {k[len(_STATUS_PREFIX):]: v for k, v in stats.items()
+                                   if k.startswith(_STATUS_PREFIX)},
+        }
