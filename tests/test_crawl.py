@@ -55,6 +55,16 @@ def test_demo_crawl_archives_every_article_once_and_recrawl_fetches_none(demo_se
             assert row["lang"] == "zh"
     portal = [r for r in rows if r["site"] == "demo-portal"]
     assert all(r["encoding"] in ("gbk", "gb18030") for r in portal)
+    archive = Archive(tmp_path / "archive")
+    # Every archived article keeps its raw response; every crawl left a run record.
+    assert archive.sql("SELECT count(DISTINCT url) AS n FROM pages").to_pylist() == [
+        {"n": len(rows)}]
+    runs = archive.sql("SELECT * FROM crawl_runs ORDER BY started_at").to_pylist()
+    assert [r["site"] for r in runs] == list(SITES)
+    assert all(r["finish_reason"] == "finished" and r["errors"] == 0 for r in runs)
+    assert [r["articles_added"] for r in runs] == [
+        len(demo_server.sites[s].articles) for s in SITES]
+    assert all(r["pages_fetched"] > r["articles_added"] for r in runs)
 
     # A second crawl fetches listings again but no article page.
     first_paths = {site: demo_server.requests(site)[before[site]:] for site in SITES}
@@ -83,3 +93,32 @@ def test_generic_site_spider_takes_the_site_as_an_argument(demo_server, tmp_path
     rows = Archive(tmp_path / "a").to_arrow(columns=["site", "title"]).to_pylist()
     assert len(rows) == len(demo_server.sites["demo-portal"].articles)
     assert {r["site"] for r in rows} == {"demo-portal"}
+
+
+@pytest_twisted.inlineCallbacks
+def test_a_changed_article_fetched_again_becomes_a_new_version(demo_server, tmp_path):
+    from crawler.spiders.fetch import FetchSpider
+
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), DOWNLOAD_DELAY=0,
+                                AUTOTHROTTLE_ENABLED=False)
+    site = demo_server.sites["demo-daily"]
+    truth = site.articles[7]
+    url = demo_server.base_url("demo-daily") + truth.path
+    _, done = crawl(FetchSpider, settings, urls=url)
+    yield done
+    _, done = crawl(FetchSpider, settings, urls=url)  # unchanged: nothing new stored
+    yield done
+    original = list(truth.paragraphs)
+    truth.paragraphs[0] = "更正：" + truth.paragraphs[0]
+    try:
+        crawler, done = crawl(FetchSpider, settings, urls=url)
+        yield done
+    finally:
+        truth.paragraphs[:] = original
+    assert crawler.stats.get_value("archive/updated") == 1
+    archive = Archive(tmp_path / "a")
+    versions = archive.sql("SELECT version, text FROM article_versions ORDER BY version")
+    assert [v["version"] for v in versions.to_pylist()] == [1, 2]
+    latest = archive.sql("SELECT version, text FROM articles").to_pylist()
+    assert latest[0]["version"] == 2 and latest[0]["text"].startswith("更正：")
+    assert archive.sql("SELECT count(*) AS n FROM crawl_runs").to_pylist() == [{"n": 3}]

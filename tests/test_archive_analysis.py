@@ -1,0 +1,213 @@
+"""Issue-4 features on real tables: duplicates, raw pages, re-extraction, maintenance, export."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from deltalake import DeltaTable, write_deltalake
+
+from archive import Archive, ArchiveError
+from archive.export import export
+from archive.maintenance import maintain, verify
+from archive.schema import SCHEMA, V1_COLUMNS
+from crawler.demo.site import build_sites
+from pipelines.archiving import article_row
+from pipelines.extract import extract_article
+from pipelines.reextract import reextract
+
+NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
+
+STORY = (
+    "星河智能今天在北京发布了新一代开源大模型，参数规模达到七百亿，推理成本比上一代下降一半。"
+    "公司表示，新模型在代码生成和长文本理解两项评测中取得了领先，已有三十多家企业完成接入测试。"
+    "业内人士认为，开源模型的快速迭代正在改变行业格局，中小企业获得先进模型的门槛明显降低。"
+    "不过也有专家提醒，模型在复杂推理任务上仍然存在不稳定的情况，落地还需要时间验证。"
+)
+OTHER = (
+    "深瞳科技昨日推出面向医疗影像的专用模型，主打肺结节和骨折的辅助识别，已在五家医院试用。"
+    "公司负责人说，专用模型更看重召回率，宁可多提示也不漏诊，最终诊断仍由医生负责。"
+    "医院方面反馈，系统提高了阅片效率，但对少见病的判断还需要更多样本训练，数据安全也是关注重点。"
+)
+
+
+def article(i: int, text: str, *, site: str = "s1", published: datetime | None = None) -> dict:
+    import hashlib
+
+    return {
+        "url": f"http://{site}.example.cn/a/{i}.html", "site": site, "title": f"标题{i}",
+        "text": text, "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "published_at": published or NOW - timedelta(days=i), "fetched_at": NOW, "lang": "zh",
+        "category": "AI", "authors": [], "editors": [], "breadcrumbs": [], "tags": [],
+    }
+
+
+def test_a_reprint_joins_the_story_and_a_different_story_does_not(tmp_path):
+    archive = Archive(tmp_path)
+    original = article(1, STORY, site="origin", published=NOW - timedelta(days=2))
+    reprint_text = ("转载自示例科技网：" + STORY.replace("今天", "11月8日")
+                    .replace("三十多家", "30余家").replace("不过也有", "也有"))
+    reprint = article(2, reprint_text, site="aggregator", published=NOW - timedelta(days=1))
+    exact_copy = article(3, STORY, site="mirror", published=NOW)
+    different = article(4, OTHER, site="origin", published=NOW - timedelta(days=3))
+    archive.append([original, different])
+    archive.append([reprint])  # incremental: matched against archived rows
+    archive.append([exact_copy])
+    rows = {r["url"]: r for r in Archive(tmp_path).to_arrow().to_pylist()}
+    group = rows[original["url"]]["dup_group"]
+    assert rows[reprint["url"]]["dup_group"] == group
+    assert rows[exact_copy["url"]]["dup_group"] == group
+    assert rows[different["url"]]["dup_group"] != group
+    assert rows[original["url"]]["is_canonical"]  # earliest published member
+    assert not rows[reprint["url"]]["is_canonical"]
+    stories = Archive(tmp_path).sql("SELECT url, dup_members FROM stories ORDER BY url")
+    assert stories.num_rows == 2
+    assert sorted(s["dup_members"] for s in stories.to_pylist()) == [1, 3]
+    stats = Archive(tmp_path).stats()
+    assert stats["stories"] == 2 and stats["duplicate_share"] == pytest.approx(0.5)
+    # A rebuild from scratch finds the same clusters.
+    assert Archive(tmp_path).rebuild_duplicates() == 2
+    rebuilt = {r["url"]: r["dup_group"] for r in Archive(tmp_path).to_arrow().to_pylist()}
+    assert rebuilt[reprint["url"]] == rebuilt[original["url"]] == rebuilt[exact_copy["url"]]
+    assert rebuilt[different["url"]] != rebuilt[original["url"]]
+
+
+def _demo_rows_with_pages(count: int = 6):
+    site = build_sites(NOW)[2]  # the GBK portal
+    rows, pages = [], []
+    for truth in site.articles[:count]:
+        body = site.render(truth.path, "http://portal", now=NOW).body
+        url = "http://portal" + truth.path
+        extracted = extract_article(body.decode("gb18030"), url, fetched_at=NOW)
+        extracted.site = "demo-portal"
+        rows.append(article_row(extracted))
+        pages.append({"url": url, "site": "demo-portal", "final_url": url, "http_status": 200,
+                      "headers": {"Content-Type": "text/html"}, "encoding": "gb18030",
+                      "body": body, "fetched_at": NOW, "timezone": "Asia/Shanghai"})
+    return rows, pages
+
+
+def test_raw_pages_are_stored_and_reextract_changes_nothing_when_the_extractor_is_unchanged(
+        tmp_path):
+    archive = Archive(tmp_path)
+    rows, pages = _demo_rows_with_pages()
+    assert archive.append(rows, pages).added == len(rows)
+    stored = Archive(tmp_path).sql("SELECT url, body, headers FROM pages").to_pylist()
+    assert len(stored) == len(rows)
+    assert stored[0]["body"] == next(p["body"] for p in pages if p["url"] == stored[0]["url"])
+    assert json.loads(stored[0]["headers"]) == {"Content-Type": "text/html"}
+    result = reextract(Archive(tmp_path))
+    assert (result.added, result.updated, result.unchanged) == (0, 0, len(rows))
+    assert Archive(tmp_path).sql("SELECT count(*) AS n FROM article_versions").to_pylist() == [
+        {"n": len(rows)}]
+
+
+def test_reextract_appends_a_version_when_the_result_changes(tmp_path):
+    archive = Archive(tmp_path)
+    rows, pages = _demo_rows_with_pages(2)
+    rows[0]["title"] = "an older extractor's wrong title"
+    archive.append(rows, pages)
+    result = reextract(Archive(tmp_path), site="demo-portal")
+    assert result.updated == 1 and result.unchanged == 1
+    latest = Archive(tmp_path).sql(
+        f"SELECT title, version FROM articles WHERE url = '{rows[0]['url']}'").to_pylist()
+    assert latest[0]["version"] == 2 and latest[0]["title"] != "an older extractor's wrong title"
+
+
+def test_maintain_under_a_concurrent_reader_keeps_counts_exact(tmp_path):
+    archive = Archive(tmp_path)
+    for batch in range(12):  # many small commits, many small files
+        archive.append([article(batch * 5 + k, f"{STORY}{batch}-{k}{OTHER[: batch + k]}")
+                        for k in range(5)])
+    total = 60
+    seen: list[int] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def read_forever() -> None:
+        while not stop.is_set():
+            try:
+                count = Archive(tmp_path).sql("SELECT count(*) AS n FROM article_versions")
+                seen.append(count.to_pylist()[0]["n"])
+            except BaseException as exc:
+                errors.append(exc)
+
+    reader = threading.Thread(target=read_forever)
+    reader.start()
+    try:
+        files_before = len(DeltaTable(str(tmp_path / "articles")).file_uris())
+        report = maintain(Archive(tmp_path), retention_hours=0)
+    finally:
+        stop.set()
+        reader.join()
+    assert not errors, errors[:1]
+    assert seen and set(seen) == {total}
+    files_after = len(DeltaTable(str(tmp_path / "articles")).file_uris())
+    assert files_after < files_before
+    assert report.compacted["articles"]["numFilesRemoved"] == files_before
+    assert Archive(tmp_path).to_arrow().num_rows == total
+    assert verify(Archive(tmp_path)) == []
+
+
+def test_verify_names_a_truncated_and_a_removed_data_file(tmp_path):
+    archive = Archive(tmp_path)
+    archive.append([article(1, STORY)])
+    archive.append([article(2, OTHER)])
+    assert verify(archive) == []
+    files = sorted((tmp_path / "articles").rglob("*.parquet"))
+    data = files[0].read_bytes()
+    files[0].write_bytes(data[: len(data) // 2])
+    files[1].unlink()
+    problems = verify(Archive(tmp_path))
+    assert any("bytes, the log says" in p and files[0].name in p for p in problems)
+    assert any("missing data file" in p and files[1].name in p for p in problems)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl", "csv"])
+def test_export_round_trips(tmp_path, fmt):
+    archive = Archive(tmp_path / "a")
+    rows, pages = _demo_rows_with_pages(4)
+    archive.append(rows, pages)
+    out = tmp_path / f"out.{fmt}"
+    assert export(archive, out, fmt=fmt) == 4
+    expected = archive.to_arrow().sort_by("url").to_pylist()
+    reader = {"parquet": "read_parquet", "jsonl": "read_json_auto", "csv": "read_csv_auto"}[fmt]
+    back = duckdb.sql(f"SELECT * FROM {reader}('{out}') ORDER BY url").fetchall()
+    assert len(back) == 4
+    if fmt == "parquet":
+        table = pq.read_table(out).sort_by("url")
+        assert table.column_names == list(expected[0].keys())
+        for got, want in zip(table.to_pylist(), expected, strict=True):
+            assert got == want
+    assert export(archive, tmp_path / "few.parquet", where="category = '人工智能'") < 4
+
+
+def test_an_old_archive_opens_and_maintain_migrates_it(tmp_path):
+    v1 = pa.schema([SCHEMA.field(name) for name in V1_COLUMNS])
+    row = {name: None for name in V1_COLUMNS}
+    row.update(url="http://old.example.cn/1.html", url_hash=1, site="old", crawl_month="2025-01",
+               fetched_at=NOW, schema_version=1, text="旧的文章", authors=[], editors=[],
+               breadcrumbs=[], tags=[])
+    write_deltalake(str(tmp_path / "articles"), pa.Table.from_pylist([row], schema=v1),
+                    partition_by=["site", "crawl_month"])
+    old = Archive(tmp_path)
+    assert old.to_arrow().to_pylist()[0]["version"] is None  # reads, new columns empty
+    assert any("columns missing" in p for p in verify(old))
+    report = maintain(Archive(tmp_path))
+    assert set(report.migrated_columns) == {"version", "first_seen_at", "content_sha256"}
+    assert verify(Archive(tmp_path)) == []
+    assert Archive(tmp_path).append([article(9, STORY)]).added == 1
+    assert Archive(tmp_path).to_arrow().num_rows == 2
+
+
+def test_export_to_an_unwritable_place_is_an_archive_error(tmp_path):
+    archive = Archive(tmp_path / "a")
+    archive.append([article(1, STORY)])
+    with pytest.raises(ArchiveError):
+        export(archive, tmp_path / "out.parquet", where="no_such_column = 1")
+    assert not (tmp_path / "out.parquet").exists()
