@@ -94,6 +94,7 @@ DEDUP_SCHEMA = pa.schema(
         pa.field("text_sha256", pa.string()),
         pa.field("published_at", _TS),
         pa.field("signature", pa.binary()),
+        pa.field("bands", pa.list_(pa.int64())),
     ]
 )
 """``dedup``: the near-duplicate cluster of every archived URL and its MinHash signature."""

@@ -13,7 +13,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from archive import dedup, tables
@@ -79,6 +78,7 @@ class Archive:
         self.runs_path = self.root / "crawl_runs"
         self.dedup_path = self.root / "dedup"
         self._known: UrlHashSet | None = None
+        self._lsh: dedup.LshIndex | None = None
 
     def exists(self) -> bool:
         """Tell whether articles have been written here."""
@@ -87,11 +87,14 @@ class Archive:
     # ---- writing -----------------------------------------------------------------------------
 
     def append(
-        self, rows: Iterable[Mapping[str, Any]], pages: Iterable[Mapping[str, Any]] = ()
+        self, rows: Iterable[Mapping[str, Any]], pages: Iterable[Mapping[str, Any]] = (), *,
+        cluster: bool = True,
     ) -> AppendResult:
         """Append new articles and changed versions as one commit; unchanged rows are skipped.
 
         ``pages`` are raw responses (see ``PAGES_SCHEMA``); those of written rows are stored too.
+        ``cluster=False`` leaves duplicate clustering to a later ``assign_missing_duplicates``
+        (bulk imports).
         """
         records = [_normalize(row) for row in rows]
         if not records:
@@ -121,7 +124,8 @@ class Archive:
                 known.add(record["url_hash"])
             written = {r["url"] for r in fresh}
             self.append_pages([p for p in pages if p.get("url") in written])
-            self._assign_duplicates(fresh)
+            if cluster:
+                self._assign_duplicates(fresh)
         logger.debug("archive %s: %d added, %d updated, %d unchanged", self.root, added, updated,
                      unchanged)
         return AppendResult(added, updated, unchanged)
@@ -170,53 +174,43 @@ class Archive:
         return latest
 
     def _assign_duplicates(self, records: Sequence[Mapping[str, Any]]) -> None:
-        """Give each new or changed row the cluster of its most similar archived text."""
+        """Give each new or changed row the cluster of its most similar archived text.
+
+        Identical texts have identical signatures, so exact copies are found the same way.
+        """
+        index = self._lsh_index()
         signatures = [dedup.signature(r.get("text") or "") for r in records]
-        existing = self._dedup_candidates(records, signatures)
+        keys = [dedup.band_keys(sig) for sig in signatures]
+        candidate_hashes = {h for row_keys in keys for h, _ in index.candidates(row_keys)}
+        known = self._signatures(candidate_hashes)
         rows: list[dict[str, Any]] = []
-        in_batch: dict[int, list[tuple[int, Any]]] = {}
-        by_text: dict[str, int] = dict(existing.pop("by_text", {}))
-        for record, sig in zip(records, signatures, strict=True):
-            group = by_text.get(record.get("text_sha256") or "")
-            if group is None:
-                candidates = [pair for key in dedup.band_keys(sig)
-                              for pair in [*existing.get(key, []), *in_batch.get(key, [])]]
-                group = dedup.best_match(sig, candidates)
+        for record, sig, row_keys in zip(records, signatures, keys, strict=True):
+            pairs = [(group, known[h]) for h, group in index.candidates(row_keys) if h in known]
+            group = dedup.best_match(sig, pairs)
             group = group if group is not None else record["url_hash"]
-            for key in dedup.band_keys(sig):
-                in_batch.setdefault(key, []).append((group, sig))
-            if record.get("text_sha256"):
-                by_text.setdefault(record["text_sha256"], group)
+            index.add(row_keys, record["url_hash"], group)
+            known[record["url_hash"]] = sig
             rows.append({"url_hash": record["url_hash"], "dup_group": group,
                          "text_sha256": record.get("text_sha256"),
                          "published_at": record.get("published_at"),
-                         "signature": dedup.to_bytes(sig)})
+                         "signature": dedup.to_bytes(sig), "bands": row_keys})
         tables.append(self.dedup_path, pa.Table.from_pylist(rows, schema=DEDUP_SCHEMA))
 
-    def _dedup_candidates(self, records: Sequence[Mapping[str, Any]],
-                          signatures: Sequence[Any]) -> dict[Any, Any]:
-        """Archived rows sharing a text hash or an LSH band with the new ones."""
-        if not tables.is_table(self.dedup_path):
+    def _lsh_index(self) -> dedup.LshIndex:
+        """The band-key index of every clustered row, loaded once per Archive object."""
+        if self._lsh is None:
+            table = self._dataset("dedup").to_table(columns=["url_hash", "dup_group", "bands"])
+            self._lsh = dedup.LshIndex.from_table(table)
+        return self._lsh
+
+    def _signatures(self, hashes: set[int]) -> dict[int, Any]:
+        if not hashes:
             return {}
-        table = self._dataset("dedup").to_table()
-        if table.num_rows == 0:
-            return {}
-        wanted = {key for sig in signatures for key in dedup.band_keys(sig)}
-        sha_wanted = {r.get("text_sha256") for r in records if r.get("text_sha256")}
-        result: dict[Any, Any] = {"by_text": {}}
-        sha_hits = table.filter(pc.is_in(table["text_sha256"], pa.array(list(sha_wanted),
-                                                                       pa.string())))
-        for row in sha_hits.select(["text_sha256", "dup_group"]).to_pylist():
-            result["by_text"].setdefault(row["text_sha256"], row["dup_group"])
-        groups = table.column("dup_group").to_pylist()
-        for sig_bytes, group in zip(table.column("signature").to_pylist(), groups, strict=True):
-            if sig_bytes is None:
-                continue
-            sig = dedup.from_bytes(sig_bytes)
-            for key in dedup.band_keys(sig):
-                if key in wanted:
-                    result.setdefault(key, []).append((group, sig))
-        return result
+        table = self._dataset("dedup").to_table(
+            columns=["url_hash", "signature"], filter=ds.field("url_hash").isin(list(hashes)))
+        return {h: dedup.from_bytes(sig) for h, sig in zip(
+            table.column("url_hash").to_pylist(), table.column("signature").to_pylist(),
+            strict=True) if sig is not None}
 
     def rebuild_duplicates(self) -> int:
         """Recompute every cluster from the latest article versions; return the cluster count."""
@@ -228,9 +222,10 @@ class Archive:
         clusters = dedup.cluster(signatures, [r["text_sha256"] for r in rows])
         out = [{"url_hash": r["url_hash"], "dup_group": rows[c]["url_hash"],
                 "text_sha256": r["text_sha256"], "published_at": r["published_at"],
-                "signature": dedup.to_bytes(sig)}
+                "signature": dedup.to_bytes(sig), "bands": dedup.band_keys(sig)}
                for r, c, sig in zip(rows, clusters, signatures, strict=True)]
         tables.overwrite(self.dedup_path, pa.Table.from_pylist(out, schema=DEDUP_SCHEMA))
+        self._lsh = None
         return len(set(clusters))
 
     def assign_missing_duplicates(self) -> int:
