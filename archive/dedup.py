@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zlib
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -25,22 +24,34 @@ THRESHOLD = 0.6
 rows, a pair at 0.6 becomes a candidate with probability 1 - (1 - 0.6**4)**16 = 0.89, a pair
 at 0.8 with 0.9999, a pair at 0.3 with 0.12 (and is then rejected by the exact estimate)."""
 
-_PRIME = np.uint64((1 << 61) - 1)
 _RNG = np.random.default_rng(20241108)
-_A = _RNG.integers(1, 1 << 32, NUM_PERM, dtype=np.uint64)
-_B = _RNG.integers(0, 1 << 32, NUM_PERM, dtype=np.uint64)
+# Multiply-shift hashing: odd 64-bit multipliers, the high 32 bits of a*x + b (mod 2**64).
+_A = _RNG.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _RNG.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 _NOISE = re.compile(r"[\s\W_]+")
 
 
+_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                         0x85EBCA77C2B2AE63, 0x27D4EB2F165667C5], dtype=np.uint64)
+
+
 def shingles(text: str) -> np.ndarray:
-    """CRC32 hashes of the distinct character 5-grams of ``text`` (spaces and punctuation out)."""
+    """32-bit hashes of the distinct character 5-grams of ``text`` (spaces, punctuation out).
+
+    Vectorized: code points as uint64, each 5-gram mixed by multiply-add (wrapping mod 2**64).
+    """
     clean = _NOISE.sub("", text.lower())
-    if len(clean) < SHINGLE_CHARS:
-        grams = {clean} if clean else set()
-    else:
-        grams = {clean[i : i + SHINGLE_CHARS] for i in range(len(clean) - SHINGLE_CHARS + 1)}
-    return np.fromiter((zlib.crc32(g.encode("utf-8")) for g in grams), dtype=np.uint64,
-                       count=len(grams))
+    if not clean:
+        return np.empty(0, dtype=np.uint64)
+    points = np.frombuffer(clean.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(points) < SHINGLE_CHARS:
+        points = np.concatenate([points, np.zeros(SHINGLE_CHARS - len(points), np.uint64)])
+    count = len(points) - SHINGLE_CHARS + 1
+    mixed = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for offset, multiplier in enumerate(_MULTIPLIERS):
+            mixed += points[offset : offset + count] * multiplier
+    return np.unique(mixed >> np.uint64(32))
 
 
 def signature(text: str) -> np.ndarray:
@@ -48,9 +59,9 @@ def signature(text: str) -> np.ndarray:
     hashes = shingles(text)
     if hashes.size == 0:
         return np.full(NUM_PERM, np.iinfo(np.uint32).max, dtype=np.uint32)
-    # (a*x + b) mod p with a, b, x < 2**32 stays below 2**64: no overflow in uint64.
-    mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) % _PRIME
-    result: np.ndarray = (mixed.min(axis=1) & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) >> np.uint64(32)
+    result: np.ndarray = mixed.min(axis=1).astype(np.uint32)
     return result
 
 
@@ -154,14 +165,21 @@ class LshIndex:
     def candidates(self, keys: Sequence[int]) -> list[tuple[int, int]]:
         """(url_hash, dup_group) of every indexed text sharing a band key."""
         found: dict[int, int] = {}
-        for key in keys:
-            lo = int(np.searchsorted(self._keys, key, side="left"))
-            hi = int(np.searchsorted(self._keys, key, side="right"))
+        wanted = np.asarray(keys, dtype=np.int64)
+        lows = np.searchsorted(self._keys, wanted, side="left")
+        highs = np.searchsorted(self._keys, wanted, side="right")
+        for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True):
             for i in range(lo, hi):
                 found[int(self._hashes[i])] = int(self._groups[i])
+        for key in keys:
             for url_hash, group in self._recent.get(key, ()):
                 found[url_hash] = group
         return list(found.items())
+
+    @property
+    def has_recent(self) -> bool:
+        """Tell whether texts were added since the index was loaded."""
+        return bool(self._recent)
 
     def add(self, keys: Sequence[int], url_hash: int, group: int) -> None:
         """Index one more text."""

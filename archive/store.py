@@ -24,6 +24,7 @@ from archive.schema import (
     RUNS_SCHEMA,
     SCHEMA,
     SCHEMA_VERSION,
+    URLS_SCHEMA,
 )
 from archive.tables import AsOf
 from archive.urlset import UrlHashSet
@@ -77,6 +78,7 @@ class Archive:
         self.pages_path = self.root / "pages"
         self.runs_path = self.root / "crawl_runs"
         self.dedup_path = self.root / "dedup"
+        self.urls_path = self.root / "urls"
         self._known: UrlHashSet | None = None
         self._lsh: dedup.LshIndex | None = None
 
@@ -120,6 +122,10 @@ class Archive:
         if fresh:
             tables.append(self.articles_path, pa.Table.from_pylist(fresh, schema=SCHEMA),
                           PARTITION_COLUMNS)
+            new_urls = [{"url_hash": r["url_hash"], "site": r["site"]}
+                        for r in fresh if r["version"] == 1]
+            if new_urls:
+                tables.append(self.urls_path, pa.Table.from_pylist(new_urls, schema=URLS_SCHEMA))
             for record in fresh:
                 known.add(record["url_hash"])
             written = {r["url"] for r in fresh}
@@ -158,20 +164,19 @@ class Archive:
     def _latest_versions(self, hashes: Sequence[int]) -> dict[int, dict[str, Any]]:
         if not hashes:
             return {}
-        columns = ["url_hash", "version", "content_sha256", "first_seen_at", "fetched_at"]
-        found = self._dataset("articles").to_table(
-            columns=[c for c in columns if c in self._dataset("articles").schema.names],
-            filter=ds.field("url_hash").isin(list(set(hashes))),
-        ).to_pylist()
-        latest: dict[int, dict[str, Any]] = {}
-        for row in found:
-            row["version"] = row.get("version") or 1
-            row.setdefault("content_sha256", None)
-            row["first_seen_at"] = row.get("first_seen_at") or row["fetched_at"]
-            current = latest.get(row["url_hash"])
-            if current is None or row["version"] > current["version"]:
-                latest[row["url_hash"]] = row
-        return latest
+        wanted = pa.table({"url_hash": pa.array(sorted(set(hashes)), pa.int64())})
+        con = self.to_duckdb()
+        try:
+            con.register("_wanted", wanted)
+            found = con.sql(
+                "SELECT url_hash, coalesce(version, 1) AS version, content_sha256, "
+                "coalesce(first_seen_at, fetched_at) AS first_seen_at FROM _latest "
+                "SEMI JOIN _wanted USING (url_hash)").to_arrow_table().to_pylist()
+        except duckdb.Error as exc:
+            raise ArchiveError(f"cannot read {self.root}: {str(exc).splitlines()[0]}") from exc
+        finally:
+            con.close()
+        return {row["url_hash"]: row for row in found}
 
     def _assign_duplicates(self, records: Sequence[Mapping[str, Any]]) -> None:
         """Give each new or changed row the cluster of its most similar archived text.
@@ -181,11 +186,14 @@ class Archive:
         index = self._lsh_index()
         signatures = [dedup.signature(r.get("text") or "") for r in records]
         keys = [dedup.band_keys(sig) for sig in signatures]
-        candidate_hashes = {h for row_keys in keys for h, _ in index.candidates(row_keys)}
-        known = self._signatures(candidate_hashes)
+        archived = [index.candidates(row_keys) for row_keys in keys]
+        known = self._signatures({h for found in archived for h, _ in found})
         rows: list[dict[str, Any]] = []
-        for record, sig, row_keys in zip(records, signatures, keys, strict=True):
-            pairs = [(group, known[h]) for h, group in index.candidates(row_keys) if h in known]
+        for record, sig, row_keys, found in zip(records, signatures, keys, archived, strict=True):
+            # Archived candidates were looked up before this batch; in-batch ones come now.
+            fresh = [pair for pair in index.candidates(row_keys) if pair not in found] \
+                if index.has_recent else []
+            pairs = [(group, known[h]) for h, group in [*found, *fresh] if h in known]
             group = dedup.best_match(sig, pairs)
             group = group if group is not None else record["url_hash"]
             index.add(row_keys, record["url_hash"], group)
@@ -230,20 +238,42 @@ class Archive:
 
     def assign_missing_duplicates(self) -> int:
         """Cluster archived rows that have no ``dedup`` row yet (a crawl killed between commits)."""
-        missing = self.sql(
-            "SELECT l.* FROM _latest l ANTI JOIN _dedup d USING (url_hash)").to_pylist()
-        if missing:
-            self._assign_duplicates(missing)
-        return len(missing)
+        con = self.to_duckdb()
+        done = 0
+        try:
+            reader = con.sql(
+                "SELECT url_hash, text, text_sha256, published_at FROM _latest "
+                "ANTI JOIN _dedup USING (url_hash) "
+                "ORDER BY coalesce(published_at, fetched_at), url_hash").to_arrow_reader(10_000)
+            # In chunks: the texts of a large archive do not fit in memory as Python objects.
+            for batch in reader:
+                rows = batch.to_pylist()
+                self._assign_duplicates(rows)
+                done += len(rows)
+        except duckdb.Error as exc:
+            raise ArchiveError(f"clustering failed: {str(exc).splitlines()[0]}") from exc
+        finally:
+            con.close()
+        return done
 
     # ---- reading -----------------------------------------------------------------------------
 
     def archived_url_hashes(self) -> UrlHashSet:
         """Hashes of every archived URL (loaded once per object; appends keep it current)."""
         if self._known is None:
-            column = self._dataset("articles").to_table(columns=["url_hash"]).column("url_hash")
+            # The small `urls` table when it is there; a crash between the two commits only
+            # means a URL is fetched again and found unchanged.
+            source = "urls" if tables.is_table(self.urls_path) else "articles"
+            column = self._dataset(source).to_table(columns=["url_hash"]).column("url_hash")
             self._known = UrlHashSet(column.to_numpy())
         return self._known
+
+    def rebuild_url_index(self) -> int:
+        """Rewrite the ``urls`` table from ``articles``; return the URL count."""
+        table = self.sql("SELECT DISTINCT url_hash, site FROM article_versions")
+        tables.overwrite(self.urls_path, table.cast(URLS_SCHEMA))
+        self._known = None
+        return int(table.num_rows)
 
     def is_archived(self, url: str) -> bool:
         """Tell whether ``url`` is in the archive."""
@@ -255,6 +285,7 @@ class Archive:
             "pages": (self.pages_path, PAGES_SCHEMA),
             "crawl_runs": (self.runs_path, RUNS_SCHEMA),
             "dedup": (self.dedup_path, DEDUP_SCHEMA),
+            "urls": (self.urls_path, URLS_SCHEMA),
         }[name]
         # Time travel applies to the article table; the others are read as they are now.
         return tables.dataset(path, schema, as_of if name == "articles" else None)
@@ -269,14 +300,22 @@ class Archive:
         ``dup_group`` and ``is_canonical``), ``article_versions``, ``stories`` (one row per
         duplicate cluster), ``pages`` and ``crawl_runs``."""
         con = con or duckdb.connect()
-        versions = self._dataset("articles", as_of)
-        con.register("_versions", versions)
-        con.register("_dedup_table", self._dataset("dedup"))
-        con.register("pages", self._dataset("pages"))
-        con.register("crawl_runs", self._dataset("crawl_runs"))
-        missing = [f for f in SCHEMA if f.name not in versions.schema.names]
+        try:
+            self._create_views(con, as_of)
+        except duckdb.Error as exc:
+            con.close()
+            raise ArchiveError(f"cannot read {self.root}: {str(exc).splitlines()[0]}") from exc
+        return con
+
+    def _create_views(self, con: duckdb.DuckDBPyConnection, as_of: AsOf) -> None:
+        self._scan(con, "_versions", self.articles_path, SCHEMA, as_of)
+        self._scan(con, "_dedup_table", self.dedup_path, DEDUP_SCHEMA)
+        self._scan(con, "pages", self.pages_path, PAGES_SCHEMA)
+        self._scan(con, "crawl_runs", self.runs_path, RUNS_SCHEMA)
+        present = {row[0] for row in con.execute("DESCRIBE _versions").fetchall()}
         # An archive of an older schema still reads: absent columns come back as NULL.
-        extra = "".join(f", NULL::{_duck_type(f.type)} AS {f.name}" for f in missing)
+        extra = "".join(f", NULL::{_duck_type(f.type)} AS {f.name}"
+                        for f in SCHEMA if f.name not in present)
         con.execute(f"CREATE VIEW article_versions AS SELECT *{extra} FROM _versions")
         con.execute("""
             CREATE VIEW _latest AS
@@ -304,7 +343,32 @@ class Archive:
             FROM grouped g JOIN canonical c USING (dup_group)
         """)
         con.execute("CREATE VIEW stories AS SELECT * FROM articles WHERE is_canonical")
-        return con
+
+    @staticmethod
+    def _scan(con: duckdb.DuckDBPyConnection, name: str, path: Path, schema: pa.Schema,
+              as_of: AsOf = None) -> None:
+        """View ``name`` over the data files the Delta log lists (DuckDB's own Parquet reader:
+        many times faster than a pyarrow dataset over hundreds of partitions)."""
+        if not tables.is_table(path):
+            if as_of is not None:
+                raise ArchiveError(f"no table at {path}")
+            con.register(name, schema.empty_table())
+            return
+        table = tables.open_table(path, as_of)
+        files = table.file_uris()
+        if not files:
+            con.register(name, schema.empty_table())
+            return
+        # Matching columns by name costs a footer read per file up front: only needed when some
+        # files predate a column (the log has no statistics of that column for them).
+        actions = pa.table(table.get_add_actions(flatten=True))
+        newest = f"null_count.{schema.names[-1]}"
+        by_name = newest not in actions.column_names or actions[newest].null_count > 0
+        listing = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listing}], "
+            "hive_partitioning = true, hive_types_autocast = false, "
+            f"union_by_name = {str(by_name).lower()})")
 
     def sql(self, query: str, as_of: AsOf = None) -> pa.Table:
         """Run DuckDB SQL over the views (see ``to_duckdb``) and return Arrow."""
