@@ -1,0 +1,32 @@
+"""The README's Python example runs against a real archive."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from archive import Archive
+from tests.conftest import REPO
+
+
+def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    example = next(b for b in blocks if "archive.open" in b)
+    Archive(tmp_path / "data" / "archive").append([{
+        "url": "http://127.0.0.1/news/1.html", "site": "demo-daily", "category": "AI大模型",
+        "title": "标题", "text": "正文内容", "published_at": datetime(2024, 11, 8, tzinfo=UTC),
+        "fetched_at": datetime(2026, 11, 29, tzinfo=UTC),
+    }])
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "demo-daily" in out and "标题" in out
+
+
+def test_readme_names_the_two_commands_first():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^make (\w+)", readme, re.M)
+    assert commands[:2] == ["demo", "test"]
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
