@@ -34,8 +34,7 @@ class MaintenanceReport:
 
 def _tables(archive: Archive) -> dict[str, Path]:
     paths = {"articles": archive.articles_path, "pages": archive.pages_path,
-             "crawl_runs": archive.runs_path, "dedup": archive.dedup_path,
-             "urls": archive.urls_path}
+             "crawl_runs": archive.runs_path, "dedup": archive.dedup_path}
     return {name: path for name, path in paths.items() if tables.is_table(path)}
 
 
@@ -63,7 +62,6 @@ def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> Mai
     """
     report = MaintenanceReport(migrated_columns=migrate(archive))
     archive.assign_missing_duplicates()
-    archive.rebuild_url_index()
     for name, path in _tables(archive).items():
         table = tables.open_table(path)
         try:

@@ -99,13 +99,4 @@ DEDUP_SCHEMA = pa.schema(
 )
 """``dedup``: the near-duplicate cluster of every archived URL and its MinHash signature."""
 
-URLS_SCHEMA = pa.schema(
-    [
-        pa.field("url_hash", pa.int64(), nullable=False),
-        pa.field("site", pa.string()),
-    ]
-)
-"""``urls``: every archived URL's hash, unpartitioned, so a crawl loads the set from a few files
-instead of every partition of ``articles``. ``maintain`` rebuilds it from ``articles``."""
-
 PARTITION_COLUMNS = ["site", "crawl_month"]

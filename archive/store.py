@@ -24,7 +24,6 @@ from archive.schema import (
     RUNS_SCHEMA,
     SCHEMA,
     SCHEMA_VERSION,
-    URLS_SCHEMA,
 )
 from archive.tables import AsOf
 from archive.urlset import UrlHashSet
@@ -78,7 +77,6 @@ class Archive:
         self.pages_path = self.root / "pages"
         self.runs_path = self.root / "crawl_runs"
         self.dedup_path = self.root / "dedup"
-        self.urls_path = self.root / "urls"
         self._known: UrlHashSet | None = None
         self._lsh: dedup.LshIndex | None = None
 
@@ -120,16 +118,14 @@ class Archive:
             latest[record["url_hash"]] = record
             fresh.append(record)
         if fresh:
-            tables.append(self.articles_path, pa.Table.from_pylist(fresh, schema=SCHEMA),
-                          PARTITION_COLUMNS)
-            new_urls = [{"url_hash": r["url_hash"], "site": r["site"]}
-                        for r in fresh if r["version"] == 1]
-            if new_urls:
-                tables.append(self.urls_path, pa.Table.from_pylist(new_urls, schema=URLS_SCHEMA))
-            for record in fresh:
-                known.add(record["url_hash"])
+            # Raw pages first: a crash between the commits leaves at worst a page without its
+            # article (fetched again next time), never an article without its page.
             written = {r["url"] for r in fresh}
             self.append_pages([p for p in pages if p.get("url") in written])
+            tables.append(self.articles_path, pa.Table.from_pylist(fresh, schema=SCHEMA),
+                          PARTITION_COLUMNS)
+            for record in fresh:
+                known.add(record["url_hash"])
             if cluster:
                 self._assign_duplicates(fresh)
         logger.debug("archive %s: %d added, %d updated, %d unchanged", self.root, added, updated,
@@ -261,19 +257,19 @@ class Archive:
     def archived_url_hashes(self) -> UrlHashSet:
         """Hashes of every archived URL (loaded once per object; appends keep it current)."""
         if self._known is None:
-            # The small `urls` table when it is there; a crash between the two commits only
-            # means a URL is fetched again and found unchanged.
-            source = "urls" if tables.is_table(self.urls_path) else "articles"
-            column = self._dataset(source).to_table(columns=["url_hash"]).column("url_hash")
-            self._known = UrlHashSet(column.to_numpy())
+            # Straight from the articles' files (DuckDB reads one column of every partition
+            # fast): a separate index could lag behind after a crash and let URLs in twice.
+            con = duckdb.connect()
+            try:
+                self._scan(con, "_versions", self.articles_path, SCHEMA)
+                hashes = con.sql("SELECT DISTINCT url_hash FROM _versions").fetchnumpy()
+            except duckdb.Error as exc:
+                raise ArchiveError(f"cannot read {self.root}: {str(exc).splitlines()[0]}") \
+                    from exc
+            finally:
+                con.close()
+            self._known = UrlHashSet(hashes["url_hash"])
         return self._known
-
-    def rebuild_url_index(self) -> int:
-        """Rewrite the ``urls`` table from ``articles``; return the URL count."""
-        table = self.sql("SELECT DISTINCT url_hash, site FROM article_versions")
-        tables.overwrite(self.urls_path, table.cast(URLS_SCHEMA))
-        self._known = None
-        return int(table.num_rows)
 
     def is_archived(self, url: str) -> bool:
         """Tell whether ``url`` is in the archive."""
@@ -285,7 +281,6 @@ class Archive:
             "pages": (self.pages_path, PAGES_SCHEMA),
             "crawl_runs": (self.runs_path, RUNS_SCHEMA),
             "dedup": (self.dedup_path, DEDUP_SCHEMA),
-            "urls": (self.urls_path, URLS_SCHEMA),
         }[name]
         # Time travel applies to the article table; the others are read as they are now.
         return tables.dataset(path, schema, as_of if name == "articles" else None)
