@@ -266,7 +266,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from crawler.sites import DEMO_SITES
 
     root = _archive_path(args)
-    with DemoServer(ports={}) as server:
+    try:
+        # Fixed ports keep the demo's URLs the same from run to run, so a second `make demo`
+        # finds everything archived and fetches no article again.
+        server = DemoServer()
+    except OSError:
+        print("ainews: demo ports 8701-8703 are busy; serving on free ports instead",
+              file=sys.stderr)
+        server = DemoServer(ports={})
+    with server:
         for site in DEMO_SITES:
             started = time.monotonic()
             # One process per crawl: Scrapy's reactor cannot be restarted in a process.

@@ -137,3 +137,46 @@ def test_sites_lists_every_profile():
     for name in ("aigcdaily", "demo-daily", "demo-wp", "demo-portal"):
         assert name in result.stdout
     assert "not verified offline" in result.stdout
+
+
+def test_archive_commands_end_to_end(demo_server, tmp_path):
+    archive = tmp_path / "archive"
+    assert run("crawl", "demo-portal", "--base-url", demo_server.base_url("demo-portal"),
+               "--quiet", archive=archive).returncode == 0
+    runs = run("runs", archive=archive)
+    assert runs.returncode == 0 and "demo-portal" in runs.stdout and "finished" in runs.stdout
+    assert run("verify", archive=archive).stdout.strip() == "archive OK"
+    assert run("maintain", archive=archive).returncode == 0
+    assert "stories" in run("dedup", "--rebuild", archive=archive).stdout
+    reextracted = run("reextract", "--site", "demo-portal", archive=archive)
+    assert "0 new versions" in reextracted.stdout
+    out = tmp_path / "out.csv"
+    exported = run("export", "--format", "csv", "--out", str(out), archive=archive)
+    assert exported.returncode == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) > 1
+    before = run("query", "SELECT count(*) AS n FROM articles", "--format", "json",
+                 "--as-of", "0", archive=archive)
+    assert before.returncode == 0 and json.loads(before.stdout)["n"] > 0
+    # A removed data file: verify names it and exits 1.
+    victim = next((archive / "articles").rglob("*.parquet"))
+    victim.unlink()
+    broken = run("verify", archive=archive)
+    assert broken.returncode == 1 and victim.name in broken.stderr
+
+
+def test_archive_commands_need_an_archive(tmp_path):
+    for command in (("runs",), ("maintain",), ("dedup",), ("export", "--out", "x.parquet")):
+        result = run(*command, archive=tmp_path / "none")
+        assert result.returncode == 2 and "no archive" in result.stderr, command
+
+
+def test_demo_twice_fetches_no_article_the_second_time(tmp_path):
+    archive = tmp_path / "archive"
+    first = run("demo", archive=archive, timeout=300)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("80 articles archived") == 3
+    assert "240 articles" in first.stdout and "Newest:" in first.stdout
+    second = run("demo", archive=archive, timeout=300)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("0 articles archived, 80 archived URLs skipped") == 3
+    assert "240 articles" in second.stdout

@@ -61,10 +61,14 @@ class DemoServer:
         """Bind every site; a port of 0 picks a free one."""
         self.sites = {site.name: site for site in (sites or build_sites(now))}
         ports = ports if ports is not None else DEFAULT_PORTS
-        self._servers = {
-            name: _SiteServer(site, ports.get(name, 0), delay_s)
-            for name, site in self.sites.items()
-        }
+        self._servers: dict[str, _SiteServer] = {}
+        try:
+            for name, site in self.sites.items():
+                self._servers[name] = _SiteServer(site, ports.get(name, 0), delay_s)
+        except OSError:
+            for server in self._servers.values():  # release the ports already bound
+                server.server_close()
+            raise
         self._threads: list[threading.Thread] = []
 
     def base_url(self, site: str) -> str:
