@@ -239,9 +239,9 @@ class Archive:
         try:
             reader = con.sql(
                 "SELECT url_hash, text, text_sha256, published_at FROM _latest "
-                "ANTI JOIN _dedup USING (url_hash) "
-                "ORDER BY coalesce(published_at, fetched_at), url_hash").to_arrow_reader(10_000)
-            # In chunks: the texts of a large archive do not fit in memory as Python objects.
+                "ANTI JOIN _dedup USING (url_hash)").to_arrow_reader(10_000)
+            # Streamed in chunks, unsorted: the texts of a large archive do not fit in memory as
+            # Python objects, and the canonical member is chosen by date in the views anyway.
             for batch in reader:
                 rows = batch.to_pylist()
                 self._assign_duplicates(rows)
