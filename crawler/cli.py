@@ -259,6 +259,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schedule(args: argparse.Namespace) -> int:
+    """Print crontab lines or systemd units for every site profile (or the named ones)."""
+    from crawler.schedule import crontab, systemd_units
+    from crawler.sites import PROFILES, get_profile
+
+    profiles = [get_profile(name) for name in args.sites] if args.sites else [
+        p for p in PROFILES.values() if not p.name.startswith("demo-")]
+    ainews = args.ainews or str(Path(sys.argv[0]).resolve())
+    archive = str(Path(_archive_path(args)).resolve())
+    if args.systemd:
+        for name, text in systemd_units(profiles, ainews=ainews, archive=archive).items():
+            print(f"# --- {name}\n{text}")
+    else:
+        sys.stdout.write(crontab(profiles, ainews=ainews, archive=archive))
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the demo sites on 127.0.0.1, crawl each into the archive, print a summary."""
     from archive import Archive
@@ -431,6 +448,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     sub.add_parser("stats", help="articles per site and category").set_defaults(func=cmd_stats)
+
+    schedule = sub.add_parser("schedule", help="scheduled crawls for cron or systemd")
+    schedule_sub = schedule.add_subparsers(dest="schedule_command", required=True)
+    export_schedule = schedule_sub.add_parser("export", help="print ready-to-install entries")
+    kind = export_schedule.add_mutually_exclusive_group()
+    kind.add_argument("--cron", action="store_true", help="crontab lines (the default)")
+    kind.add_argument("--systemd", action="store_true", help="service and timer units")
+    export_schedule.add_argument("sites", nargs="*", help="site profiles (default: all real)")
+    export_schedule.add_argument("--ainews", help="path of the ainews command to run")
+    export_schedule.set_defaults(func=cmd_schedule)
     return parser
 
 

@@ -32,6 +32,8 @@ class SiteProfile:
     """Regular expression an article URL's path (with query) must match."""
     timezone: str = "Asia/Shanghai"
     """IANA timezone for naive dates on the site's pages."""
+    schedule: str = "17 */6 * * *"
+    """Cron expression of the site's scheduled crawl (minute hour day month weekday)."""
     verified_offline: bool = True
     """False for real sites whose URLs could not be checked from an offline machine."""
     notes: str = ""

@@ -1,0 +1,69 @@
+"""`ainews schedule export`: entries that cron and systemd accept, with no overlapping runs."""
+
+from __future__ import annotations
+
+import configparser
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from crawler.schedule import on_calendar
+from tests.conftest import REPO
+
+AINEWS = str(Path(sys.executable).parent / "ainews")
+CRON_FIELD = r"(\*|\d+(-\d+)?)(/\d+)?(,(\d+(-\d+)?)(/\d+)?)*|\*/\d+"
+
+
+def run(*args):
+    return subprocess.run([AINEWS, "--archive", "/srv/news", "schedule", "export", *args],
+                          capture_output=True, text=True, cwd=REPO, timeout=60, check=False)
+
+
+def test_cron_lines_parse_and_hold_a_lock():
+    result = run("--cron")
+    assert result.returncode == 0, result.stderr
+    entries = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+    assert entries, "one line per real site profile"
+    for line in entries:
+        fields = line.split(None, 5)
+        assert len(fields) == 6
+        assert all(re.fullmatch(CRON_FIELD, field) for field in fields[:5]), line
+        command = fields[5]
+        assert command.startswith("flock -n /tmp/ainews-") and " crawl " in command
+        assert "--archive /srv/news" in command
+
+
+def test_systemd_units_parse():
+    result = run("--systemd", "aigcdaily")
+    assert result.returncode == 0, result.stderr
+    units = re.split(r"^# --- (\S+)\n", result.stdout, flags=re.M)[1:]
+    names = units[0::2]
+    assert names == ["ainews-aigcdaily.service", "ainews-aigcdaily.timer"]
+    service, timer = (configparser.ConfigParser(interpolation=None) for _ in range(2))
+    service.read_string(units[1])
+    timer.read_string(units[3])
+    assert service["Service"]["Type"] == "oneshot"
+    assert service["Service"]["ExecStart"].startswith("flock -n ")
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 00/6:17:00"
+    assert timer["Install"]["WantedBy"] == "timers.target"
+
+
+@pytest.mark.parametrize(("cron", "calendar"), [
+    ("17 */6 * * *", "*-*-* 00/6:17:00"),
+    ("0 3 * * 1", "Mon *-*-* 3:0:00"),
+    ("30 8-18 1 1,7 *", "*-1,7-1 8..18:30:00"),
+])
+def test_on_calendar(cron, calendar):
+    assert on_calendar(cron) == calendar
+    # systemd itself accepts it (.ci/run installs systemd where it is missing).
+    check = subprocess.run(["systemd-analyze", "calendar", calendar], capture_output=True,
+                           text=True, timeout=30, check=False)
+    assert check.returncode == 0, check.stderr
+
+
+def test_unknown_site_is_one_line():
+    result = run("--cron", "no-such-site")
+    assert result.returncode == 2 and result.stderr.startswith("ainews: error:")
