@@ -276,6 +276,24 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    """Per site: the last run's missing-field shares against its history; exit 1 on drift."""
+    from archive.health import SHARES, check
+
+    report = check(_existing_archive(args))
+    rows = []
+    for site in report:
+        figures = " ".join(f"{s}={site.latest[s] or 0:.0%}" for s in SHARES)
+        rows.append([site.site, str(site.runs), str(site.latest["articles"]), figures,
+                     "OK" if site.ok else "; ".join(site.problems)])
+    _print_table(["site", "runs", "last run articles", "last run shares", "status"], rows,
+                 width=90)
+    for site in report:
+        for problem in site.problems:
+            print(f"ainews: health: {site.site}: {problem}", file=sys.stderr)
+    return 0 if all(site.ok for site in report) else 1
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Serve the demo sites on 127.0.0.1, crawl each into the archive, print a summary."""
     from archive import Archive
@@ -448,6 +466,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     sub.add_parser("stats", help="articles per site and category").set_defaults(func=cmd_stats)
+
+    sub.add_parser("health", help="per-site crawl health and layout drift (exit 1 on a "
+                                  "problem)").set_defaults(func=cmd_health)
 
     schedule = sub.add_parser("schedule", help="scheduled crawls for cron or systemd")
     schedule_sub = schedule.add_subparsers(dest="schedule_command", required=True)

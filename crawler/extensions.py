@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive import Archive, ArchiveError
+from archive.health import check
 from crawler.runs import crawl_run_id
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,11 @@ class CrawlRunRecorder:
         """Record the run; a failure to write is logged, never raised into Scrapy."""
         try:
             self.archive.record_run(self.run_row(spider, reason))
+            site = getattr(getattr(spider, "profile", None), "name", None)
+            for health in check(self.archive):
+                if health.site == site:
+                    for problem in health.problems:
+                        logger.warning("%s needs attention: %s", site, problem)
         except ArchiveError as exc:
             logger.error("could not record crawl run: %s", exc)
 

@@ -54,8 +54,20 @@ def _comments() -> str:
 
 # ---- layout 1: aigcdaily style ---------------------------------------------------------------
 
-def daily_article(article: DemoArticle, related: Sequence[DemoArticle]) -> str:
-    """An article page in the aigcdaily layout (UTF-8, declared)."""
+def daily_article(article: DemoArticle, related: Sequence[DemoArticle],
+                  redesigned: bool = False) -> str:
+    """An article page in the aigcdaily layout (UTF-8, declared).
+
+    ``redesigned`` moves the byline into an image and the breadcrumb into a script: what a
+    site's redesign does to an extractor's rules (for layout-drift tests).
+    """
+    if redesigned:
+        page = daily_article(article, related)
+        page = page.replace(
+            f'<div class="info">作者:{escape(article.authors[0])}发布时间:'
+            f'{article.published_at:%Y-%m-%d}</div>', '<div class="info"><img src="/by.png"></div>')
+        return page.replace('<div class="position">', '<div class="pos" hidden>').replace(
+            "当前位置:", "")
     crumbs = "|".join(f'<a href="/list/1.html">{escape(c)}</a>' for c in article.breadcrumbs)
     tags = "".join(f'<a href="/tag/{escape(t)}.html">{escape(t)}</a> ' for t in article.tags)
     return f"""<!DOCTYPE html>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from crawler.demo import content, layouts
 from crawler.demo.content import DemoArticle
@@ -37,7 +37,22 @@ class DemoSite:
     disallowed: DemoArticle
     disallowed_prefix: str
     encoding: str = "utf-8"
+    redesigned: bool = False
+    """Serve the article pages in a changed layout (see ``layouts.daily_article``)."""
     now: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
+
+    def add_articles(self, count: int) -> list[DemoArticle]:
+        """Publish ``count`` more articles (new paths, newest first in the listing)."""
+        generators = {"demo-daily": content.generate_daily, "demo-portal": content.generate_portal}
+        if self.name not in generators:
+            raise ValueError(f"{self.name} cannot grow")
+        total = len(self.articles) + 1 + count
+        fresh = generators[self.name](total)[-count:]
+        latest = max(a.published_at for a in self.articles)
+        for offset, article in enumerate(fresh, start=1):
+            article.published_at = latest + timedelta(days=offset)
+        self.articles.extend(fresh)
+        return fresh
 
     def article_at(self, path: str) -> DemoArticle | None:
         """Return the article served at ``path``, the forbidden one included."""
@@ -83,6 +98,8 @@ class DemoSite:
         article = self.article_at(path)
         renderer = _RENDERERS[self.name]
         if article is not None:
+            if self.redesigned and self.name == "demo-daily":
+                return layouts.daily_article(article, self.related(article), redesigned=True)
             return renderer.article(article, self.related(article), now)
         page = renderer.page_number(path)
         pages = self.pages()
