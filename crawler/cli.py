@@ -109,7 +109,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     urls = [validate_url(url) for url in args.urls]
     settings = _crawl_settings(args)
     settings.update({"ARCHIVE_ENABLED": not args.no_archive, "DOWNLOAD_DELAY": 0.0})
-    _, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": urls})
+    if not args.verbose:
+        # One-off fetches report failures in one line each; Scrapy's logs are for --verbose.
+        settings["LOG_LEVEL"] = "CRITICAL"
+    stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": urls})
     articles = [item for item in items if isinstance(item, Article)]
     for article in articles:
         if args.json:
@@ -120,7 +123,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                   f"{len(article.text)} chars")
     missing = set(urls) - {a.url for a in articles}
     for url in sorted(missing):
-        print(f"ainews: no article extracted from {url}", file=sys.stderr)
+        reason = stats.get(f"fetch/failure/{url}")
+        detail = f"fetch failed: {reason}" if reason else "no article extracted"
+        print(f"ainews: {url}: {detail}", file=sys.stderr)
     return 1 if missing and len(missing) >= len(urls) else 0
 
 
@@ -420,6 +425,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("urls", nargs="+", metavar="URL")
     fetch.add_argument("--json", action="store_true", help="one JSON object per line")
     fetch.add_argument("--no-archive", action="store_true", help="do not write the archive")
+    fetch.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     fetch.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
     fetch.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     fetch.set_defaults(func=cmd_fetch)

@@ -182,3 +182,16 @@ def test_demo_twice_fetches_no_article_the_second_time(tmp_path):
     assert second.returncode == 0, second.stderr
     assert second.stdout.count("0 articles archived, 80 archived URLs skipped") == 3
     assert "240 articles" in second.stdout
+
+
+def test_fetch_of_an_unreachable_url_says_why_in_one_line(tmp_path):
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = run("fetch", f"http://127.0.0.1:{port}/a.html", "--set", "RETRY_TIMES=0",
+                 archive=tmp_path / "a")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "fetch failed" in result.stderr and "Traceback" not in result.stderr

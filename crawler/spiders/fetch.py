@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from crawler.items import Page
 from crawler.sites import PROFILES
@@ -43,7 +44,16 @@ class FetchSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One request per URL, even when it was fetched before."""
         for url in self.urls:
-            yield scrapy.Request(url, callback=self.parse, dont_filter=True)
+            yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
+
+    def failed(self, failure: Failure) -> None:
+        """Record why a URL could not be fetched, for the CLI's one-line report."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        reason = failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else str(
+            failure.type.__name__ if failure.type else "error")
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"fetch/failure/{url}", reason)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Page]:
         """Hand the page to the pipelines, tagged with its site's profile when one matches."""
