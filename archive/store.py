@@ -377,8 +377,6 @@ class Archive:
         finally:
             con.close()
 
-    query = sql
-
     def to_arrow(self, *, site: str | None = None, category: str | None = None,
                  since: datetime | None = None, until: datetime | None = None,
                  columns: Sequence[str] | None = None, as_of: AsOf = None) -> pa.Table:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from scrapy import Request, Spider
@@ -13,13 +12,13 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
 
 from archive import Archive, url_hash
+from pipelines.extract import declared_charset
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_META_KEY = "ainews_article"
 """Request meta flag set by spiders on requests for article pages."""
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 
 
 class ArchivedUrlFilterMiddleware:
@@ -56,13 +55,8 @@ class MetaCharsetMiddleware:
         """Return the response re-declared with the page's own charset when they disagree."""
         if not isinstance(response, HtmlResponse):
             return response
-        match = _META_CHARSET.search(response.body[:4096])
-        if not match:
-            return response
-        declared = match.group(1).decode("ascii", "replace").lower()
-        if declared in ("gb2312", "gbk"):
-            declared = "gb18030"
-        if declared == response.encoding.lower():
+        declared = declared_charset(response.body)
+        if declared is None or declared == response.encoding.lower():
             return response
         try:
             response.body.decode(declared)

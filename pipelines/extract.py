@@ -71,6 +71,16 @@ _POST_HEADER = re.compile(r"(?:发表于|发表时间\s*[:：]?|回复于)\s*\d{
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
+def declared_charset(body: bytes) -> str | None:
+    """The page's own ``<meta charset>``, lowercased; gb2312 and gbk read as gb18030."""
+    match = _META_CHARSET.search(body[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii", "replace").lower()
+    # gb2312 and gbk pages often hold characters only their superset gb18030 knows.
+    return "gb18030" if name in ("gb2312", "gbk") else name
+
+
 def decode_html(html: str | bytes) -> tuple[str, str]:
     """Decode page bytes: a BOM, the page's own ``<meta charset>``, then UTF-8, then GB18030."""
     if isinstance(html, str):
@@ -79,12 +89,8 @@ def decode_html(html: str | bytes) -> tuple[str, str]:
                           (b"\xfe\xff", "utf-16-be")):
         if html.startswith(bom):
             return html[len(bom) :].decode(encoding, errors="replace"), encoding
-    declared = _META_CHARSET.search(html[:4096])
-    candidates = [declared.group(1).decode("ascii").lower()] if declared else []
-    candidates += ["utf-8", "gb18030"]
-    for encoding in candidates:
-        # gb2312 and gbk pages often hold characters only their superset gb18030 knows.
-        encoding = "gb18030" if encoding in ("gb2312", "gbk") else encoding
+    declared = declared_charset(html)
+    for encoding in [*([declared] if declared else []), "utf-8", "gb18030"]:
         try:
             return html.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,7 +38,6 @@ class DemoSite:
     encoding: str = "utf-8"
     redesigned: bool = False
     """Serve the article pages in a changed layout (see ``layouts.daily_article``)."""
-    now: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
 
     def add_articles(self, count: int) -> list[DemoArticle]:
         """Publish ``count`` more articles (new paths, newest first in the listing)."""
@@ -156,8 +154,8 @@ def build_sites(now: datetime | None = None, count: int = ARTICLES_PER_SITE) -> 
     for article in (daily[-1], wp[-1], portal[-1]):
         article.disallowed = True
     return [
-        DemoSite("demo-daily", "AI日报", daily[:-1], daily[-1], "/news/preview/", now=now),
-        DemoSite("demo-wp", "智能前沿", wp[:-1], wp[-1], "/archives/draft/", now=now),
+        DemoSite("demo-daily", "AI日报", daily[:-1], daily[-1], "/news/preview/"),
+        DemoSite("demo-wp", "智能前沿", wp[:-1], wp[-1], "/archives/draft/"),
         DemoSite("demo-portal", "科技频道", portal[:-1], portal[-1], "/a/20990101/",
-                 encoding="gbk", now=now),
+                 encoding="gbk"),
     ]
