@@ -77,26 +77,81 @@ def cmd_sites(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_crawl(args: argparse.Namespace) -> int:
-    """Crawl one site by profile name into the archive."""
-    from crawler.runner import run_crawl
-    from crawler.sites import get_profile
+def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
+    """(spider name, spider arguments, site name) for a profile name or a start URL."""
+    from crawler.sites import PROFILES, get_profile
+    from crawler.sites.base import discovered_profile
     from crawler.spiders.fetch import validate_url
 
+    if "://" in args.site:
+        url = validate_url(args.site)
+        netloc = url.split("/")[2]
+        for profile in PROFILES.values():
+            starts = (*profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls)
+            if not args.discover and any(s.split("/")[2] == netloc for s in starts):
+                return profile.name, {}, profile.name
+        return "site", {"url": url}, discovered_profile(url).name
     profile = get_profile(args.site)
     kwargs: dict[str, Any] = {}
     if args.base_url:
         kwargs["base_url"] = validate_url(args.base_url)
         profile.rebased(kwargs["base_url"])
-    stats, _ = run_crawl(profile.name, settings=_crawl_settings(args), spider_kwargs=kwargs)
-    reason = stats.get("finish_reason", "unknown")
-    print(
-        f"{profile.name}: {stats.get('downloader/response_count', 0)} pages fetched, "
-        f"{stats.get('archive/rows_written', 0)} articles archived, "
+    return profile.name, kwargs, profile.name
+
+
+def _jobs_root(args: argparse.Namespace) -> Path:
+    if args.jobs_dir:
+        return Path(args.jobs_dir)
+    if os.environ.get("AINEWS_JOBS"):
+        return Path(os.environ["AINEWS_JOBS"])
+    return Path(_archive_path(args)).resolve().parent / "jobs"
+
+
+def crawl_summary(site: str, stats: dict[str, Any]) -> str:
+    """One line on what a crawl did."""
+    not_article = stats.get("extract/not_article", 0) + stats.get("discovery/not_article", 0)
+    line = (
+        f"{site}: {stats.get('downloader/response_count', 0)} pages fetched, "
+        f"{stats.get('archive/rows_written', 0)} articles archived "
+        f"({stats.get('archive/added', 0)} new, {stats.get('archive/updated', 0)} updated), "
         f"{stats.get('archive/skipped_archived', 0)} archived URLs skipped, "
-        f"{stats.get('extract/not_article', 0)} non-article pages ({reason})"
+        f"{not_article} non-article pages"
     )
-    return 0 if reason == "finished" else 1
+    if stats.get("revisit/requested"):
+        line += (f", {stats['revisit/requested']} revisited "
+                 f"({stats.get('revisit/not_modified', 0)} not modified)")
+    return line + f" ({stats.get('finish_reason', 'unknown')})"
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    """Crawl one site (a profile name, or a start URL for a site without one) into the archive."""
+    from crawler.jobs import JobError, open_job
+    from crawler.runner import run_crawl
+
+    spider, kwargs, site = _crawl_target(args)
+    settings = _crawl_settings(args)
+    try:
+        job, message = open_job(_jobs_root(args), site, resume=args.resume)
+    except (JobError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    if message:
+        print(f"ainews: {message}", file=sys.stderr)
+    settings["JOBDIR"] = str(job.path)
+    stats, _ = run_crawl(spider, settings=settings, spider_kwargs=kwargs)
+    reason = stats.get("finish_reason", "unknown")
+    print(crawl_summary(site, stats))
+    if reason == "finished":
+        job.finish()
+        return 0
+    if reason == "unknown":
+        # Stopped before the engine ran: Scrapy may have saved a seen-set without its queue.
+        job.finish()
+        print(f"ainews: crawl of {site} did not start ({reason})", file=sys.stderr)
+        return 1
+    job.mark("interrupted")
+    print(f"ainews: crawl of {site} stopped ({reason}); `ainews crawl {args.site} --resume` "
+          "continues it", file=sys.stderr)
+    return 1
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -318,7 +373,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for site in DEMO_SITES:
             started = time.monotonic()
             # One process per crawl: Scrapy's reactor cannot be restarted in a process.
-            command = [sys.executable, "-m", "crawler.cli", "--archive", root, "crawl", site,
+            # -P: the working folder may hold an `archive` folder that would shadow ours.
+            command = [sys.executable, "-P", "-m", "crawler.cli", "--archive", root, "crawl", site,
                        "--base-url", server.base_url(site), "--quiet"]
             result = subprocess.run(command, check=False, text=True, capture_output=True)
             sys.stdout.write(result.stdout)
@@ -414,8 +470,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port-base", type=int, default=8701)
     serve.set_defaults(func=cmd_demo_server)
 
-    crawl = sub.add_parser("crawl", help="crawl a site by profile name")
-    crawl.add_argument("site")
+    crawl = sub.add_parser("crawl", help="crawl a site by profile name or start URL")
+    crawl.add_argument("site", help="a profile name (see `ainews sites`) or a start URL")
+    crawl.add_argument("--resume", action="store_true",
+                       help="continue the site's interrupted crawl (SIGINT/SIGTERM)")
+    crawl.add_argument("--discover", action="store_true",
+                       help="ignore a matching profile; discover the site from the URL")
+    crawl.add_argument("--jobs-dir", help="job directories (default: next to the archive)")
     crawl.add_argument("--base-url", help="serve the profile's paths from this origin instead")
     crawl.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
     crawl.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)

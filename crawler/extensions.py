@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive import Archive, ArchiveError
 from archive.health import check
-from crawler.runs import crawl_run_id
+from crawler.runs import crawl_archive, crawl_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,10 @@ _STATUS_PREFIX = "downloader/response_status_count/"
 class CrawlRunRecorder:
     """Write one ``crawl_runs`` row when a crawl ends: counts, reasons, errors, status mix."""
 
-    def __init__(self, crawler: Crawler, archive_uri: str) -> None:
+    def __init__(self, crawler: Crawler, archive: Archive) -> None:
         """Keep the crawler for its stats."""
         self.crawler = crawler
-        self.archive = Archive(archive_uri)
+        self.archive = archive
         self.started_at = datetime.now(UTC)
 
     @classmethod
@@ -34,7 +34,7 @@ class CrawlRunRecorder:
         """Enabled with the archive."""
         if not crawler.settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured
-        recorder = cls(crawler, crawler.settings["ARCHIVE_URI"])
+        recorder = cls(crawler, crawl_archive(crawler))
         crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
         return recorder
 

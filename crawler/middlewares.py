@@ -12,21 +12,23 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
 
 from archive import Archive, url_hash
+from crawler.runs import crawl_archive
 from pipelines.extract import declared_charset
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_META_KEY = "ainews_article"
 """Request meta flag set by spiders on requests for article pages."""
-
+REVISIT_META_KEY = "ainews_revisit"
+"""Request meta flag on conditional re-fetches of archived articles (not skipped)."""
 
 
 class ArchivedUrlFilterMiddleware:
     """Drop requests for article pages the archive already holds, before they are sent."""
 
-    def __init__(self, archive_uri: str, stats: StatsCollector) -> None:
+    def __init__(self, archive: Archive, stats: StatsCollector) -> None:
         """Load the archived-URL set once, at the start of the crawl."""
-        self.hashes = Archive(archive_uri).archived_url_hashes()
+        self.hashes = archive.archived_url_hashes()
         self.stats = stats
         logger.info("%d archived URLs will not be fetched again", len(self.hashes))
 
@@ -37,11 +39,12 @@ class ArchivedUrlFilterMiddleware:
         if not (settings.getbool("ARCHIVE_ENABLED") and settings.getbool("ARCHIVE_SKIP_ARCHIVED")):
             raise NotConfigured
         assert crawler.stats is not None
-        return cls(settings["ARCHIVE_URI"], crawler.stats)
+        return cls(crawl_archive(crawler), crawler.stats)
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         """Raise IgnoreRequest for an archived article URL."""
-        if request.meta.get(ARTICLE_META_KEY) and url_hash(request.url) in self.hashes:
+        if (request.meta.get(ARTICLE_META_KEY) and not request.meta.get(REVISIT_META_KEY)
+                and url_hash(request.url) in self.hashes):
             self.stats.inc_value("archive/skipped_archived")
             raise IgnoreRequest(f"already archived: {request.url}")
 

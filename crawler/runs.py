@@ -1,12 +1,17 @@
-"""The crawl run id: one per crawl, shared by the pipelines and the run recorder."""
+"""Per-crawl shared state: the run id and one Archive object for every component of a crawl."""
 
 from __future__ import annotations
 
 import uuid
+from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
 
+from archive import Archive
+
 RUN_ID_STAT = "ainews/crawl_run_id"
+
+_ARCHIVES: WeakKeyDictionary[Crawler, Archive] = WeakKeyDictionary()
 
 
 def crawl_run_id(crawler: Crawler) -> str:
@@ -17,3 +22,11 @@ def crawl_run_id(crawler: Crawler) -> str:
         current = crawler.settings.get("CRAWL_RUN_ID") or uuid.uuid4().hex[:16]
         crawler.stats.set_value(RUN_ID_STAT, current)
     return str(current)
+
+
+def crawl_archive(crawler: Crawler) -> Archive:
+    """The crawl's Archive at ARCHIVE_URI, shared so its archived-URL set is loaded once."""
+    archive = _ARCHIVES.get(crawler)
+    if archive is None:
+        archive = _ARCHIVES[crawler] = Archive(crawler.settings["ARCHIVE_URI"])
+    return archive

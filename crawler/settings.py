@@ -48,6 +48,9 @@ REDIRECT_MAX_TIMES = 5
 
 # ---- components ----
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's own lets the third and later concurrent requests past a pending robots.txt.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.ArchivedUrlFilterMiddleware": 50,
     "crawler.middlewares.MetaCharsetMiddleware": 950,
 }
@@ -74,6 +77,15 @@ ARCHIVE_BATCH_SIZE = 50
 ARCHIVE_SKIP_ARCHIVED = True
 # Keep each article's raw response in the `pages` table, for re-extraction without network.
 ARCHIVE_PAGES_ENABLED = True
+
+# ---- incremental crawling ----
+# Archived articles published less than this many days ago are fetched again with a
+# conditional GET; a changed text becomes a new version. 0 turns revisits off.
+REVISIT_WINDOW_DAYS = 3.0
+# At most this many revisits per crawl, newest first.
+REVISIT_MAX = 500
+# Listing pages one crawl walks at most.
+LISTING_MAX_PAGES = 200
 
 # ---- engine ----
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"

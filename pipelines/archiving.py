@@ -12,6 +12,7 @@ from scrapy.statscollectors import StatsCollector
 
 from archive import Archive
 from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article
+from crawler.runs import crawl_archive
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +39,10 @@ def page_row(article: Article) -> dict[str, Any] | None:
 class ArchivePipeline:
     """Append articles (and their raw pages) to the archive, ``ARCHIVE_BATCH_SIZE`` per commit."""
 
-    def __init__(self, archive_uri: str, batch_size: int, keep_pages: bool,
+    def __init__(self, archive: Archive, batch_size: int, keep_pages: bool,
                  stats: StatsCollector) -> None:
-        """Open the archive folder; its tables are created on the first commit."""
-        self.archive = Archive(archive_uri)
+        """Keep the archive; its tables are created on the first commit."""
+        self.archive = archive
         self.batch_size = max(1, batch_size)
         self.keep_pages = keep_pages
         self.stats = stats
@@ -55,7 +56,7 @@ class ArchivePipeline:
         if not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured
         assert crawler.stats is not None
-        return cls(settings["ARCHIVE_URI"], settings.getint("ARCHIVE_BATCH_SIZE"),
+        return cls(crawl_archive(crawler), settings.getint("ARCHIVE_BATCH_SIZE"),
                    settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats)
 
     def open_spider(self) -> None:

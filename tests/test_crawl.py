@@ -18,7 +18,8 @@ SITES = ("demo-daily", "demo-wp", "demo-portal")
 
 @pytest_twisted.inlineCallbacks
 def test_demo_crawl_archives_every_article_once_and_recrawl_fetches_none(demo_server, tmp_path):
-    settings = project_settings(ARCHIVE_URI=str(tmp_path / "archive"), ARCHIVE_BATCH_SIZE=25)
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "archive"), ARCHIVE_BATCH_SIZE=25,
+                                REVISIT_WINDOW_DAYS=0)
     before = {site: len(demo_server.requests(site)) for site in SITES}
     for site in SITES:
         _, done = crawl(SITE_SPIDERS[site], settings, base_url=demo_server.base_url(site))
@@ -66,7 +67,8 @@ def test_demo_crawl_archives_every_article_once_and_recrawl_fetches_none(demo_se
         len(demo_server.sites[s].articles) for s in SITES]
     assert all(r["pages_fetched"] > r["articles_added"] for r in runs)
 
-    # A second crawl fetches listings again but no article page.
+    # A second crawl fetches the first listing page again, stops there (all of its articles
+    # are archived), and fetches no article page.
     first_paths = {site: demo_server.requests(site)[before[site]:] for site in SITES}
     mark = {site: len(demo_server.requests(site)) for site in SITES}
     for site in SITES:
@@ -74,7 +76,8 @@ def test_demo_crawl_archives_every_article_once_and_recrawl_fetches_none(demo_se
         yield done
         stats = crawler.stats.get_stats()
         assert stats.get("archive/rows_written", 0) == 0
-        assert stats["archive/skipped_archived"] >= len(demo_server.sites[site].articles)
+        assert stats["archive/skipped_archived"] >= 20
+        assert stats["discovery/pagination_stopped"] == 1
         again = demo_server.requests(site)[mark[site]:]
         articles = {a.path for a in demo_server.sites[site].articles}
         assert not articles & set(again), f"{site} refetched archived articles"
@@ -122,3 +125,23 @@ def test_a_changed_article_fetched_again_becomes_a_new_version(demo_server, tmp_
     latest = archive.sql("SELECT version, text FROM articles").to_pylist()
     assert latest[0]["version"] == 2 and latest[0]["text"].startswith("更正：")
     assert archive.sql("SELECT count(*) AS n FROM crawl_runs").to_pylist() == [{"n": 3}]
+
+
+@pytest_twisted.inlineCallbacks
+def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path):
+    from crawler.demo.server import DemoServer
+    from crawler.spiders.fetch import FetchSpider
+
+    # Eight requests start together and all wait for robots.txt; the forbidden one is last.
+    with DemoServer(ports={}) as server:
+        site = server.sites["demo-daily"]
+        base = server.base_url("demo-daily")
+        urls = [base + a.path for a in site.articles[:7]] + [base + site.disallowed.path]
+        settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), DOWNLOAD_DELAY=0,
+                                    AUTOTHROTTLE_ENABLED=False,
+                                    CONCURRENT_REQUESTS_PER_DOMAIN=8)
+        crawler, done = crawl(FetchSpider, settings, urls=",".join(urls))
+        yield done
+        assert site.disallowed.path not in server.requests("demo-daily")
+        assert crawler.stats.get_value("robotstxt/forbidden") == 1
+        assert Archive(tmp_path / "a").to_arrow(columns=["url"]).num_rows == 7

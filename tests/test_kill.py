@@ -23,11 +23,11 @@ def _commits(root: Path) -> int:
     return len(list(log.glob("*.json"))) if log.exists() else 0
 
 
-def _crawl(server: DemoServer, root: Path) -> subprocess.Popen[str]:
+def _crawl(server: DemoServer, root: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [AINEWS, "--archive", str(root), "crawl", "demo-daily", "--base-url",
          server.base_url("demo-daily"), "--quiet", "--set", "ARCHIVE_BATCH_SIZE=5",
-         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2"],
+         "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *extra],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
 
@@ -53,10 +53,50 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         assert len({r["url"] for r in rows}) == len(rows)
         assert all(r["text"] for r in rows)
 
-        # The next crawl fetches what was not committed and ends with every article once.
-        again = _crawl(server, root)
+        # The next crawl fetches exactly the articles not committed, and ends with every
+        # article once. The killed run's job directory is not trusted, even with --resume.
+        mark = len(server.requests("demo-daily"))
+        again = _crawl(server, root, "--resume")
         out, err = again.communicate(timeout=180)
         assert again.returncode == 0, err
+        assert "was killed; starting afresh" in err
         urls = Archive(root).to_arrow(columns=["url"]).column("url").to_pylist()
         assert len(urls) == len(set(urls)) == total
         assert f"{len(rows)} archived URLs skipped" in out
+        base = server.base_url("demo-daily")
+        paths = {a.path for a in server.sites["demo-daily"].articles}
+        fetched = [p for p in server.requests("demo-daily")[mark:] if p in paths]
+        assert sorted(fetched) == sorted(paths - {r["url"].removeprefix(base) for r in rows})
+
+
+def test_sigterm_then_resume_completes_every_article_once(tmp_path):
+    root = tmp_path / "archive"
+    with DemoServer(ports={}, delay_s=0.05) as server:
+        total = len(server.sites["demo-daily"].articles)
+        process = _crawl(server, root, "--set", "REVISIT_WINDOW_DAYS=0")
+        deadline = time.monotonic() + 90
+        while _commits(root) < 2 and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 1, err
+        assert "--resume" in err and "(shutdown)" in out
+        jobs = list((tmp_path / "jobs" / "demo-daily").iterdir())
+        assert len(jobs) == 1 and '"interrupted"' in (jobs[0] / "state.json").read_text()
+        first = Archive(root).to_arrow(columns=["url"]).num_rows
+        assert 0 < first < total
+        mark = len(server.requests("demo-daily"))
+
+        resumed = _crawl(server, root, "--resume", "--set", "REVISIT_WINDOW_DAYS=0")
+        out, err = resumed.communicate(timeout=180)
+        assert resumed.returncode == 0, err
+        assert "resuming the interrupted crawl" in err
+        urls = Archive(root).to_arrow(columns=["url"]).column("url").to_pylist()
+        base = server.base_url("demo-daily")
+        assert {u.removeprefix(base) for u in urls} == {
+            a.path for a in server.sites["demo-daily"].articles}, " ".join(server.requests("demo-daily"))
+        assert len(urls) == len(set(urls)) == total
+        # The job directory's queue carried on: the first listing page was not fetched again,
+        # and the finished job left no directory behind.
+        assert "/list/1.html" not in server.requests("demo-daily")[mark:]
+        assert not list((tmp_path / "jobs" / "demo-daily").iterdir())

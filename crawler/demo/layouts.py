@@ -101,7 +101,8 @@ def daily_listing(articles: Sequence[DemoArticle], page: int, pages: int) -> str
     """A listing page of the aigcdaily layout with ``下一页`` pagination."""
     nav = f'<a href="/list/{page + 1}.html">下一页</a>' if page < pages else ""
     return f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">
-<title>资讯_第{page}页_AI日报</title></head><body>
+<title>资讯_第{page}页_AI日报</title>
+<link rel="alternate" type="application/rss+xml" title="AI日报" href="/rss.xml"></head><body>
 <div class="position">当前位置:<a href="/">首页</a>|资讯</div>
 <ul class="list">{_links(articles)}</ul>
 <div class="pages"><a href="/list/1.html">首页</a>{nav}</div>
@@ -147,7 +148,8 @@ def wp_listing(articles: Sequence[DemoArticle], page: int, pages: int, now: date
     )
     nxt = f'<a class="next" rel="next" href="/page/{page + 1}/">下一页</a>' if page < pages else ""
     return f"""<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="UTF-8">
-<title>智能前沿 - 第{page}页</title></head><body>
+<title>智能前沿 - 第{page}页</title>
+<link rel="alternate" type="application/rss+xml" href="/rss.xml"></head><body>
 <div id="content">{items}</div><nav class="pagination">{nxt}</nav>
 <footer id="colophon">Copyright © 2025 智能前沿 沪ICP备2099000002号</footer></body></html>"""
 
@@ -187,6 +189,19 @@ def portal_listing(articles: Sequence[DemoArticle], page: int, pages: int) -> st
     return f"""<!DOCTYPE html><html><head><title>科技频道_示例网</title></head><body>
 <div class="crumb">首页 &gt; 科技</div><ul>{_links(articles)}</ul>
 <div class="page">{nxt}</div><div class="footer">版权所有 (C) 2005-2024 示例网</div></body></html>"""
+
+
+def tag_page(site_title: str, label: str, articles: Sequence[DemoArticle]) -> str:
+    """A tag or category page: linked headlines and a one-line excerpt each (not an article)."""
+    items = "".join(
+        f'<div class="item"><h3><a href="{a.path}">{escape(a.title)}</a></h3>'
+        f"<p>{escape(a.paragraphs[0][:40])}…</p></div>"
+        for a in articles
+    )
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{escape(label)} - {escape(site_title)}</title></head><body>
+<div class="nav"><a href="/">首页</a></div><h1>{escape(label)}</h1>{items}
+<div class="footer">Copyright © 2024 {escape(site_title)}</div></body></html>"""
 
 
 # ---- discovery files -------------------------------------------------------------------------

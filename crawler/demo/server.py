@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -26,7 +27,17 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server.delay_s:
             time.sleep(self.server.delay_s)
         response = self.server.site.render(path, self.server.base_url)
+        # Validators like a real server's, so revisits can be answered 304 Not Modified.
+        etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+        if response.status == 200 and self.headers.get("If-None-Match") == etag:
+            self.server.statuses.append((path, 304))
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.end_headers()
+            return
+        self.server.statuses.append((path, response.status))
         self.send_response(response.status)
+        self.send_header("ETag", etag)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
@@ -44,6 +55,7 @@ class _SiteServer(ThreadingHTTPServer):
         self.site = site
         self.delay_s = delay_s
         self.requests: list[str] = []
+        self.statuses: list[tuple[str, int]] = []
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
 
 
@@ -78,6 +90,10 @@ class DemoServer:
     def requests(self, site: str) -> list[str]:
         """Paths requested from ``site`` so far, in order."""
         return list(self._servers[site].requests)
+
+    def statuses(self, site: str) -> list[tuple[str, int]]:
+        """(path, HTTP status) of every response ``site`` sent so far, in order."""
+        return list(self._servers[site].statuses)
 
     def start(self) -> DemoServer:
         """Start serving in daemon threads."""

@@ -88,9 +88,22 @@ class DemoSite:
             return Response(layouts.sitemap(base_url, self.listed()).encode(), XML)
         if path == "/rss.xml":
             return Response(layouts.rss(base_url, self.title, self.listed()[:30]).encode(), XML)
+        tagged = self._tag_page(path)
+        if tagged is not None:
+            return Response(tagged.encode(), HTML_UTF8)
         if path in ("/about.html", "/about/"):
             return Response(layouts.about_page(self.title).encode(), HTML_UTF8)
         return Response(b"<html><body><h1>404</h1></body></html>", HTML_UTF8, 404)
+
+    def _tag_page(self, path: str) -> str | None:
+        """``/tag/X.html``, ``/tag/X`` and ``/category/X``: the articles filed under X."""
+        for prefix, field in (("/tag/", "tags"), ("/category/", "category")):
+            if path.startswith(prefix):
+                label = path[len(prefix):].removesuffix(".html")
+                filed = [a for a in self.listed()[1:]
+                         if label in (a.tags if field == "tags" else (a.category,))]
+                return layouts.tag_page(self.title, label, filed[:20]) if filed else None
+        return None
 
     def _render_html(self, path: str, now: datetime) -> str | None:
         article = self.article_at(path)
@@ -114,7 +127,7 @@ class _Renderer:
 
 
 def _number(path: str, prefix: str, suffix: str, first: str) -> int | None:
-    if path == first:
+    if path in (first, "/"):  # the home page is the first listing page
         return 1
     if path.startswith(prefix) and path.endswith(suffix):
         middle = path[len(prefix) : len(path) - len(suffix)]

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit, urlunsplit
 
+from crawler.links import looks_like_article_url, same_site
+
 # Our own demo server on loopback needs no politeness delay.
 DEMO_SETTINGS: dict[str, object] = {
     "DOWNLOAD_DELAY": 0.0,
@@ -37,11 +39,15 @@ class SiteProfile:
     verified_offline: bool = True
     """False for real sites whose URLs could not be checked from an offline machine."""
     notes: str = ""
+    discover: bool = False
+    """Find feeds, sitemaps and article links unaided, and classify pages before archiving."""
     extra_settings: dict[str, object] = field(default_factory=dict)
 
     def is_article_url(self, url: str) -> bool:
         """Tell whether ``url`` looks like one of this site's article pages."""
         parts = urlsplit(url)
+        if self.discover:
+            return same_site(url, self.domains) and looks_like_article_url(url)
         if parts.hostname not in self.domains:
             return False
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -64,3 +70,22 @@ class SiteProfile:
             feed_urls=tuple(map(move, self.feed_urls)),
             sitemap_urls=tuple(map(move, self.sitemap_urls)),
         )
+
+
+def discovered_profile(url: str) -> SiteProfile:
+    """A profile for a site nobody described: start at ``url`` and discover the rest."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    host = parts.hostname.removeprefix("www.")
+    name = host if parts.port is None else f"{host}-{parts.port}"
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return SiteProfile(
+        name=name,
+        title=host,
+        domains=(parts.hostname,),
+        listing_urls=(url,),
+        sitemap_urls=(),
+        discover=True,
+        notes=f"discovered from {origin}",
+    )

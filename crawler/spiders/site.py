@@ -1,38 +1,52 @@
-"""The profile-driven site spider: listings with pagination, feeds and sitemaps to articles."""
+"""The site spider: listings with pagination, feeds and sitemaps to articles; a profile or none."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
+from archive import url_hash
+from archive.crawlstate import last_finished_crawl, revisit_candidates
 from crawler.items import Page
-from crawler.middlewares import ARTICLE_META_KEY
+from crawler.links import is_feed_link, is_next_link, is_pagination_url, sitemaps_in_robots
+from crawler.middlewares import ARTICLE_META_KEY, REVISIT_META_KEY
+from crawler.runs import crawl_archive
 from crawler.sites import SiteProfile, get_profile
+from crawler.sites.base import discovered_profile
+from pipelines.classify import classify_page
 
 logger = logging.getLogger(__name__)
 
-_NEXT_TEXTS = frozenset(("下一页", "下页", "后页", "下一頁", "next", "next page", "›", "»", ">"))
+# Meta key: how many non-article pages led to this request (discovery follows one such hop).
+_HOPS = "ainews_hops"
 
 
 class SiteSpider(scrapy.Spider):
-    """Crawl one site described by a profile: ``scrapy crawl site -a site=NAME``."""
+    """Crawl one site: ``scrapy crawl site -a site=NAME`` or ``-a url=START_URL`` (no profile)."""
 
     name = "site"
     site_profile: ClassVar[SiteProfile | None] = None
 
-    def __init__(self, site: str | None = None, base_url: str | None = None, **kwargs: Any):
-        """Pick the profile (``site`` or the class's own) and optionally move it to ``base_url``."""
+    def __init__(self, site: str | None = None, base_url: str | None = None,
+                 url: str | None = None, **kwargs: Any):
+        """Pick the profile (``site``, the class's own, or one discovered from ``url``)."""
         super().__init__(**kwargs)
-        profile = self.site_profile or get_profile(site or "")
+        if url and not site and self.site_profile is None:
+            profile = discovered_profile(url)
+        else:
+            profile = self.site_profile or get_profile(site or "")
         self.profile = profile.rebased(base_url) if base_url else profile
         self.allowed_domains = list(self.profile.domains)
+        self.seen_since: datetime | None = None
+        self.listing_pages = 0
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -42,31 +56,116 @@ class SiteSpider(scrapy.Spider):
             settings.setdict(dict(cls.site_profile.extra_settings), priority="spider")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """Listing pages, feeds and sitemaps of the profile."""
+        """Revisits first, then listing pages, feeds and sitemaps (and robots.txt sitemaps)."""
+        self.seen_since = self._last_finished_crawl()
+        for request in self._revisits():
+            yield request
         for url in self.profile.listing_urls:
             yield scrapy.Request(url, callback=self.parse_listing)
         for url in self.profile.feed_urls:
             yield scrapy.Request(url, callback=self.parse_feed)
         for url in self.profile.sitemap_urls:
             yield scrapy.Request(url, callback=self.parse_sitemap)
+        if self.profile.discover and self.profile.listing_urls:
+            robots = urljoin(self.profile.listing_urls[0], "/robots.txt")
+            yield scrapy.Request(robots, callback=self.parse_robots)
 
-    def article_request(self, url: str) -> scrapy.Request:
+    # ---- incremental state -------------------------------------------------------------------
+
+    def _archive_on(self) -> bool:
+        return bool(self.settings.getbool("ARCHIVE_ENABLED"))
+
+    def _last_finished_crawl(self) -> datetime | None:
+        if not self._archive_on():
+            return None
+        return last_finished_crawl(crawl_archive(self.crawler), self.profile.name)
+
+    def _revisits(self) -> Iterator[scrapy.Request]:
+        """Conditional GETs for archived articles younger than REVISIT_WINDOW_DAYS."""
+        days = self.settings.getfloat("REVISIT_WINDOW_DAYS")
+        if not self._archive_on() or days <= 0:
+            return
+        since = datetime.now(UTC) - timedelta(days=days)
+        limit = self.settings.getint("REVISIT_MAX")
+        for revisit in revisit_candidates(crawl_archive(self.crawler), self.profile.name,
+                                          since)[:limit]:
+            headers = {}
+            if revisit.etag:
+                headers["If-None-Match"] = revisit.etag
+            if revisit.last_modified:
+                headers["If-Modified-Since"] = revisit.last_modified
+            self._count("revisit/requested")
+            yield scrapy.Request(
+                revisit.url, callback=self.parse_article, headers=headers, dont_filter=True,
+                meta={ARTICLE_META_KEY: True, REVISIT_META_KEY: True,
+                      "handle_httpstatus_list": [304]},
+            )
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+    def _is_archived(self, url: str) -> bool:
+        return self._archive_on() and url_hash(url) in crawl_archive(
+            self.crawler).archived_url_hashes()
+
+    # ---- callbacks ---------------------------------------------------------------------------
+
+    def article_request(self, url: str, hops: int = 0) -> scrapy.Request:
         """A request for an article page, flagged so archived URLs are skipped."""
-        return scrapy.Request(url, callback=self.parse_article, meta={ARTICLE_META_KEY: True})
+        return scrapy.Request(url, callback=self.parse_article,
+                              meta={ARTICLE_META_KEY: True, _HOPS: hops})
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        """Follow article links and the next page of a listing."""
+        """Follow article links and, unless every one is archived, the next page."""
         if not isinstance(response, TextResponse):
             return
+        self.listing_pages += 1
+        hops = int(response.meta.get(_HOPS, 0))
+        articles: list[str] = []
+        next_pages: list[str] = []
         for link in response.css("a"):
             href = link.attrib.get("href")
             if not href:
                 continue
             url = response.urljoin(href)
-            if self.profile.is_article_url(url):
-                yield self.article_request(url)
-            elif _is_next_link(link.attrib.get("rel", ""), "".join(link.css("::text").getall())):
-                yield scrapy.Request(url, callback=self.parse_listing)
+            text = "".join(link.css("::text").getall())
+            numbered = self.profile.discover and is_pagination_url(url) and text.strip().isdigit()
+            if is_next_link(link.attrib.get("rel", ""), text) or numbered:
+                next_pages.append(url)
+            elif self.profile.is_article_url(url):
+                articles.append(url)
+        if self.profile.discover:
+            yield from self._feeds_of(response)
+        for url in dict.fromkeys(articles):
+            yield self.article_request(url, hops)
+        if self._stop_paginating(articles):
+            self._count("discovery/pagination_stopped")
+            return
+        for url in dict.fromkeys(next_pages):
+            yield scrapy.Request(url, callback=self.parse_listing, meta={_HOPS: hops})
+
+    def _stop_paginating(self, articles: list[str]) -> bool:
+        """After a finished crawl of the site, a page of archived articles ends the walk."""
+        if self.listing_pages >= self.settings.getint("LISTING_MAX_PAGES"):
+            return True
+        if self.seen_since is None or not articles:
+            return False
+        return all(self._is_archived(url) for url in articles)
+
+    def _feeds_of(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        for link in response.xpath("//head/link[@href]"):
+            if is_feed_link(link.attrib.get("rel", ""), link.attrib.get("type", "")):
+                yield scrapy.Request(response.urljoin(link.attrib["href"]),
+                                     callback=self.parse_feed)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        """The sitemaps robots.txt names, else ``/sitemap.xml``."""
+        text = response.text if isinstance(response, TextResponse) else response.body.decode(
+            "utf-8", "replace")
+        sitemaps = sitemaps_in_robots(text) or [response.urljoin("/sitemap.xml")]
+        for url in sitemaps:
+            yield scrapy.Request(url, callback=self.parse_sitemap)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         """Article links of an RSS or Atom feed."""
@@ -80,7 +179,7 @@ class SiteSpider(scrapy.Spider):
                 yield self.article_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """Article links of a sitemap; sitemap indexes are followed."""
+        """Article links of a sitemap, skipping entries unchanged since the last finished crawl."""
         try:
             sitemap = Sitemap(response.body)
         except (ValueError, SyntaxError):
@@ -91,12 +190,45 @@ class SiteSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap)
             elif self.profile.is_article_url(url):
+                if self._older_than_last_crawl(entry):
+                    self._count("discovery/sitemap_unchanged")
+                    continue
                 yield self.article_request(url)
 
-    def parse_article(self, response: Response) -> Iterator[Page]:
-        """Hand the page to the pipelines."""
+    def _older_than_last_crawl(self, entry: dict[str, Any]) -> bool:
+        """A ``lastmod`` (or news publication date) well before the last finished crawl."""
+        if self.seen_since is None:
+            return False
+        stamp = entry.get("lastmod") or (entry.get("news") or {}).get("publication_date")
+        if not isinstance(stamp, str):
+            return False
+        try:
+            moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return False
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # A day of slack for sites that write dates without time or in local time.
+        return moment < self.seen_since - timedelta(days=1)
+
+    def parse_article(self, response: Response) -> Iterator[Page | scrapy.Request]:
+        """Hand the page to the pipelines; in discovery, a non-article page is mined for links."""
+        if response.status == 304:
+            self._count("revisit/not_modified")
+            return
         if not isinstance(response, TextResponse):
             return
+        if response.meta.get(REVISIT_META_KEY):
+            self._count("revisit/fetched")
+        if self.profile.discover:
+            verdict = classify_page(response.text, response.url)
+            if not verdict.is_article:
+                self._count("discovery/not_article")
+                logger.debug("not an article (%s): %s", verdict.reason, response.url)
+                if int(response.meta.get(_HOPS, 0)) < 1:
+                    response.meta[_HOPS] = 1
+                    yield from self.parse_listing(response)
+                return
         yield page_from_response(response, self.profile.name, self.profile.timezone)
 
 
@@ -116,7 +248,3 @@ def page_from_response(response: TextResponse, site: str, tz: str | None) -> Pag
             for key, values in response.headers.items()
         },
     )
-
-
-def _is_next_link(rel: str, text: str) -> bool:
-    return "next" in rel.split() or text.strip().lower() in _NEXT_TEXTS

@@ -1,0 +1,72 @@
+"""What the next crawl of a site needs from the archive: its last finished run, what to revisit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from archive import tables
+from archive.errors import ArchiveError
+from archive.store import Archive
+
+
+@dataclass(frozen=True, slots=True)
+class Revisit:
+    """An archived article to fetch again, with the validators of its last response."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+def last_finished_crawl(archive: Archive, site: str) -> datetime | None:
+    """Start of the newest crawl of ``site`` that ran to its end, or None."""
+    if not tables.is_table(archive.runs_path):
+        return None
+    table = archive.sql(
+        "SELECT max(started_at) AS started FROM crawl_runs "
+        f"WHERE site = {_quote(site)} AND finish_reason = 'finished'"
+    )
+    value = table.column("started")[0].as_py() if table.num_rows else None
+    return value if isinstance(value, datetime) else None
+
+
+def revisit_candidates(archive: Archive, site: str, since: datetime) -> list[Revisit]:
+    """Articles of ``site`` published (or first seen) since ``since``, newest first."""
+    if not archive.exists():
+        return []
+    with_pages = tables.is_table(archive.pages_path)
+    validators = (
+        "(SELECT url, arg_max(headers, fetched_at) AS headers FROM pages GROUP BY url)"
+        if with_pages else "(SELECT NULL::VARCHAR AS url, NULL::VARCHAR AS headers)"
+    )
+    try:
+        table = archive.sql(
+            f"SELECT a.url, p.headers FROM articles a LEFT JOIN {validators} p USING (url) "
+            f"WHERE a.site = {_quote(site)} "
+            f"AND coalesce(a.published_at, a.first_seen_at) >= '{since.isoformat()}'::TIMESTAMPTZ "
+            "ORDER BY coalesce(a.published_at, a.first_seen_at) DESC"
+        )
+    except ArchiveError:
+        raise
+    found = []
+    for url, headers in zip(table.column("url").to_pylist(), table.column("headers").to_pylist(),
+                            strict=True):
+        fields = _header_fields(headers)
+        found.append(Revisit(url, fields.get("etag"), fields.get("last-modified")))
+    return found
+
+
+def _header_fields(headers: str | None) -> dict[str, str]:
+    if not headers:
+        return {}
+    try:
+        data = json.loads(headers)
+    except ValueError:
+        return {}
+    return {str(k).lower(): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"

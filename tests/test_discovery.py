@@ -1,0 +1,96 @@
+"""Crawls with no site profile: discovery, the page classifier, incremental recrawls, revisits."""
+
+from __future__ import annotations
+
+import pytest
+import pytest_twisted
+
+from archive import Archive
+from crawler.demo.server import DemoServer
+from crawler.spiders.site import SiteSpider
+from tests.conftest import crawl, project_settings
+
+FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+
+
+@pytest.fixture
+def fresh_server():
+    """Demo sites of our own, free to grow and change."""
+    with DemoServer(ports={}) as server:
+        yield server
+
+
+def _article_paths(server: DemoServer, site: str) -> set[str]:
+    return {a.path for a in server.sites[site].articles}
+
+
+@pytest.mark.parametrize("site", ["demo-daily", "demo-wp", "demo-portal"])
+@pytest_twisted.inlineCallbacks
+def test_a_site_without_profile_is_discovered_from_its_home_page(fresh_server, tmp_path, site):
+    base = fresh_server.base_url(site)
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), REVISIT_WINDOW_DAYS=0, **FAST)
+    crawler, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    stats = crawler.stats.get_stats()
+    assert stats["finish_reason"] == "finished"
+    rows = Archive(tmp_path / "a").to_arrow(columns=["url", "site", "title"]).to_pylist()
+    archived = {r["url"].removeprefix(base) for r in rows}
+    # Every article once, and nothing else: no home, listing, tag, category or about page.
+    assert len(rows) == len(archived)
+    assert archived == _article_paths(fresh_server, site)
+    assert {r["site"] for r in rows} == {"127.0.0.1-" + base.rsplit(":", 1)[1]}
+    requested = set(fresh_server.requests(site))
+    assert "/sitemap.xml" in requested  # found through robots.txt
+    assert fresh_server.sites[site].disallowed.path not in requested
+    if site == "demo-daily":
+        assert "/rss.xml" in requested  # found through <link rel=alternate>
+
+
+@pytest_twisted.inlineCallbacks
+def test_recrawl_fetches_only_new_articles_and_stops_paginating(fresh_server, tmp_path):
+    site, base = "demo-daily", fresh_server.base_url("demo-daily")
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), REVISIT_WINDOW_DAYS=0, **FAST)
+    _, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    fresh = fresh_server.sites[site].add_articles(5)
+    mark = len(fresh_server.requests(site))
+    crawler, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    again = fresh_server.requests(site)[mark:]
+    fetched_articles = [p for p in again if p in _article_paths(fresh_server, site)]
+    assert sorted(fetched_articles) == sorted(a.path for a in fresh)
+    stats = crawler.stats.get_stats()
+    assert stats["archive/added"] == 5
+    assert stats.get("discovery/pagination_stopped", 0) >= 1
+    assert sum(p.startswith("/list/") for p in again) < len(fresh_server.sites[site].pages())
+    runs = Archive(tmp_path / "a").sql(
+        "SELECT articles_added FROM crawl_runs ORDER BY started_at").to_pylist()
+    assert [r["articles_added"] for r in runs] == [80, 5]
+
+
+@pytest_twisted.inlineCallbacks
+def test_young_articles_are_revisited_with_conditional_get(fresh_server, tmp_path):
+    site = fresh_server.sites["demo-daily"]
+    base = fresh_server.base_url("demo-daily")
+    # Demo dates are years old; a wide window makes every article "young".
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), REVISIT_WINDOW_DAYS=36500,
+                                **FAST)
+    _, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    changed = site.articles[3]
+    changed.paragraphs.append("更正:本文数据已于发布次日更新。")
+    mark = len(fresh_server.statuses("demo-daily"))
+    crawler, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    stats = crawler.stats.get_stats()
+    answers = dict(fresh_server.statuses("demo-daily")[mark:])
+    assert answers[changed.path] == 200
+    assert sum(status == 304 for status in answers.values()) == len(site.articles) - 1
+    assert stats["revisit/not_modified"] == len(site.articles) - 1
+    assert stats["archive/updated"] == 1 and stats.get("archive/added", 0) == 0
+    archive = Archive(tmp_path / "a")
+    versions = archive.sql(
+        f"SELECT version, text FROM article_versions WHERE url = '{base}{changed.path}' "
+        "ORDER BY version").to_pylist()
+    assert [v["version"] for v in versions] == [1, 2]
+    assert versions[1]["text"].endswith("本文数据已于发布次日更新。")
