@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from twisted.internet.defer import Deferred
-
 from scrapy import Request
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
