@@ -167,7 +167,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if not args.verbose:
         # One-off fetches report failures in one line each; Scrapy's logs are for --verbose.
         settings["LOG_LEVEL"] = "CRITICAL"
-    stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": urls})
+    stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": urls},
+                             collect_items=True)
     articles = [item for item in items if isinstance(item, Article)]
     for article in articles:
         if args.json:

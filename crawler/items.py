@@ -14,8 +14,8 @@ class Page:
 
     url: str
     """Final URL of the response, after redirects."""
-    body: str
-    """Decoded HTML."""
+    body: str = field(repr=False)
+    """Decoded HTML (left out of logs: Scrapy logs every dropped item)."""
     site: str
     """Name of the site profile the page belongs to (``fetch`` for one-off URLs)."""
     http_status: int = 200
@@ -62,8 +62,8 @@ class Article:
     """Publication the article was taken from (``来源``/``转载自``)."""
     lang: str | None = None
     """Two-letter language code."""
-    text: str = ""
-    """Body text, paragraphs separated by newlines."""
+    text: str = field(default="", repr=False)
+    """Body text, paragraphs separated by newlines (left out of logs)."""
     text_sha256: str = ""
     fetched_at: datetime | None = None
     http_status: int | None = None

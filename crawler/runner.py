@@ -29,8 +29,12 @@ def run_crawl(
     *,
     settings: Mapping[str, Any] | None = None,
     spider_kwargs: Mapping[str, Any] | None = None,
+    collect_items: bool = False,
 ) -> tuple[dict[str, Any], list[Any]]:
-    """Crawl to the end; return the final stats and the scraped items."""
+    """Crawl to the end; return the final stats and (with ``collect_items``) the items.
+
+    Items are kept only on request: a long crawl holding every article would grow without end.
+    """
     # Outside the project folder there is no scrapy.cfg to point at our settings.
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     project = get_project_settings()
@@ -38,7 +42,8 @@ def run_crawl(
     process = AsyncCrawlerProcess(project)
     crawler = process.create_crawler(spider)
     collector = _ItemCollector()
-    crawler.signals.connect(collector.item_scraped, signal=signals.item_scraped)
+    if collect_items:
+        crawler.signals.connect(collector.item_scraped, signal=signals.item_scraped)
     process.crawl(crawler, **dict(spider_kwargs or {}))
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -40,10 +41,12 @@ class ArchivePipeline:
     """Append articles (and their raw pages) to the archive, ``ARCHIVE_BATCH_SIZE`` per commit."""
 
     def __init__(self, archive: Archive, batch_size: int, keep_pages: bool,
-                 stats: StatsCollector) -> None:
+                 stats: StatsCollector, flush_seconds: float = 30.0) -> None:
         """Keep the archive; its tables are created on the first commit."""
         self.archive = archive
         self.batch_size = max(1, batch_size)
+        self.flush_seconds = flush_seconds
+        self.last_flush = time.monotonic()
         self.keep_pages = keep_pages
         self.stats = stats
         self.rows: list[dict[str, Any]] = []
@@ -57,7 +60,8 @@ class ArchivePipeline:
             raise NotConfigured
         assert crawler.stats is not None
         return cls(crawl_archive(crawler), settings.getint("ARCHIVE_BATCH_SIZE"),
-                   settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats)
+                   settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats,
+                   settings.getfloat("ARCHIVE_FLUSH_SECONDS"))
 
     def open_spider(self) -> None:
         """Load the archived-URL set before the first item arrives."""
@@ -71,7 +75,8 @@ class ArchivePipeline:
         page = page_row(item) if self.keep_pages else None
         if page is not None:
             self.pages.append(page)
-        if len(self.rows) >= self.batch_size:
+        if (len(self.rows) >= self.batch_size
+                or time.monotonic() - self.last_flush >= self.flush_seconds):
             self.flush()
         return item
 
@@ -81,6 +86,7 @@ class ArchivePipeline:
 
     def flush(self) -> None:
         """Append the buffer as one commit (new URLs and changed versions only)."""
+        self.last_flush = time.monotonic()
         if not self.rows:
             return
         rows, pages, self.rows, self.pages = self.rows, self.pages, [], []

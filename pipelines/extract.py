@@ -209,12 +209,17 @@ def _body(html: str, url: str | None, *, is_chinese: bool, min_chars: int) -> st
         precise = trafilatura.extract(html, url=url, options=precise_options) or ""
         if len(precise) >= min_chars:
             body = precise
-    if is_chinese and len(body) < TABLE_FALLBACK_CHARS:
+    if is_chinese and len(body) < TABLE_FALLBACK_CHARS and _has_table(html):
         # Little outside tables: the article itself may sit in a layout cell.
         tabled = trafilatura.extract(html, url=url, options=_PRECISE_OPTIONS) or ""
         if len(tabled) >= 2 * max(len(body), min_chars):
             body = _table_cells(tabled)
     return body
+
+
+def _has_table(html: str) -> bool:
+    """A cheap look for a ``<table>`` before paying for a third extraction pass."""
+    return re.search(r"<table[\s>]", html, re.IGNORECASE) is not None
 
 
 def _without_replies(body_lines: list[str], lines: Sequence[str]) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -11,6 +12,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.items import Article, Page
 from crawler.runs import crawl_run_id
 from pipelines.extract import extract_article
+from pipelines.pool import ExtractionPool, ExtractionTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -23,20 +25,35 @@ class ExtractionFailed(DropItem):
     """The extractor raised on the page."""
 
 
+class ExtractionTimedOut(DropItem):
+    """The page took longer than EXTRACT_TIMEOUT to extract (a pathological page)."""
+
+
 class ExtractionPipeline:
     """Turn each fetched Page into a clean Article, or drop it."""
 
-    def __init__(self, crawler: Crawler, min_chars: int, run_id: str) -> None:
-        """Keep the crawler for its spider name and stats."""
+    def __init__(self, crawler: Crawler, min_chars: int, run_id: str,
+                 pool: ExtractionPool | None = None) -> None:
+        """Keep the crawler for its spider name and stats; ``pool`` None extracts inline."""
         self.crawler = crawler
         self.min_chars = min_chars
         self.run_id = run_id
+        self.pool = pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        """Read EXTRACT_MIN_CHARS and CRAWL_RUN_ID once."""
+        """Read EXTRACT_MIN_CHARS, EXTRACT_WORKERS, EXTRACT_TIMEOUT and CRAWL_RUN_ID once."""
         settings = crawler.settings
-        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), crawl_run_id(crawler))
+        workers = settings.getint("EXTRACT_WORKERS")
+        if workers < 0:
+            workers = os.cpu_count() or 1
+        pool = ExtractionPool(workers, settings.getfloat("EXTRACT_TIMEOUT")) if workers else None
+        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), crawl_run_id(crawler), pool)
+
+    def close_spider(self) -> None:
+        """Stop the worker processes."""
+        if self.pool is not None:
+            self.pool.close()
 
     @property
     def stats(self) -> StatsCollector:
@@ -44,15 +61,23 @@ class ExtractionPipeline:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
-    def process_item(self, item: object) -> object:
-        """Extract a Page; pass anything else through."""
+    async def process_item(self, item: object) -> object:
+        """Extract a Page (in the pool when there is one); pass anything else through."""
         if not isinstance(item, Page):
             return item
         try:
-            article = extract_article(
-                item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
-                min_chars=self.min_chars,
-            )
+            if self.pool is not None:
+                article = await self.pool.extract(
+                    item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
+                    min_chars=self.min_chars)
+            else:
+                article = extract_article(
+                    item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
+                    min_chars=self.min_chars)
+        except ExtractionTimeout as exc:
+            self.stats.inc_value("extract/timeout")
+            logger.warning("%s", exc)
+            raise ExtractionTimedOut(str(exc)) from exc
         except Exception as exc:  # a hostile page must not stop the crawl: drop it, say why
             self.stats.inc_value("extract/error")
             logger.warning("extraction failed on %s: %r", item.url, exc)

@@ -41,3 +41,36 @@ def crawl(spidercls: type, settings: dict[str, Any], **kwargs: Any):
     """Start an in-process crawl; yield the Deferred from an inlineCallbacks test."""
     crawler = get_crawler(spidercls, settings)
     return crawler, deferred_from_coro(crawler.crawl_async(**kwargs))
+
+
+class PageServer:
+    """Fixed pages (bytes and content type by path) on a loopback port, for hostile inputs."""
+
+    def __init__(self, pages: dict[str, tuple[bytes, str]]) -> None:
+        """Bind a free port; ``robots.txt`` allows everything unless given."""
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages = {"/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"), **pages}
+        served = self.pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body, ctype = served.get(self.path, (b"not found", "text/plain"))
+                self.send_response(200 if self.path in served else 404)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,325 @@
+"""Crawl throughput on this machine: download only, full pipeline inline and with the pool.
+
+Usage: python bench/crawl_throughput.py [--pages N] [--long N] [--workers N]
+
+Serves N demo articles (5,000 by default; the demo-daily layout, pre-rendered so the server
+costs little CPU) on 127.0.0.1 and crawls them, each run in a fresh process, with:
+
+- download only (no pipelines: fetch, parse listings, build items);
+- the full pipeline with extraction inline on the reactor thread (EXTRACT_WORKERS=0);
+- the full pipeline with the extraction pool (EXTRACT_WORKERS=N, default: one per CPU);
+- trafilatura alone: ``trafilatura.extract`` over the same article pages in one process.
+
+Prints one table: article pages per minute, the ratio against trafilatura alone, and peak RSS
+of the crawl process and of its whole process tree (pool workers included). With ``--long N``
+a further pooled crawl of N pages prints the crawl process's RSS at each quarter, to show
+whether memory grows with crawl length. Every figure is measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+MODES = ("download-only", "pipeline-inline", "pipeline-pool")
+
+
+# ---- the site --------------------------------------------------------------------------------
+
+def portal_chrome(page: str, titles: list[str], seed: int) -> str:
+    """``page`` inside the weight of a real portal: styles, scripts, a channel menu, sidebars.
+
+    Demo pages are about 5 KB; the Chinese bench pages have a median of 33 KB and the English
+    ones 110-130 KB. This brings a demo page to about 45 KB with boilerplate of the usual kinds.
+    """
+    style = "".join(f".c{seed % 7}-{i}{{margin:{i % 9}px;color:#{i * 2654435761 % 0xFFFFFF:06x}}}"
+                    for i in range(220))
+    script = "".join(f"window._q{i}=window._q{i}||[];_q{i}.push(['t',{i},'{seed}']);"
+                     for i in range(260))
+    channels = "".join(
+        f'<li><a href="/ch/{c}/">频道{c}</a><ul>'
+        + "".join(f'<li><a href="/ch/{c}/{k}.html">栏目{c}-{k}</a></li>' for k in range(15))
+        + "</ul></li>" for c in range(12))
+    hot = "".join(f'<li><a href="/hot/{(seed + i) % 997}.html">{titles[(seed + i) % len(titles)]}'
+                  f"</a></li>" for i in range(60))
+    friends = "".join(f'<a href="http://partner{i}.example/">合作伙伴{i}</a> ' for i in range(60))
+    page = page.replace("</head>", f"<style>{style}</style><script>{script}</script></head>", 1)
+    page = page.replace("<body>", f'<body><ul class="menu">{channels}</ul>', 1)
+    return page.replace("</body>", f'<div class="side"><h3>热门文章</h3><ul>{hot}</ul></div>'
+                        f'<div class="links">{friends}</div></body>', 1)
+
+
+def render_site(pages: int, heavy: bool) -> tuple[dict[str, bytes], list[str]]:
+    """Every path of a demo-daily site with ``pages`` articles, rendered once; article paths."""
+    from crawler.demo import layouts
+    from crawler.demo.site import build_sites
+
+    site = build_sites(count=pages)[0]
+    base = "http://127.0.0.1"  # only robots.txt names it; rendered before the port is known
+    served: dict[str, bytes] = {"/robots.txt": b"User-agent: *\nAllow: /\n"}
+    listing = site.pages()
+    for number in range(1, len(listing) + 1):
+        path = f"/list/{number}.html"
+        served[path] = site.render(path, base).body
+    index = {a.path: i for i, a in enumerate(site.articles)}
+    titles = [a.title for a in site.articles[:500]]
+    if heavy:
+        # Demo texts run 300-450 characters; Chinese news articles run nearer 1,500.
+        for number, article in enumerate(site.articles):
+            others = site.articles[(number + 1) % len(site.articles)].paragraphs
+            article.paragraphs = [*article.paragraphs, *others, *article.paragraphs[:2]]
+    for article in site.articles:
+        related = [site.articles[(index[article.path] + k) % len(site.articles)]
+                   for k in range(1, 6)]
+        html = layouts.daily_article(article, related)
+        if heavy:
+            html = portal_chrome(html, titles, index[article.path])
+        served[article.path] = html.encode()
+    return served, [a.path for a in site.articles]
+
+
+class StaticServer:
+    """Pre-rendered pages on a loopback port."""
+
+    def __init__(self, served: dict[str, bytes]) -> None:
+        """Bind a free port and serve from a thread."""
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                body = served.get(self.path)
+                self.send_response(200 if body is not None else 404)
+                body = body if body is not None else b"not found"
+                ctype = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        """Stop serving."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# ---- memory sampling -------------------------------------------------------------------------
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(root: int) -> list[int]:
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        for child in parents.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+class RssSampler:
+    """Peak RSS of this process and of its process tree, sampled every ``interval_s``."""
+
+    def __init__(self, interval_s: float = 0.5) -> None:
+        """Start sampling in a daemon thread."""
+        self.peak_self = self.peak_tree = 0
+        self.samples: list[int] = []
+        self._stop = threading.Event()
+        self._interval = interval_s
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        pid = os.getpid()
+        while not self._stop.is_set():
+            own = _rss_kib(pid)
+            tree = own + sum(_rss_kib(child) for child in _descendants(pid))
+            self.peak_self, self.peak_tree = max(self.peak_self, own), max(self.peak_tree, tree)
+            self.samples.append(own)
+            self._stop.wait(self._interval)
+
+    def stop(self) -> None:
+        """Stop sampling."""
+        self._stop.set()
+
+
+# ---- one measured run (in a child process) ---------------------------------------------------
+
+def child_crawl(mode: str, base_url: str, workers: int, quarters: bool) -> dict[str, Any]:
+    """Crawl the served site in this process and measure it."""
+    from crawler.runner import run_crawl
+
+    settings: dict[str, Any] = {
+        "ARCHIVE_URI": tempfile.mkdtemp(prefix="ainews-bench-") + "/archive",
+        "LOG_LEVEL": "WARNING", "LISTING_MAX_PAGES": 1_000_000, "REVISIT_WINDOW_DAYS": 0,
+        "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        "EXTRACT_WORKERS": workers if mode == "pipeline-pool" else 0,
+    }
+    if mode == "download-only":
+        settings["ITEM_PIPELINES"] = {}
+        settings["EXTENSIONS"] = {}
+    sampler = RssSampler()
+    quarter_rss: list[int] = []
+    if quarters:
+        _watch_quarters(quarter_rss)
+    stats, _ = run_crawl("demo-daily", settings=settings, spider_kwargs={"base_url": base_url})
+    sampler.stop()
+    return {
+        "pages": stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0),
+        "archived": stats.get("archive/added", 0),
+        "seconds": stats.get("elapsed_time_seconds", 0.0),
+        "peak_self_mb": sampler.peak_self / 1024, "peak_tree_mb": sampler.peak_tree / 1024,
+        "quarter_rss_mb": [kib / 1024 for kib in quarter_rss],
+    }
+
+
+def _watch_quarters(out: list[int]) -> None:
+    """Record this process's RSS each time another quarter of the articles is archived."""
+    from pipelines import archiving
+
+    original: Callable[..., Any] = archiving.ArchivePipeline.flush
+    total = int(os.environ["AINEWS_BENCH_PAGES"])
+    state = {"done": 0}
+
+    def flush(self: Any) -> None:
+        state["done"] += len(self.rows)
+        original(self)
+        while len(out) < 4 and state["done"] >= total * (len(out) + 1) / 4:
+            out.append(_rss_kib(os.getpid()))
+
+    archiving.ArchivePipeline.flush = flush  # type: ignore[method-assign]
+
+
+def child_trafilatura(paths_file: str, base_url: str) -> dict[str, Any]:
+    """``trafilatura.extract`` over every article page, fetched first, in this process."""
+    import urllib.request
+
+    import trafilatura
+
+    paths = json.loads(Path(paths_file).read_text())
+    bodies = [urllib.request.urlopen(base_url + p).read().decode("utf-8") for p in paths]
+    sampler = RssSampler()
+    started = time.perf_counter()
+    for path, html in zip(paths, bodies, strict=True):
+        trafilatura.extract(html, url=base_url + path)
+    seconds = time.perf_counter() - started
+    sampler.stop()
+    return {"pages": len(paths), "archived": 0, "seconds": seconds,
+            "peak_self_mb": sampler.peak_self / 1024, "peak_tree_mb": sampler.peak_tree / 1024,
+            "quarter_rss_mb": []}
+
+
+# ---- driver ----------------------------------------------------------------------------------
+
+def run_child(*args: str, pages: int) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; return its JSON result."""
+    env = {**os.environ, "AINEWS_BENCH_PAGES": str(pages)}
+    done = subprocess.run([sys.executable, "-P", __file__, "--child", *args], check=True,
+                          capture_output=True, text=True, env=env)
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def main() -> int:
+    """Serve, measure every mode, print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=int, default=5000)
+    parser.add_argument("--long", type=int, default=0, help="pages of the memory-growth run")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--light", action="store_true",
+                        help="serve the bare 5 KB demo pages instead of portal-weight ones")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        mode, base = args.child[0], args.child[1]
+        if mode == "trafilatura":
+            result = child_trafilatura(args.child[2], base)
+        else:
+            result = child_crawl(mode, base, int(args.child[2]), args.child[3] == "1")
+        print(json.dumps(result))
+        return 0
+
+    started = time.perf_counter()
+    served, paths = render_site(args.pages, heavy=not args.light)
+    server = StaticServer(served)
+    sizes = sorted(len(served[p]) for p in paths)
+    print(f"{len(paths)} demo articles (median {sizes[len(sizes) // 2] / 1024:.0f} KB) and "
+          f"{len(served) - len(paths)} other pages served "
+          f"at {server.base_url} (rendered in {time.perf_counter() - started:.0f} s); "
+          f"{os.cpu_count()} CPUs, pool of {args.workers}")
+    results: dict[str, dict[str, Any]] = {}
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+            json.dump(paths, handle)
+        for mode in MODES:
+            results[mode] = run_child(mode, server.base_url, str(args.workers), "0",
+                                      pages=args.pages)
+        results["trafilatura-alone"] = run_child("trafilatura", server.base_url, handle.name,
+                                                 pages=args.pages)
+        long_run = (run_child("pipeline-pool", _fresh(server, args.long, not args.light),
+                              str(args.workers),
+                              "1", pages=args.long) if args.long else None)
+    finally:
+        server.close()
+    _print_table(results)
+    if long_run is not None:
+        quarters = ", ".join(f"{mb:.0f}" for mb in long_run["quarter_rss_mb"])
+        print(f"\nLong pooled crawl: {long_run['archived']} articles in {long_run['seconds']:.0f} s; "
+              f"crawl-process RSS at each quarter (MB): {quarters}; peak {long_run['peak_self_mb']:.0f} "
+              f"MB, tree {long_run['peak_tree_mb']:.0f} MB")
+    return 0
+
+
+def _fresh(server: StaticServer, pages: int, heavy: bool) -> str:
+    """Serve a bigger site for the memory run; returns its base URL."""
+    served, _ = render_site(pages, heavy)
+    bigger = StaticServer(served)
+    server.close()
+    server.httpd = bigger.httpd
+    return bigger.base_url
+
+
+def _print_table(results: dict[str, dict[str, Any]]) -> None:
+    baseline = results["trafilatura-alone"]
+    base_rate = baseline["pages"] / baseline["seconds"] * 60
+    print(f"\n{'mode':<18} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'× traf.':>8} "
+          f"{'RSS MB':>7} {'tree MB':>8}")
+    for mode, result in results.items():
+        rate = result["pages"] / result["seconds"] * 60 if result["seconds"] else 0.0
+        print(f"{mode:<18} {result['pages']:>8} {result['seconds']:>8.1f} {rate:>10.0f} "
+              f"{rate / base_rate:>8.2f} {result['peak_self_mb']:>7.0f} "
+              f"{result['peak_tree_mb']:>8.0f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""A process pool for extraction: off the reactor thread, on every core, with a per-page timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+
+from crawler.items import Article
+from pipelines.extract import extract_article
+
+logger = logging.getLogger(__name__)
+
+# A worker is replaced after this many pages, so a slow leak in a parser cannot grow forever.
+_TASKS_PER_WORKER = 2000
+
+
+class ExtractionTimeout(Exception):
+    """A page took longer than the per-page limit; its worker was stopped."""
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    # forkserver, not fork: the crawl process runs threads (DNS, Delta Lake's runtime), and
+    # forking a threaded process can deadlock. The server preloads the extractor once.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["pipelines.extract"])
+    return context
+
+
+# Pools that break this many times in a row (workers dying at start) are given up for inline.
+_MAX_BROKEN = 3
+
+
+class ExtractionPool:
+    """Run ``extract_article`` in worker processes; a page over ``timeout_s`` is abandoned."""
+
+    def __init__(self, workers: int, timeout_s: float) -> None:
+        """Workers start on the first page, not before."""
+        self.workers = max(1, workers)
+        self.timeout_s = timeout_s
+        self._executor: ProcessPoolExecutor | None = None
+        self.restarts = 0
+        self._broken_in_a_row = 0
+        self.inline = False
+        """True once the pool kept breaking: pages are then extracted in this process."""
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=_context(), max_tasks_per_child=_TASKS_PER_WORKER)
+        return self._executor
+
+    async def extract(self, html: str, url: str, *, fetched_at: datetime, tz: str | None,
+                      min_chars: int) -> Article | None:
+        """The page's Article (None when it is no article); ExtractionTimeout when too slow."""
+        for attempt in (1, 2):
+            if self.inline:
+                return _extract(html, url, fetched_at, tz, min_chars)
+            executor = self._pool()
+            future = asyncio.get_running_loop().run_in_executor(
+                executor, _extract, html, url, fetched_at, tz, min_chars)
+            try:
+                article = await asyncio.wait_for(future, self.timeout_s)
+                self._broken_in_a_row = 0
+                return article
+            except TimeoutError:
+                self._restart(executor)
+                raise ExtractionTimeout(
+                    f"extraction took over {self.timeout_s:g} s: {url}") from None
+            except BrokenProcessPool:
+                # Another page's timeout stopped the workers under this one: try once more.
+                if self._restart(executor):
+                    self._broken_in_a_row += 1
+                if self._broken_in_a_row >= _MAX_BROKEN and not self.inline:
+                    self.inline = True
+                    logger.error("extraction workers keep dying; extracting in the crawl "
+                                 "process from now on")
+                if attempt == 2 and not self.inline:
+                    raise
+        # Reached only when the pool was just given up on.
+        return _extract(html, url, fetched_at, tz, min_chars)
+
+    def _restart(self, executor: ProcessPoolExecutor) -> bool:
+        """Stop the workers of ``executor`` (one may be stuck) so the next page gets fresh ones.
+
+        False when a concurrent failure already replaced it.
+        """
+        if self._executor is not executor:
+            return False
+        self._executor = None
+        self.restarts += 1
+        # The executor cannot cancel a running task; killing its processes is the only way to
+        # free a worker stuck in a pathological page. `_processes` is the executor's own map.
+        for process in list((executor._processes or {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
+        return True
+
+    def close(self) -> None:
+        """Stop the workers."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+def _extract(html: str, url: str, fetched_at: datetime, tz: str | None,
+             min_chars: int) -> Article | None:
+    return extract_article(html, url, fetched_at=fetched_at, tz=tz, min_chars=min_chars)
