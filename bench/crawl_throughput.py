@@ -8,9 +8,11 @@ costs little CPU) on 127.0.0.1 and crawls them, each run in a fresh process, wit
 - download only (no pipelines: fetch, parse listings, build items);
 - the full pipeline with extraction inline on the reactor thread (EXTRACT_WORKERS=0);
 - the full pipeline with the extraction pool (EXTRACT_WORKERS=N, default: one per CPU);
-- trafilatura alone: ``trafilatura.extract`` over the same article pages in one process.
+- trafilatura alone: ``trafilatura.extract`` over the same article pages in one process, text
+  only (its defaults) and with ``with_metadata=True`` (the job our pipeline does: text, title,
+  author, date, categories, tags).
 
-Prints one table: article pages per minute, the ratio against trafilatura alone, and peak RSS
+Prints one table: article pages per minute, the ratios against trafilatura alone, and peak RSS
 of the crawl process and of its whole process tree (pool workers included). With ``--long N``
 a further pooled crawl of N pages prints the crawl process's RSS at each quarter, to show
 whether memory grows with crawl length. Every figure is measured in this run.
@@ -221,7 +223,7 @@ def _watch_quarters(out: list[int]) -> None:
     archiving.ArchivePipeline.flush = flush  # type: ignore[method-assign]
 
 
-def child_trafilatura(paths_file: str, base_url: str) -> dict[str, Any]:
+def child_trafilatura(paths_file: str, base_url: str, metadata: bool) -> dict[str, Any]:
     """``trafilatura.extract`` over every article page, fetched first, in this process."""
     import urllib.request
 
@@ -232,7 +234,7 @@ def child_trafilatura(paths_file: str, base_url: str) -> dict[str, Any]:
     sampler = RssSampler()
     started = time.perf_counter()
     for path, html in zip(paths, bodies, strict=True):
-        trafilatura.extract(html, url=base_url + path)
+        trafilatura.extract(html, url=base_url + path, with_metadata=metadata)
     seconds = time.perf_counter() - started
     sampler.stop()
     return {"pages": len(paths), "archived": 0, "seconds": seconds,
@@ -262,8 +264,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         mode, base = args.child[0], args.child[1]
-        if mode == "trafilatura":
-            result = child_trafilatura(args.child[2], base)
+        if mode.startswith("trafilatura"):
+            result = child_trafilatura(args.child[2], base, mode == "trafilatura-meta")
         else:
             result = child_crawl(mode, base, int(args.child[2]), args.child[3] == "1")
         print(json.dumps(result))
@@ -284,8 +286,8 @@ def main() -> int:
         for mode in MODES:
             results[mode] = run_child(mode, server.base_url, str(args.workers), "0",
                                       pages=args.pages)
-        results["trafilatura-alone"] = run_child("trafilatura", server.base_url, handle.name,
-                                                 pages=args.pages)
+        for mode in ("trafilatura-text", "trafilatura-meta"):
+            results[mode] = run_child(mode, server.base_url, handle.name, pages=args.pages)
         long_run = (run_child("pipeline-pool", _fresh(server, args.long, not args.light),
                               str(args.workers),
                               "1", pages=args.long) if args.long else None)
@@ -294,9 +296,9 @@ def main() -> int:
     _print_table(results)
     if long_run is not None:
         quarters = ", ".join(f"{mb:.0f}" for mb in long_run["quarter_rss_mb"])
-        print(f"\nLong pooled crawl: {long_run['archived']} articles in {long_run['seconds']:.0f} s; "
-              f"crawl-process RSS at each quarter (MB): {quarters}; peak {long_run['peak_self_mb']:.0f} "
-              f"MB, tree {long_run['peak_tree_mb']:.0f} MB")
+        print(f"\nLong pooled crawl: {long_run['archived']} articles in "
+              f"{long_run['seconds']:.0f} s; crawl-process RSS at each quarter (MB): {quarters}; "
+              f"peak {long_run['peak_self_mb']:.0f} MB, tree {long_run['peak_tree_mb']:.0f} MB")
     return 0
 
 
@@ -309,16 +311,21 @@ def _fresh(server: StaticServer, pages: int, heavy: bool) -> str:
     return bigger.base_url
 
 
+def _rate(result: dict[str, Any]) -> float:
+    return float(result["pages"] / result["seconds"] * 60) if result["seconds"] else 0.0
+
+
 def _print_table(results: dict[str, dict[str, Any]]) -> None:
-    baseline = results["trafilatura-alone"]
-    base_rate = baseline["pages"] / baseline["seconds"] * 60
-    print(f"\n{'mode':<18} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'× traf.':>8} "
-          f"{'RSS MB':>7} {'tree MB':>8}")
+    text, meta = _rate(results["trafilatura-text"]), _rate(results["trafilatura-meta"])
+    print(f"\n{'mode':<18} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'×traf-text':>10} "
+          f"{'×traf-meta':>10} {'RSS MB':>7} {'tree MB':>8}")
     for mode, result in results.items():
-        rate = result["pages"] / result["seconds"] * 60 if result["seconds"] else 0.0
+        rate = _rate(result)
         print(f"{mode:<18} {result['pages']:>8} {result['seconds']:>8.1f} {rate:>10.0f} "
-              f"{rate / base_rate:>8.2f} {result['peak_self_mb']:>7.0f} "
+              f"{rate / text:>10.2f} {rate / meta:>10.2f} {result['peak_self_mb']:>7.0f} "
               f"{result['peak_tree_mb']:>8.0f}")
+    print("traf-text: trafilatura.extract(html, url) defaults; traf-meta: the same with "
+          "with_metadata=True (title, author, date, categories, tags: the job the pipeline does)")
 
 
 if __name__ == "__main__":

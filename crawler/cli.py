@@ -137,6 +137,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if message:
         print(f"ainews: {message}", file=sys.stderr)
     settings["JOBDIR"] = str(job.path)
+    if sys.stderr.isatty() and "LOG_LEVEL" not in settings:
+        # The live progress line says what INFO logs would; warnings still show.
+        settings["LOG_LEVEL"] = "WARNING"
     stats, _ = run_crawl(spider, settings=settings, spider_kwargs=kwargs)
     reason = stats.get("finish_reason", "unknown")
     print(crawl_summary(site, stats))

@@ -19,7 +19,8 @@ _NOT_ARTICLE = re.compile(
 _ARTICLE_SHAPES = (
     re.compile(r"/(19|20)\d{2}[/-]?[01]\d([/-]?[0-3]\d)?/"),  # /2024/11/08/, /20241108/, /2024-11/
     re.compile(r"/\d{4,}(\.s?html?)?/?$"),  # /news/1000.html, /archives/2000, /p/2123456
-    re.compile(r"/[\w-]*\d[\w-]{3,}\.s?html?$"),  # /a/abc123def.html, /0/812/345.htm
+    re.compile(r"/[\w-]*\d[\w-]{3,}\.s?html?$"),  # /a/abc123def.html
+    re.compile(r"(/\d+){3,}\.s?html?$"),  # /0/812/345.htm
     re.compile(r"/(article|articles|news|post|posts|p|archives|detail|content)/[\w-]{6,}/?$"),
     re.compile(r"/[a-z0-9]+(-[a-z0-9]+){3,}/?$"),  # slug-with-four-or-more-words
 )

@@ -56,7 +56,12 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
+    "crawler.progress.ProgressDisplay": 510,
 }
+# Progress: "auto" draws a live line when stderr is a terminal and logs a line every
+# PROGRESS_LOG_INTERVAL seconds otherwise; "live", "log" or "off" force one.
+PROGRESS = "auto"
+PROGRESS_LOG_INTERVAL = 30.0
 ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     "pipelines.archiving.ArchivePipeline": 800,

@@ -95,6 +95,9 @@ class ExtractionPipeline:
         spider = self.crawler.spider
         article.spider = spider.name if spider is not None else None
         article.crawl_run_id = self.run_id
+        # The raw bytes stay for the pages table; the decoded copy is spent, and a batch of
+        # them waiting for the next commit would double the pipeline's memory.
+        page.body = ""
         article.page = page
         self.stats.inc_value("extract/ok")
         logger.debug("extracted %s: %s", page.url, article.title)

@@ -14,9 +14,6 @@ from pipelines.extract import extract_article
 
 logger = logging.getLogger(__name__)
 
-# A worker is replaced after this many pages, so a slow leak in a parser cannot grow forever.
-_TASKS_PER_WORKER = 2000
-
 
 class ExtractionTimeout(Exception):
     """A page took longer than the per-page limit; its worker was stopped."""
@@ -49,8 +46,9 @@ class ExtractionPool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=_context(), max_tasks_per_child=_TASKS_PER_WORKER)
+            # No max_tasks_per_child: on Python 3.11 the executor stopped replacing workers
+            # that had reached it, and the crawl hung with pages waiting on no process.
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
         return self._executor
 
     async def extract(self, html: str, url: str, *, fetched_at: datetime, tz: str | None,

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from crawler.sites import aigcdaily, demo_daily, demo_portal, demo_wp
+from crawler.sites import (
+    aibase,
+    aigcdaily,
+    demo_daily,
+    demo_portal,
+    demo_wp,
+    ithome,
+    jiqizhixin,
+    kr36,
+    qbitai,
+)
 from crawler.sites.base import SiteProfile
 
 PROFILES: dict[str, SiteProfile] = {
     module.PROFILE.name: module.PROFILE
-    for module in (aigcdaily, demo_daily, demo_wp, demo_portal)
+    for module in (aigcdaily, qbitai, jiqizhixin, aibase, kr36, ithome, demo_daily, demo_wp,
+                   demo_portal)
 }
 
 DEMO_SITES: tuple[str, ...] = ("demo-daily", "demo-wp", "demo-portal")

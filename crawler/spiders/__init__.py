@@ -8,6 +8,8 @@ from crawler.spiders.site import SiteSpider
 
 def _spider_for(name: str) -> type[SiteSpider]:
     class_name = "".join(part.title() for part in name.split("-")) + "Spider"
+    if class_name[0].isdigit():  # "36kr-ai"
+        class_name = "Site" + class_name
     return type(class_name, (SiteSpider,), {
         "name": name, "site_profile": PROFILES[name], "__module__": __name__,
         "__doc__": f"Crawl {PROFILES[name].title} ({name}).",
