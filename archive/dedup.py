@@ -185,3 +185,19 @@ class LshIndex:
         """Index one more text."""
         for key in keys:
             self._recent.setdefault(key, []).append((url_hash, group))
+
+    def compact(self, above: int = 20_000) -> None:
+        """Fold the recent additions into the sorted arrays once there are more than ``above``
+        band keys: as Python objects they cost about 200 bytes a band, in the arrays 24, and a
+        long crawl would otherwise grow by 3 KB per article."""
+        if len(self._recent) <= above:
+            return
+        triples = [(key, url_hash, group) for key, pairs in self._recent.items()
+                   for url_hash, group in pairs]
+        added = np.array(triples, dtype=np.int64).reshape(-1, 3)
+        keys = np.concatenate([self._keys, added[:, 0]])
+        order = np.argsort(keys, kind="stable")
+        self._keys = keys[order]
+        self._hashes = np.concatenate([self._hashes, added[:, 1]])[order]
+        self._groups = np.concatenate([self._groups, added[:, 2]])[order]
+        self._recent = {}

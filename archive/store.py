@@ -180,6 +180,8 @@ class Archive:
         Identical texts have identical signatures, so exact copies are found the same way.
         """
         index = self._lsh_index()
+        # Before the lookups, so `has_recent` below still means "added in this batch".
+        index.compact()
         signatures = [dedup.signature(r.get("text") or "") for r in records]
         keys = [dedup.band_keys(sig) for sig in signatures]
         archived = [index.candidates(row_keys) for row_keys in keys]

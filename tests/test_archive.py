@@ -162,3 +162,23 @@ def test_url_hash_set_is_compact(tmp_path):
     hashes.add(2)
     assert 2 in hashes and len(hashes) == len(values) + 1
     assert hashes.nbytes < 8 * len(values) + 200
+
+
+def test_lsh_index_answers_the_same_after_compaction():
+    import numpy as np
+
+    from archive.dedup import LshIndex, band_keys, signature
+
+    texts = [f"第{i}篇:人工智能大模型的发展速度令人惊叹,研究人员持续改进训练方法。" * 3
+             for i in range(40)]
+    index = LshIndex(*(np.empty(0, dtype=np.int64),) * 3)
+    keys = [band_keys(signature(text)) for text in texts]
+    for number, row_keys in enumerate(keys[:30]):
+        index.add(row_keys, url_hash=number, group=number % 7)
+    before = [sorted(index.candidates(row_keys)) for row_keys in keys]
+    index.compact(above=0)
+    assert not index.has_recent
+    assert [sorted(index.candidates(row_keys)) for row_keys in keys] == before
+    assert any(before[30:])  # near-identical texts are found
+    index.add(keys[31], url_hash=31, group=31)
+    assert index.has_recent and (31, 31) in index.candidates(keys[31])
