@@ -23,6 +23,8 @@ THRESHOLD = 0.6
 """Estimated Jaccard similarity from which two texts are the same story. With 16 bands of 4
 rows, a pair at 0.6 becomes a candidate with probability 1 - (1 - 0.6**4)**16 = 0.89, a pair
 at 0.8 with 0.9999, a pair at 0.3 with 0.12 (and is then rejected by the exact estimate)."""
+MAX_CANDIDATES = 256
+"""Candidates weighed per new text, those sharing the most bands first."""
 
 _RNG = np.random.default_rng(20241108)
 # Multiply-shift hashing: odd 64-bit multipliers, the high 32 bits of a*x + b (mod 2**64).
@@ -126,13 +128,13 @@ def cluster(signatures: Sequence[np.ndarray], text_hashes: Sequence[str | None])
 
 
 def best_match(sig: np.ndarray, candidates: Iterable[tuple[int, np.ndarray]]) -> int | None:
-    """The dup_group of the most similar candidate at or above THRESHOLD."""
-    best, best_score = None, THRESHOLD
-    for group, candidate in candidates:
-        score = similarity(sig, candidate)
-        if score >= best_score:
-            best, best_score = group, score
-    return best
+    """The dup_group of the most similar candidate at or above THRESHOLD (the last on ties)."""
+    pairs = list(candidates)
+    if not pairs:
+        return None
+    scores = (np.stack([candidate for _, candidate in pairs]) == sig).mean(axis=1)
+    best = len(scores) - 1 - int(np.argmax(scores[::-1]))
+    return pairs[best][0] if scores[best] >= THRESHOLD else None
 
 
 class LshIndex:
@@ -162,19 +164,29 @@ class LshIndex:
         groups = table.column("dup_group").to_numpy()[parents]
         return cls(keys, hashes, groups)
 
-    def candidates(self, keys: Sequence[int]) -> list[tuple[int, int]]:
-        """(url_hash, dup_group) of every indexed text sharing a band key."""
-        found: dict[int, int] = {}
+    def candidates(self, keys: Sequence[int], limit: int = MAX_CANDIDATES) -> list[tuple[int, int]]:
+        """(url_hash, dup_group) of indexed texts sharing a band key: at most ``limit``, those
+        sharing the most bands first (a template-like site would otherwise make every new
+        article meet every old one)."""
         wanted = np.asarray(keys, dtype=np.int64)
         lows = np.searchsorted(self._keys, wanted, side="left")
         highs = np.searchsorted(self._keys, wanted, side="right")
-        for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True):
-            for i in range(lo, hi):
-                found[int(self._hashes[i])] = int(self._groups[i])
-        for key in keys:
-            for url_hash, group in self._recent.get(key, ()):
-                found[url_hash] = group
-        return list(found.items())
+        spans = [np.arange(lo, hi) for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True)
+                 if hi > lo]
+        positions = np.concatenate(spans) if spans else np.empty(0, dtype=np.int64)
+        recent = [pair for key in keys for pair in self._recent.get(key, ())]
+        hashes = np.concatenate([self._hashes[positions],
+                                 np.array([h for h, _ in recent], dtype=np.int64)])
+        groups = np.concatenate([self._groups[positions],
+                                 np.array([g for _, g in recent], dtype=np.int64)])
+        if hashes.size == 0:
+            return []
+        # The latest entry of a hash wins (a changed text is indexed again): unique over the
+        # reversed arrays keeps the last occurrence.
+        unique, first, counts = np.unique(hashes[::-1], return_index=True, return_counts=True)
+        chosen = np.argsort(-counts, kind="stable")[:limit]
+        return list(zip(unique[chosen].tolist(), groups[::-1][first[chosen]].tolist(),
+                        strict=True))
 
     @property
     def has_recent(self) -> bool:

@@ -189,7 +189,8 @@ class Archive:
         rows: list[dict[str, Any]] = []
         for record, sig, row_keys, found in zip(records, signatures, keys, archived, strict=True):
             # Archived candidates were looked up before this batch; in-batch ones come now.
-            fresh = [pair for pair in index.candidates(row_keys) if pair not in found] \
+            seen = set(found)
+            fresh = [pair for pair in index.candidates(row_keys) if pair not in seen] \
                 if index.has_recent else []
             pairs = [(group, known[h]) for h, group in [*found, *fresh] if h in known]
             group = dedup.best_match(sig, pairs)
