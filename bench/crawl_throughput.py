@@ -12,7 +12,8 @@ costs little CPU) on 127.0.0.1 and crawls them, each run in a fresh process, wit
   only (its defaults) and with ``with_metadata=True`` (the job our pipeline does: text, title,
   author, date, categories, tags).
 
-Prints one table: article pages per minute, the ratios against trafilatura alone, and peak RSS
+Prints one table: article pages per minute (the median of ``--repeat`` runs, 3 by default,
+rounds interleaving the modes), the ratios against trafilatura alone, and the highest peak RSS
 of the crawl process and of its whole process tree (pool workers included). With ``--long N``
 a further pooled crawl of N pages prints the crawl process's RSS at each quarter, to show
 whether memory grows with crawl length. Every figure is measured in this run.
@@ -258,6 +259,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--long", type=int, default=0, help="pages of the memory-growth run")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per mode (median taken)")
     parser.add_argument("--light", action="store_true",
                         help="serve the bare 5 KB demo pages instead of portal-weight ones")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -283,11 +285,15 @@ def main() -> int:
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump(paths, handle)
-        for mode in MODES:
-            results[mode] = run_child(mode, server.base_url, str(args.workers), "0",
-                                      pages=args.pages)
-        for mode in ("trafilatura-text", "trafilatura-meta"):
-            results[mode] = run_child(mode, server.base_url, handle.name, pages=args.pages)
+        runs: dict[str, list[dict[str, Any]]] = {}
+        # Rounds interleave the modes, so a noisy minute does not hit one mode only.
+        for _ in range(args.repeat):
+            for mode in (*MODES, "trafilatura-text", "trafilatura-meta"):
+                extra = handle.name if mode.startswith("trafilatura") else str(args.workers)
+                flags = () if mode.startswith("trafilatura") else ("0",)
+                runs.setdefault(mode, []).append(
+                    run_child(mode, server.base_url, extra, *flags, pages=args.pages))
+        results = {mode: _median_run(measured) for mode, measured in runs.items()}
         long_run = (run_child("pipeline-pool", _fresh(server, args.long, not args.light),
                               str(args.workers),
                               "1", pages=args.long) if args.long else None)
@@ -300,6 +306,15 @@ def main() -> int:
               f"{long_run['seconds']:.0f} s; crawl-process RSS at each quarter (MB): {quarters}; "
               f"peak {long_run['peak_self_mb']:.0f} MB, tree {long_run['peak_tree_mb']:.0f} MB")
     return 0
+
+
+def _median_run(measured: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median duration, with the highest peak RSS of all runs."""
+    ordered = sorted(measured, key=lambda run: run["seconds"])
+    middle = dict(ordered[len(ordered) // 2])
+    middle["peak_self_mb"] = max(run["peak_self_mb"] for run in measured)
+    middle["peak_tree_mb"] = max(run["peak_tree_mb"] for run in measured)
+    return middle
 
 
 def _fresh(server: StaticServer, pages: int, heavy: bool) -> str:

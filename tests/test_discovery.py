@@ -40,7 +40,7 @@ def test_a_site_without_profile_is_discovered_from_its_home_page(fresh_server, t
     assert archived == _article_paths(fresh_server, site)
     assert {r["site"] for r in rows} == {"127.0.0.1-" + base.rsplit(":", 1)[1]}
     requested = set(fresh_server.requests(site))
-    assert "/sitemap.xml" in requested  # found through robots.txt
+    assert {"/sitemap.xml", "/news-sitemap.xml"} <= requested  # named by robots.txt
     assert fresh_server.sites[site].disallowed.path not in requested
     if site == "demo-daily":
         assert "/rss.xml" in requested  # found through <link rel=alternate>
@@ -62,6 +62,8 @@ def test_recrawl_fetches_only_new_articles_and_stops_paginating(fresh_server, tm
     stats = crawler.stats.get_stats()
     assert stats["archive/added"] == 5
     assert stats.get("discovery/pagination_stopped", 0) >= 1
+    # Sitemap entries dated before the first crawl (lastmod, news publication date) are skipped.
+    assert stats["discovery/sitemap_unchanged"] >= 80
     assert sum(p.startswith("/list/") for p in again) < len(fresh_server.sites[site].pages())
     runs = Archive(tmp_path / "a").sql(
         "SELECT articles_added FROM crawl_runs ORDER BY started_at").to_pylist()
@@ -94,3 +96,16 @@ def test_young_articles_are_revisited_with_conditional_get(fresh_server, tmp_pat
         "ORDER BY version").to_pylist()
     assert [v["version"] for v in versions] == [1, 2]
     assert versions[1]["text"].endswith("本文数据已于发布次日更新。")
+
+
+def test_news_sitemap_publication_dates_are_read():
+    from crawler.spiders.site import news_publication_dates
+
+    body = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc> http://a.cn/1 '
+            b"</loc><news:news><news:publication_date>2024-11-08T10:00:00+08:00"
+            b"</news:publication_date></news:news></url><url><loc>http://a.cn/2</loc></url>"
+            b"</urlset>")
+    assert news_publication_dates(body) == {"http://a.cn/1": "2024-11-08T10:00:00+08:00"}
+    assert news_publication_dates(b"<urlset><url><loc>x</loc></url></urlset>") == {}
+    assert news_publication_dates(b"<publication_date><<<") == {}

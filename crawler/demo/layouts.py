@@ -231,9 +231,26 @@ def sitemap(base_url: str, articles: Sequence[DemoArticle]) -> str:
     )
 
 
+def news_sitemap(base_url: str, title: str, articles: Sequence[DemoArticle]) -> str:
+    """A news sitemap: publication dates, no ``lastmod``."""
+    urls = "".join(
+        f"<url><loc>{base_url}{a.path}</loc><news:news><news:publication><news:name>"
+        f"{escape(title)}</news:name><news:language>zh</news:language></news:publication>"
+        f"<news:publication_date>{a.published_at.isoformat()}</news:publication_date>"
+        f"<news:title>{escape(a.title)}</news:title></news:news></url>"
+        for a in articles
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}</urlset>'
+    )
+
+
 def robots(base_url: str, disallowed_prefix: str) -> str:
-    """A robots.txt that forbids one folder and names the sitemap."""
-    return f"User-agent: *\nDisallow: {disallowed_prefix}\n\nSitemap: {base_url}/sitemap.xml\n"
+    """A robots.txt that forbids one folder and names the sitemaps."""
+    return (f"User-agent: *\nDisallow: {disallowed_prefix}\n\nSitemap: {base_url}/sitemap.xml\n"
+            f"Sitemap: {base_url}/news-sitemap.xml\n")
 
 
 def about_page(site_title: str) -> str:

@@ -46,9 +46,11 @@ class DemoSite:
             raise ValueError(f"{self.name} cannot grow")
         total = len(self.articles) + 1 + count
         fresh = generators[self.name](total)[-count:]
-        latest = max(a.published_at for a in self.articles)
+        # Published in the last hours, as new articles are (sitemaps then date them as new).
+        start = max(max(a.published_at for a in self.articles),
+                    datetime.now(UTC) - timedelta(hours=count + 1))
         for offset, article in enumerate(fresh, start=1):
-            article.published_at = latest + timedelta(days=offset)
+            article.published_at = start + timedelta(hours=offset)
         self.articles.extend(fresh)
         return fresh
 
@@ -86,6 +88,9 @@ class DemoSite:
             return Response(layouts.robots(base_url, self.disallowed_prefix).encode(), TEXT)
         if path == "/sitemap.xml":
             return Response(layouts.sitemap(base_url, self.listed()).encode(), XML)
+        if path == "/news-sitemap.xml":
+            fresh = self.listed()[1:21]
+            return Response(layouts.news_sitemap(base_url, self.title, fresh).encode(), XML)
         if path == "/rss.xml":
             return Response(layouts.rss(base_url, self.title, self.listed()[:30]).encode(), XML)
         tagged = self._tag_page(path)

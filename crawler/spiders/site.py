@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin
 
 import scrapy
+from lxml import etree
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
@@ -185,22 +186,21 @@ class SiteSpider(scrapy.Spider):
         except (ValueError, SyntaxError):
             logger.warning("unreadable sitemap %s", response.url)
             return
+        published = news_publication_dates(response.body)
         for entry in sitemap:
             url = response.urljoin(entry.get("loc", "").strip())
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap)
             elif self.profile.is_article_url(url):
-                if self._older_than_last_crawl(entry):
+                stamp = entry.get("lastmod") or published.get(entry.get("loc", "").strip())
+                if self._older_than_last_crawl(stamp):
                     self._count("discovery/sitemap_unchanged")
                     continue
                 yield self.article_request(url)
 
-    def _older_than_last_crawl(self, entry: dict[str, Any]) -> bool:
+    def _older_than_last_crawl(self, stamp: str | None) -> bool:
         """A ``lastmod`` (or news publication date) well before the last finished crawl."""
-        if self.seen_since is None:
-            return False
-        stamp = entry.get("lastmod") or (entry.get("news") or {}).get("publication_date")
-        if not isinstance(stamp, str):
+        if self.seen_since is None or not stamp:
             return False
         try:
             moment = datetime.fromisoformat(stamp.strip().replace("Z", "+00:00"))
@@ -230,6 +230,26 @@ class SiteSpider(scrapy.Spider):
                     yield from self.parse_listing(response)
                 return
         yield page_from_response(response, self.profile.name, self.profile.timezone)
+
+
+def news_publication_dates(body: bytes) -> dict[str, str]:
+    """``loc`` → ``news:publication_date`` of a news sitemap (Scrapy's parser drops them)."""
+    if b"publication_date" not in body:
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True,
+                             huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser=parser)
+    except etree.XMLSyntaxError:
+        return {}
+    if root is None:
+        return {}
+    found = {}
+    for url in root.iterfind("{*}url"):
+        loc, date = url.findtext("{*}loc"), url.findtext("{*}news/{*}publication_date")
+        if loc and date:
+            found[loc.strip()] = date.strip()
+    return found
 
 
 def page_from_response(response: TextResponse, site: str, tz: str | None) -> Page:
