@@ -65,6 +65,10 @@ def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> Mai
     for name, path in _tables(archive).items():
         table = tables.open_table(path)
         try:
+            configured = table.metadata().configuration
+            if any(configured.get(k) != v for k, v in tables.TABLE_CONFIGURATION.items()):
+                table.alter.set_table_properties(dict(tables.TABLE_CONFIGURATION))
+                table = tables.open_table(path)
             metrics = table.optimize.compact(writer_properties=tables.WRITER)
             table = tables.open_table(path)
             removed = table.vacuum(retention_hours=retention_hours, dry_run=False,

@@ -13,6 +13,11 @@ from deltalake.exceptions import DeltaError
 from archive.errors import ArchiveError
 
 WRITER = WriterProperties(compression="ZSTD", compression_level=3)
+# A checkpoint every 10 commits instead of Delta's 100: opening a table then replays at most
+# ten JSON commits, and a long crawl's writer process grew 36 MB over 100 appends without it
+# (20 MB with it; see docs/benchmarks.md). Applies to tables created from now on; `maintain`
+# sets it on older ones.
+TABLE_CONFIGURATION = {"delta.checkpointInterval": "10"}
 
 AsOf = int | datetime | None
 """A table version number, a point in time, or None for the latest."""
@@ -60,7 +65,7 @@ def append(path: Path, table: pa.Table, partition_by: list[str] | None = None) -
     try:
         write_deltalake(
             str(path), table, mode="append", partition_by=partition_by,
-            writer_properties=WRITER, schema_mode="merge",
+            writer_properties=WRITER, schema_mode="merge", configuration=TABLE_CONFIGURATION,
         )
     except (DeltaError, OSError) as exc:
         raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
@@ -71,6 +76,6 @@ def overwrite(path: Path, table: pa.Table) -> None:
     path.mkdir(parents=True, exist_ok=True)
     try:
         write_deltalake(str(path), table, mode="overwrite", writer_properties=WRITER,
-                        schema_mode="overwrite")
+                        schema_mode="overwrite", configuration=TABLE_CONFIGURATION)
     except (DeltaError, OSError) as exc:
         raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc

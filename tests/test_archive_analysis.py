@@ -224,3 +224,24 @@ def test_export_to_an_unwritable_place_is_an_archive_error(tmp_path):
     with pytest.raises(ArchiveError):
         export(archive, tmp_path / "out.parquet", where="no_such_column = 1")
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_tables_checkpoint_every_ten_commits_and_maintain_sets_it_on_old_ones(tmp_path):
+    from archive.maintenance import maintain
+    from archive.schema import RUNS_SCHEMA
+
+    archive = Archive(tmp_path / "a")
+    now = datetime.now(UTC)
+    for number in range(12):
+        archive.append([{"url": f"http://a.cn/{number}.html", "site": "a", "title": "t",
+                         "text": f"第{number}篇正文。" * 20, "fetched_at": now}], cluster=False)
+    log = tmp_path / "a" / "articles" / "_delta_log"
+    assert (log / "00000000000000000009.checkpoint.parquet").exists()
+    # A crawl_runs table written before the property existed.
+    write_deltalake(str(archive.runs_path),
+                    pa.Table.from_pylist([{"crawl_run_id": "old"}], schema=RUNS_SCHEMA))
+    assert "delta.checkpointInterval" not in DeltaTable(str(archive.runs_path)).metadata(
+        ).configuration
+    maintain(archive)
+    for path in (archive.articles_path, archive.runs_path):
+        assert DeltaTable(str(path)).metadata().configuration["delta.checkpointInterval"] == "10"
