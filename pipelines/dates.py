@@ -193,3 +193,32 @@ def parse_iso(value: str, *, tz: str = "Asia/Shanghai") -> datetime | None:
 
 def _plausible(value: datetime, now: datetime) -> bool:
     return value.year >= 1990 and value <= now + timedelta(days=1)
+
+
+_MONTHS = {
+    name: number for number, names in enumerate((
+        ("january", "januar", "jänner"), ("february", "februar"), ("march", "märz", "maerz"),
+        ("april",), ("may", "mai"), ("june", "juni"), ("july", "juli"), ("august",),
+        ("september",), ("october", "oktober"), ("november",), ("december", "dezember"),
+    ), start=1) for name in names
+}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# `19. Mai 2010`, `19 May 2010`, `May 19, 2010`
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\.?\s+({_MONTH_NAMES})\.?\s+((?:19|20)\d{{2}})",
+                             re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})",
+                             re.IGNORECASE)
+
+
+def parse_month_name_date(text: str, *, now: datetime, tz: str = "UTC") -> FoundDate | None:
+    """A date with an English or German month name (`19. Mai 2010`, `May 19, 2010`)."""
+    local_now = now.astimezone(ZoneInfo(tz))
+    for pattern, order in ((_DAY_MONTH_YEAR, (1, 2, 3)), (_MONTH_DAY_YEAR, (2, 1, 3))):
+        match = pattern.search(text)
+        if match is None:
+            continue
+        day, month, year = (match.group(i) for i in order)
+        value = _local(local_now, int(year), _MONTHS[month.lower()], int(day))
+        if value is not None and _plausible(value, local_now):
+            return FoundDate(value.astimezone(UTC), match.group(0), match.start())
+    return None

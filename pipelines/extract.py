@@ -18,7 +18,7 @@ from trafilatura.settings import Extractor
 from crawler.items import Article
 from pipelines import html_meta
 from pipelines.boilerplate import clean_lines
-from pipelines.dates import parse_date, parse_iso, parse_year_month
+from pipelines.dates import parse_date, parse_iso, parse_month_name_date, parse_year_month
 from pipelines.people import Byline, parse_byline, person_in_meta_line
 from pipelines.titles import choose_title
 
@@ -52,6 +52,8 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "lastmod")
 _UPDATED_LINE = re.compile(r"(?:更新时间|更新于|最后更新|修改时间)\s*[:：]?\s*(.{4,30})")
+_POSTED_LABEL = re.compile(
+    r"\b(posted|published|gepostet|veröffentlicht|erschienen|publiziert)\b", re.IGNORECASE)
 _PUBLISH_LABEL = re.compile(r"发布|发表|时间\s*[:：]|日期\s*[:：]|更新|posted|published", re.I)
 _FULL_DATE = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/\d{4}"
@@ -359,6 +361,13 @@ def _published(
             exact = parse_iso(candidate, tz=tz)
             if value is not None and raw and exact is not None and candidate.startswith(raw[:10]):
                 return exact, candidate
+        if value is None:
+            # htmldate reads numeric dates; a blog's `posted on 19. Mai 2010` line it misses.
+            for line in lines:
+                if len(line) <= 200 and _POSTED_LABEL.search(line):
+                    found = parse_month_name_date(line, now=now, tz=tz)
+                    if found is not None:
+                        return found.value, found.raw
         return value, raw
     # 1. declared dates (JSON-LD, meta tags): exact, often with a timezone
     for raw in declared:
@@ -389,7 +398,14 @@ def _published(
             found = parse_date("-".join(match.groups()), now=now, tz=tz)
             if found is not None:
                 return found.value, match.group(0).strip("/")
-    # 5. a line that is a full date and little else (not a sentence that starts with one)
+    # 5. a declared last-modified date: a page's own statement beats a stray date line
+    #    (encyclopedia and product pages carry only `dateModified` / `dateUpdate`)
+    for raw in (_ld_text(ld, "dateModified"),
+                html_meta.meta_content(metas, *_MODIFIED_META, "dateupdate")):
+        value = parse_iso(raw, tz=tz) if raw else None
+        if value is not None and value <= now:
+            return value, raw
+    # 6. a line that is a full date and little else (not a sentence that starts with one)
     for line in lines:
         if len(line) <= 40 and not _is_footer(line):
             found = parse_date(line, now=now, tz=tz)
@@ -399,7 +415,7 @@ def _published(
     value, raw = _htmldate(tree, html, url, now, tz, extensive=False)
     if value is not None:
         return value, raw
-    # 6. a month without a day (`1998年3月号`) on a short line
+    # 7. a month without a day (`1998年3月号`) on a short line
     for line in lines:
         month = parse_year_month(line, now=now, tz=tz) if len(line) <= 40 else None
         if month is not None and not _is_footer(line):

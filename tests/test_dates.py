@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -88,3 +89,17 @@ def test_us_order_and_month_only_forms():
     month = parse_year_month("——《北京之春》1998年3月号", now=NOW)
     assert month is not None and month.value == datetime(1998, 3, 1, tzinfo=SH)
     assert parse_year_month("2024年11月8日", now=NOW) is None
+
+
+def test_month_name_dates_in_german_and_english():
+    from pipelines.dates import parse_month_name_date
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    found = parse_month_name_date("wurde am 19. Mai 2010 um 23:03 Uhr gepostet", now=now,
+                                  tz="Europe/Berlin")
+    assert found is not None and found.raw == "19. Mai 2010"
+    assert found.value.astimezone(ZoneInfo("Europe/Berlin")).date().isoformat() == "2010-05-19"
+    english = parse_month_name_date("Posted on March 3, 2021 by admin", now=now)
+    assert english is not None and english.value.date().isoformat() == "2021-03-03"
+    assert parse_month_name_date("19 Mai 2099", now=now) is None  # in the future
+    assert parse_month_name_date("Mai 2010", now=now) is None
