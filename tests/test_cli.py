@@ -197,3 +197,18 @@ def test_fetch_of_an_unreachable_url_says_why_in_one_line(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert "fetch failed" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_crawl_a_url_without_profile_discovers_the_site(demo_server, tmp_path):
+    base = demo_server.base_url("demo-portal")
+    result = run("crawl", base + "/", "--set", "DOWNLOAD_DELAY=0", "--set",
+                 "AUTOTHROTTLE_ENABLED=False", "--set", "REVISIT_WINDOW_DAYS=0",
+                 archive=tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    site = "127.0.0.1-" + base.rsplit(":", 1)[1]
+    total = len(demo_server.sites["demo-portal"].articles)
+    assert result.stdout.startswith(f"{site}: ")
+    assert f"{total} articles archived ({total} new, 0 updated)" in result.stdout
+    rows = Archive(tmp_path / "a").to_arrow(columns=["url", "site"]).to_pylist()
+    assert {r["site"] for r in rows} == {site} and len(rows) == total
+    assert not list((tmp_path / "jobs" / site).iterdir())  # finished: no job left behind
