@@ -30,9 +30,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from crawler.demo.static import StaticServer
 
 MODES = ("download-only", "pipeline-inline", "pipeline-pool")
 
@@ -69,7 +70,7 @@ def render_site(pages: int, heavy: bool) -> tuple[dict[str, bytes], list[str]]:
 
     site = build_sites(count=pages)[0]
     base = "http://127.0.0.1"  # only robots.txt names it; rendered before the port is known
-    served: dict[str, bytes] = {"/robots.txt": b"User-agent: *\nAllow: /\n"}
+    served: dict[str, bytes] = {}
     listing = site.pages()
     for number in range(1, len(listing) + 1):
         path = f"/list/{number}.html"
@@ -89,38 +90,6 @@ def render_site(pages: int, heavy: bool) -> tuple[dict[str, bytes], list[str]]:
             html = portal_chrome(html, titles, index[article.path])
         served[article.path] = html.encode()
     return served, [a.path for a in site.articles]
-
-
-class StaticServer:
-    """Pre-rendered pages on a loopback port."""
-
-    def __init__(self, served: dict[str, bytes]) -> None:
-        """Bind a free port and serve from a thread."""
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def do_GET(self) -> None:
-                body = served.get(self.path)
-                self.send_response(200 if body is not None else 404)
-                body = body if body is not None else b"not found"
-                ctype = "text/plain" if self.path.endswith(".txt") else "text/html; charset=utf-8"
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 # ---- memory sampling -------------------------------------------------------------------------
@@ -275,7 +244,7 @@ def main() -> int:
 
     started = time.perf_counter()
     served, paths = render_site(args.pages, heavy=not args.light)
-    server = StaticServer(served)
+    server = _serve(served)
     sizes = sorted(len(served[p]) for p in paths)
     print(f"{len(paths)} demo articles (median {sizes[len(sizes) // 2] / 1024:.0f} KB) and "
           f"{len(served) - len(paths)} other pages served "
@@ -308,6 +277,10 @@ def main() -> int:
     return 0
 
 
+def _serve(served: dict[str, bytes]) -> StaticServer:
+    return StaticServer({path: (body, "text/html; charset=utf-8") for path, body in served.items()})
+
+
 def _median_run(measured: list[dict[str, Any]]) -> dict[str, Any]:
     """The run of median duration, with the highest peak RSS of all runs."""
     ordered = sorted(measured, key=lambda run: run["seconds"])
@@ -320,7 +293,7 @@ def _median_run(measured: list[dict[str, Any]]) -> dict[str, Any]:
 def _fresh(server: StaticServer, pages: int, heavy: bool) -> str:
     """Serve a bigger site for the memory run; returns its base URL."""
     served, _ = render_site(pages, heavy)
-    bigger = StaticServer(served)
+    bigger = _serve(served)
     server.close()
     server.httpd = bigger.httpd
     return bigger.base_url

@@ -11,6 +11,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler import settings as project
 from crawler.demo.server import DemoServer
+from crawler.demo.static import StaticServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -43,34 +44,7 @@ def crawl(spidercls: type, settings: dict[str, Any], **kwargs: Any):
     return crawler, deferred_from_coro(crawler.crawl_async(**kwargs))
 
 
-class PageServer:
-    """Fixed pages (bytes and content type by path) on a loopback port, for hostile inputs."""
 
-    def __init__(self, pages: dict[str, tuple[bytes, str]]) -> None:
-        """Bind a free port; ``robots.txt`` allows everything unless given."""
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        self.pages = {"/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"), **pages}
-        served = self.pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                body, ctype = served.get(self.path, (b"not found", "text/plain"))
-                self.send_response(200 if self.path in served else 404)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+def page_server(pages: dict[str, tuple[bytes, str]]) -> StaticServer:
+    """Serve fixed pages (hostile inputs) on a loopback port; call ``close()`` after."""
+    return StaticServer(pages)
