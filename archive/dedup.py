@@ -138,17 +138,19 @@ def best_match(sig: np.ndarray, candidates: Iterable[tuple[int, np.ndarray]]) ->
 
 
 class LshIndex:
-    """Band keys of every clustered text: sorted numpy arrays plus a dict of recent additions.
+    """Band keys of every clustered text: sorted numpy chunks plus a dict of recent additions.
 
-    Memory is about 20 bytes per band, 320 bytes per article with 16 bands.
+    Memory is about 24 bytes per band, 384 bytes per article with 16 bands. Recent additions
+    become a new sorted chunk once there are enough of them; a chunk at least half the size of
+    the one before is merged into it, so there are O(log n) chunks and each band key is sorted
+    again O(log n) times however long the crawl or the clustering pass.
     """
 
     def __init__(self, keys: np.ndarray, hashes: np.ndarray, groups: np.ndarray) -> None:
         """Index rows given as parallel arrays (one entry per band of each text)."""
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._hashes = hashes[order]
-        self._groups = groups[order]
+        self._chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        if keys.size:
+            self._chunks.append(_sorted_chunk(keys, hashes, groups))
         self._recent: dict[int, list[tuple[int, int]]] = {}
 
     @classmethod
@@ -169,16 +171,21 @@ class LshIndex:
         sharing the most bands first (a template-like site would otherwise make every new
         article meet every old one)."""
         wanted = np.asarray(keys, dtype=np.int64)
-        lows = np.searchsorted(self._keys, wanted, side="left")
-        highs = np.searchsorted(self._keys, wanted, side="right")
-        spans = [np.arange(lo, hi) for lo, hi in zip(lows.tolist(), highs.tolist(), strict=True)
-                 if hi > lo]
-        positions = np.concatenate(spans) if spans else np.empty(0, dtype=np.int64)
+        found_hashes: list[np.ndarray] = []
+        found_groups: list[np.ndarray] = []
+        for chunk_keys, chunk_hashes, chunk_groups in self._chunks:  # oldest first
+            lows = np.searchsorted(chunk_keys, wanted, side="left")
+            highs = np.searchsorted(chunk_keys, wanted, side="right")
+            spans = [np.arange(lo, hi) for lo, hi in zip(lows.tolist(), highs.tolist(),
+                                                         strict=True) if hi > lo]
+            if spans:
+                positions = np.concatenate(spans)
+                found_hashes.append(chunk_hashes[positions])
+                found_groups.append(chunk_groups[positions])
         recent = [pair for key in keys for pair in self._recent.get(key, ())]
-        hashes = np.concatenate([self._hashes[positions],
-                                 np.array([h for h, _ in recent], dtype=np.int64)])
-        groups = np.concatenate([self._groups[positions],
-                                 np.array([g for _, g in recent], dtype=np.int64)])
+        found_hashes.append(np.array([h for h, _ in recent], dtype=np.int64))
+        found_groups.append(np.array([g for _, g in recent], dtype=np.int64))
+        hashes, groups = np.concatenate(found_hashes), np.concatenate(found_groups)
         if hashes.size == 0:
             return []
         # The latest entry of a hash wins (a changed text is indexed again): unique over the
@@ -199,17 +206,24 @@ class LshIndex:
             self._recent.setdefault(key, []).append((url_hash, group))
 
     def compact(self, above: int = 20_000) -> None:
-        """Fold the recent additions into the sorted arrays once there are more than ``above``
-        band keys: as Python objects they cost about 200 bytes a band, in the arrays 24, and a
+        """Turn the recent additions into a sorted chunk once there are more than ``above``
+        band keys: as Python objects they cost about 200 bytes a band, in arrays 24, and a
         long crawl would otherwise grow by 3 KB per article."""
         if len(self._recent) <= above:
             return
         triples = [(key, url_hash, group) for key, pairs in self._recent.items()
                    for url_hash, group in pairs]
         added = np.array(triples, dtype=np.int64).reshape(-1, 3)
-        keys = np.concatenate([self._keys, added[:, 0]])
-        order = np.argsort(keys, kind="stable")
-        self._keys = keys[order]
-        self._hashes = np.concatenate([self._hashes, added[:, 1]])[order]
-        self._groups = np.concatenate([self._groups, added[:, 2]])[order]
+        self._chunks.append(_sorted_chunk(added[:, 0], added[:, 1], added[:, 2]))
         self._recent = {}
+        while len(self._chunks) >= 2 and len(self._chunks[-1][0]) * 2 >= len(self._chunks[-2][0]):
+            newer, older = self._chunks.pop(), self._chunks.pop()
+            self._chunks.append(_sorted_chunk(*(np.concatenate([a, b])
+                                                for a, b in zip(older, newer, strict=True))))
+
+
+def _sorted_chunk(keys: np.ndarray, hashes: np.ndarray,
+                  groups: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays ordered by key; a stable sort keeps older entries of a key first."""
+    order = np.argsort(keys, kind="stable")
+    return keys[order], hashes[order], groups[order]

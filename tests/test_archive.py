@@ -182,3 +182,21 @@ def test_lsh_index_answers_the_same_after_compaction():
     assert any(before[30:])  # near-identical texts are found
     index.add(keys[31], url_hash=31, group=31)
     assert index.has_recent and (31, 31) in index.candidates(keys[31])
+
+
+def test_lsh_index_chunks_merge_and_answer_like_one_array():
+    import numpy as np
+
+    from archive.dedup import LshIndex, band_keys, signature
+
+    empty = (np.empty(0, dtype=np.int64),) * 3
+    chunked, plain = LshIndex(*empty), LshIndex(*empty)
+    texts = [f"{i % 5}号新闻:大模型公司发布新产品,研究人员说训练方法有改进。" * 4 for i in range(60)]
+    keys = [band_keys(signature(text)) for text in texts]
+    for number, row_keys in enumerate(keys):
+        chunked.add(row_keys, url_hash=number, group=number % 5)
+        plain.add(row_keys, url_hash=number, group=number % 5)
+        chunked.compact(above=0)
+    assert len(chunked._chunks) < 10  # merged as they grew, not one chunk per text
+    for row_keys in keys:
+        assert sorted(chunked.candidates(row_keys)) == sorted(plain.candidates(row_keys))
