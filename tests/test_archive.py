@@ -191,7 +191,8 @@ def test_lsh_index_chunks_merge_and_answer_like_one_array():
 
     empty = (np.empty(0, dtype=np.int64),) * 3
     chunked, plain = LshIndex(*empty), LshIndex(*empty)
-    texts = [f"{i % 5}号新闻:大模型公司发布新产品,研究人员说训练方法有改进。" * 4 for i in range(60)]
+    texts = [f"{i % 5}号新闻:大模型公司发布新产品,研究人员说训练方法有改进。" * 4
+             for i in range(60)]
     keys = [band_keys(signature(text)) for text in texts]
     for number, row_keys in enumerate(keys):
         chunked.add(row_keys, url_hash=number, group=number % 5)
