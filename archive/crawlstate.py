@@ -6,8 +6,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+
 from archive import tables
-from archive.errors import ArchiveError
+from archive.schema import RUNS_SCHEMA
 from archive.store import Archive
 
 
@@ -22,18 +25,20 @@ class Revisit:
 
 def last_finished_crawl(archive: Archive, site: str) -> datetime | None:
     """Start of the newest crawl of ``site`` that ran to its end, or None."""
+    # Straight from the small crawl_runs table: the SQL views would open every table's log.
     if not tables.is_table(archive.runs_path):
         return None
-    table = archive.sql(
-        "SELECT max(started_at) AS started FROM crawl_runs "
-        f"WHERE site = {_quote(site)} AND finish_reason = 'finished'"
-    )
-    value = table.column("started")[0].as_py() if table.num_rows else None
+    runs = tables.dataset(archive.runs_path, RUNS_SCHEMA).to_table(
+        columns=["started_at"],
+        filter=(ds.field("site") == site) & (ds.field("finish_reason") == "finished"))
+    value = pc.max(runs.column("started_at")).as_py() if runs.num_rows else None
     return value if isinstance(value, datetime) else None
 
 
-def revisit_candidates(archive: Archive, site: str, since: datetime) -> list[Revisit]:
-    """Articles of ``site`` published (or first seen) since ``since``, newest first."""
+def revisit_candidates(archive: Archive, site: str, since: datetime,
+                       limit: int = 500) -> list[Revisit]:
+    """Up to ``limit`` articles of ``site`` published (or first seen) since ``since``, newest
+    first."""
     if not archive.exists():
         return []
     with_pages = tables.is_table(archive.pages_path)
@@ -41,15 +46,12 @@ def revisit_candidates(archive: Archive, site: str, since: datetime) -> list[Rev
         "(SELECT url, arg_max(headers, fetched_at) AS headers FROM pages GROUP BY url)"
         if with_pages else "(SELECT NULL::VARCHAR AS url, NULL::VARCHAR AS headers)"
     )
-    try:
-        table = archive.sql(
-            f"SELECT a.url, p.headers FROM articles a LEFT JOIN {validators} p USING (url) "
-            f"WHERE a.site = {_quote(site)} "
-            f"AND coalesce(a.published_at, a.first_seen_at) >= '{since.isoformat()}'::TIMESTAMPTZ "
-            "ORDER BY coalesce(a.published_at, a.first_seen_at) DESC"
-        )
-    except ArchiveError:
-        raise
+    table = archive.sql(
+        f"SELECT a.url, p.headers FROM articles a LEFT JOIN {validators} p USING (url) "
+        f"WHERE a.site = {_quote(site)} "
+        f"AND coalesce(a.published_at, a.first_seen_at) >= '{since.isoformat()}'::TIMESTAMPTZ "
+        f"ORDER BY coalesce(a.published_at, a.first_seen_at) DESC LIMIT {int(limit)}"
+    )
     found = []
     for url, headers in zip(table.column("url").to_pylist(), table.column("headers").to_pylist(),
                             strict=True):

@@ -189,9 +189,10 @@ class Archive:
         rows: list[dict[str, Any]] = []
         for record, sig, row_keys, found in zip(records, signatures, keys, archived, strict=True):
             # Archived candidates were looked up before this batch; in-batch ones come now.
-            seen = set(found)
-            fresh = [pair for pair in index.candidates(row_keys) if pair not in seen] \
-                if index.has_recent else []
+            fresh = []
+            if index.has_recent:
+                seen = set(found)
+                fresh = [pair for pair in index.candidates(row_keys) if pair not in seen]
             pairs = [(group, known[h]) for h, group in [*found, *fresh] if h in known]
             group = dedup.best_match(sig, pairs)
             group = group if group is not None else record["url_hash"]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_ARCHIVE = "data/archive"
 
@@ -85,10 +86,10 @@ def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
 
     if "://" in args.site:
         url = validate_url(args.site)
-        netloc = url.split("/")[2]
+        netloc = urlsplit(url).netloc
         for profile in PROFILES.values():
             starts = (*profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls)
-            if not args.discover and any(s.split("/")[2] == netloc for s in starts):
+            if not args.discover and any(urlsplit(s).netloc == netloc for s in starts):
                 return profile.name, {}, profile.name
         return "site", {"url": url}, discovered_profile(url).name
     profile = get_profile(args.site)

@@ -11,7 +11,6 @@ from scrapy.utils.test import get_crawler
 
 from crawler import settings as project
 from crawler.demo.server import DemoServer
-from crawler.demo.static import StaticServer
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,7 +43,3 @@ def crawl(spidercls: type, settings: dict[str, Any], **kwargs: Any):
     return crawler, deferred_from_coro(crawler.crawl_async(**kwargs))
 
 
-
-def page_server(pages: dict[str, tuple[bytes, str]]) -> StaticServer:
-    """Serve fixed pages (hostile inputs) on a loopback port; call ``close()`` after."""
-    return StaticServer(pages)

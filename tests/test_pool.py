@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest_twisted
 
 from archive import Archive
+from crawler.demo.static import StaticServer
 from crawler.spiders.fetch import FetchSpider
-from tests.conftest import REPO, crawl, page_server, project_settings
+from tests.conftest import REPO, crawl, project_settings
 
 ARTICLE = (REPO / "tests" / "fixtures" / "aigcdaily_article.html").read_bytes()
 HTML = "text/html; charset=utf-8"
@@ -22,7 +23,7 @@ def _endless_page() -> bytes:
 
 @pytest_twisted.inlineCallbacks
 def test_a_page_over_the_time_limit_is_dropped_and_the_crawl_goes_on(tmp_path):
-    server = page_server({"/slow.html": (_endless_page(), HTML), "/a.html": (ARTICLE, HTML),
+    server = StaticServer({"/slow.html": (_endless_page(), HTML), "/a.html": (ARTICLE, HTML),
                          "/b.html": (ARTICLE.replace(b"<title>", b"<title>B "), HTML)})
     try:
         settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), DOWNLOAD_DELAY=0,

@@ -87,9 +87,8 @@ class SiteSpider(scrapy.Spider):
         if not self._archive_on() or days <= 0:
             return
         since = datetime.now(UTC) - timedelta(days=days)
-        limit = self.settings.getint("REVISIT_MAX")
-        for revisit in revisit_candidates(crawl_archive(self.crawler), self.profile.name,
-                                          since)[:limit]:
+        for revisit in revisit_candidates(crawl_archive(self.crawler), self.profile.name, since,
+                                          self.settings.getint("REVISIT_MAX")):
             headers = {}
             if revisit.etag:
                 headers["If-None-Match"] = revisit.etag
