@@ -14,11 +14,13 @@ import htmldate
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
 
 from crawler.items import Article
 from pipelines import html_meta
 from pipelines.boilerplate import clean_lines
 from pipelines.dates import parse_date, parse_iso, parse_month_name_date, parse_year_month
+from pipelines.hidden import drop_hidden, may_hide_text
 from pipelines.people import Byline, parse_byline, person_in_meta_line
 from pipelines.titles import choose_title
 
@@ -39,6 +41,8 @@ _CHINESE_PRECISE_OPTIONS = Extractor(
 )
 TABLE_FALLBACK_CHARS = 200
 """A Chinese page with less text than this outside tables is extracted again with tables."""
+GARBLED_SHARE = 0.2
+"""A body line with more than this share of replacement characters (U+FFFD) is dropped."""
 SHORT_TEXT_CHARS = 500
 """Below this, trafilatura's default mode falls back to whole-page text that leaks navigation:
 such pages are extracted again in precision mode."""
@@ -130,7 +134,8 @@ def extract_article(
 
     # 1. body: trafilatura, then our line rules
     lines = html_meta.text_lines(tree)
-    body = _body(text_html, url, is_chinese=_cjk_share(lines) > 0.2, min_chars=min_chars)
+    is_chinese = _cjk_share(lines) > 0.2
+    body = _visible_body(text_html, url, is_chinese=is_chinese, min_chars=min_chars)
     ld = html_meta.json_ld(tree)
     metas = html_meta.meta_index(tree)
     h1s = html_meta.headings(tree)
@@ -144,7 +149,9 @@ def extract_article(
     under_title, above_title = _meta_region(lines, title or (h1s[0] if h1s else None))
     region = under_title + above_title
     body_lines = _without_replies(
-        [" ".join(line.split()) for line in body.split("\n") if line.strip()], lines
+        [" ".join(line.split()) for line in body.split("\n")
+         if line.strip() and not _garbled(line)],
+        lines,
     )
     edges = body_lines[:3] + body_lines[-3:]
     # Region first, then labelled lines in page order: body edges would offer readers' replies.
@@ -200,23 +207,52 @@ def extract_article(
     )
 
 
-def _body(html: str, url: str | None, *, is_chinese: bool, min_chars: int) -> str:
-    """trafilatura's text; short results again in precision mode, which leaks no navigation."""
+def _visible_body(html: str, url: str | None, *, is_chinese: bool, min_chars: int) -> str:
+    """The body from what a reader sees: hidden elements removed before trafilatura runs."""
+    if not may_hide_text(html):
+        return _body(html, html, url, is_chinese=is_chinese, min_chars=min_chars)
+    # trafilatura's own parse, done once: each extraction pass copies the tree it is given.
+    page = load_html(html)
+    if page is None:
+        return ""
+    if not drop_hidden(page):
+        return _body(page, html, url, is_chinese=is_chinese, min_chars=min_chars)
+    body = _body(page, html, url, is_chinese=is_chinese, min_chars=min_chars)
+    if len(body) < SHORT_TEXT_CHARS:
+        # The article itself may be what the page hides until a script shows it.
+        served = _body(html, html, url, is_chinese=is_chinese, min_chars=min_chars)
+        if len(served) >= 4 * max(len(body), min_chars):
+            return served
+    return body
+
+
+def _body(page: str | HtmlElement, html: str, url: str | None, *, is_chinese: bool,
+          min_chars: int) -> str:
+    """trafilatura's text; short results again in precision mode, which leaks no navigation.
+
+    ``page`` is the source or a parsed tree of it, ``html`` the source.
+    """
     options, precise_options = (
         (_CHINESE_OPTIONS, _CHINESE_PRECISE_OPTIONS) if is_chinese
         else (_OPTIONS, _PRECISE_OPTIONS)
     )
-    body = trafilatura.extract(html, url=url, options=options) or ""
+    body = trafilatura.extract(page, url=url, options=options) or ""
     if len(body) < SHORT_TEXT_CHARS:
-        precise = trafilatura.extract(html, url=url, options=precise_options) or ""
+        precise = trafilatura.extract(page, url=url, options=precise_options) or ""
         if len(precise) >= min_chars:
             body = precise
     if is_chinese and len(body) < TABLE_FALLBACK_CHARS and _has_table(html):
         # Little outside tables: the article itself may sit in a layout cell.
-        tabled = trafilatura.extract(html, url=url, options=_PRECISE_OPTIONS) or ""
+        tabled = trafilatura.extract(page, url=url, options=_PRECISE_OPTIONS) or ""
         if len(tabled) >= 2 * max(len(body), min_chars):
             body = _table_cells(tabled)
     return body
+
+
+def _garbled(line: str) -> bool:
+    """A line that is mostly U+FFFD: bytes lost to a wrong decode before the page reached us
+    (archived copies, broken proxies). No reader can use it; keeping it only pads the text."""
+    return line.count("\ufffd") > GARBLED_SHARE * len(line)
 
 
 def _has_table(html: str) -> bool:

@@ -140,3 +140,54 @@ def test_a_declared_modified_date_beats_a_stray_date_line():
     article = extract_article(html, "https://baike.example.cn/item/1", fetched_at=NOW)
     assert article is not None
     assert article.published_raw == "2020-02-14 10:47:36"
+
+
+def _paragraphs(prefix: str, count: int) -> str:
+    return "".join(
+        f"<p>{prefix}第{i}段:这是一段足够长的正文内容,讲述大模型行业本周的新进展与新变化。</p>"
+        for i in range(count)
+    )
+
+
+def test_hidden_text_is_not_part_of_the_article():
+    # Anti-copy spans of junk inside paragraphs, a hidden dialog, a `hidden` template.
+    html = (
+        "<html><head><title>可见的文章</title></head><body><h1>可见的文章</h1>"
+        + _paragraphs("正文", 6).replace(
+            "新进展", "新进<span style='display: none'>藏起来的干扰字符</span>展"
+        )
+        + "<div style='visibility:hidden'><p>弹窗里的登录提示,读者看不到这段文字内容。</p></div>"
+        + "<template hidden><p>模板里的隐藏段落,同样不应该出现在正文里面。</p></template>"
+        + "</body></html>"
+    )
+    article = extract_article(html, "http://x/a.html", fetched_at=NOW)
+    assert article is not None
+    assert "正文第5段" in article.text
+    assert "新进展" in article.text
+    for hidden in ("干扰字符", "登录提示", "模板里"):
+        assert hidden not in article.text
+
+
+def test_an_article_hidden_until_a_script_runs_is_still_extracted():
+    html = (
+        "<html><head><title>脚本显示的文章</title></head><body><h1>脚本显示的文章</h1>"
+        "<p>加载中</p><div id='content' style='display:none'>"
+        + _paragraphs("隐藏正文", 8)
+        + "</div></body></html>"
+    )
+    article = extract_article(html, "http://x/b.html", fetched_at=NOW)
+    assert article is not None
+    assert "隐藏正文第7段" in article.text
+
+
+def test_lines_lost_to_a_wrong_decode_are_dropped():
+    garbled = "\ufffd\ufffd" * 40
+    html = (
+        "<html><head><title>一篇文章</title></head><body><h1>一篇文章</h1>"
+        + _paragraphs("正文", 5)
+        + f"<p>{garbled} 2005 {garbled}</p></body></html>"
+    )
+    article = extract_article(html, "http://x/c.html", fetched_at=NOW)
+    assert article is not None
+    assert "\ufffd" not in article.text
+    assert "正文第4段" in article.text
