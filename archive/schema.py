@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
-"""1: the first release. 2: ``version``, ``first_seen_at`` and ``content_sha256`` (versions)."""
+from archive.version import SCHEMA_VERSION
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())

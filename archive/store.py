@@ -23,8 +23,8 @@ from archive.schema import (
     PARTITION_COLUMNS,
     RUNS_SCHEMA,
     SCHEMA,
-    SCHEMA_VERSION,
 )
+from archive.version import SCHEMA_VERSION
 from archive.tables import AsOf
 from archive.urlset import UrlHashSet
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from archive.schema import SCHEMA_VERSION
+from archive.version import SCHEMA_VERSION
 
 
 @dataclass(slots=True, kw_only=True)

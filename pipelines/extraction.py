@@ -11,7 +11,6 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.items import Article, Page
 from crawler.runs import crawl_run_id
-from pipelines.extract import extract_article
 from pipelines.pool import ExtractionPool, ExtractionTimeout
 
 logger = logging.getLogger(__name__)
@@ -71,6 +70,8 @@ class ExtractionPipeline:
                     item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
                     min_chars=self.min_chars)
             else:
+                from pipelines.extract import extract_article  # only inline crawls load it
+
                 article = extract_article(
                     item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
                     min_chars=self.min_chars)

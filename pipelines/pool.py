@@ -10,7 +10,6 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 
 from crawler.items import Article
-from pipelines.extract import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -106,4 +105,8 @@ class ExtractionPool:
 
 def _extract(html: str, url: str, fetched_at: datetime, tz: str | None,
              min_chars: int) -> Article | None:
+    # Imported here: the crawl process itself never needs trafilatura while the pool works
+    # (workers have it preloaded by the forkserver).
+    from pipelines.extract import extract_article
+
     return extract_article(html, url, fetched_at=fetched_at, tz=tz, min_chars=min_chars)
