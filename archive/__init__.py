@@ -13,14 +13,16 @@ from archive.version import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from archive.errors import ArchiveError
+    from archive.results import AppendResult
     from archive.schema import SCHEMA
-    from archive.store import AppendResult, Archive, open, url_hash
+    from archive.store import Archive, open
+    from archive.urlset import url_hash
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION", "AppendResult", "Archive", "ArchiveError", "open",
            "url_hash"]
 _HOMES = {"SCHEMA": "archive.schema", "ArchiveError": "archive.errors",
-          "AppendResult": "archive.store", "Archive": "archive.store", "open": "archive.store",
-          "url_hash": "archive.store"}
+          "AppendResult": "archive.results", "Archive": "archive.store", "open": "archive.store",
+          "url_hash": "archive.urlset"}
 
 
 def __getattr__(name: str) -> Any:

@@ -3,28 +3,27 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
+from archive.results import Revisit
 
-from archive import tables
-from archive.schema import RUNS_SCHEMA
-from archive.store import Archive
+# pyarrow and the table helpers are imported inside the functions: a crawl process that has
+# its archive served by another process unpickles `Revisit`s from here without loading them.
+if TYPE_CHECKING:
+    from archive.store import Archive
 
-
-@dataclass(frozen=True, slots=True)
-class Revisit:
-    """An archived article to fetch again, with the validators of its last response."""
-
-    url: str
-    etag: str | None
-    last_modified: str | None
+__all__ = ["Revisit", "last_finished_crawl", "revisit_candidates"]
 
 
 def last_finished_crawl(archive: Archive, site: str) -> datetime | None:
     """Start of the newest crawl of ``site`` that ran to its end, or None."""
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    from archive import tables
+    from archive.schema import RUNS_SCHEMA
+
     # Straight from the small crawl_runs table: the SQL views would open every table's log.
     if not tables.is_table(archive.runs_path):
         return None
@@ -39,6 +38,8 @@ def revisit_candidates(archive: Archive, site: str, since: datetime,
                        limit: int = 500) -> list[Revisit]:
     """Up to ``limit`` articles of ``site`` published (or first seen) since ``since``, newest
     first."""
+    from archive import tables
+
     if not archive.exists():
         return []
     with_pages = tables.is_table(archive.pages_path)

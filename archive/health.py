@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from archive.store import Archive
+if TYPE_CHECKING:
+    from archive.store import Archive
 
 SHARES = ("no_author", "no_date", "no_category", "short_text")
 DRIFT_JUMP = 0.3
@@ -70,3 +71,9 @@ def check(archive: Archive, history: int = 10) -> list[SiteHealth]:
                         f"(usually {baseline[share]:.0%})")
         report.append(health)
     return report
+
+
+def site_problems(archive: Archive, site: str | None) -> list[str]:
+    """The problems ``check`` finds for one site (plain strings: they cross processes)."""
+    return [problem for health in check(archive) if health.site == site
+            for problem in health.problems]

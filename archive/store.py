@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -17,6 +16,7 @@ import pyarrow.dataset as ds
 
 from archive import dedup, tables
 from archive.errors import ArchiveError
+from archive.results import AppendResult
 from archive.schema import (
     DEDUP_SCHEMA,
     PAGES_SCHEMA,
@@ -24,20 +24,15 @@ from archive.schema import (
     RUNS_SCHEMA,
     SCHEMA,
 )
-from archive.version import SCHEMA_VERSION
 from archive.tables import AsOf
-from archive.urlset import UrlHashSet
+from archive.urlset import UrlHashSet, url_hash
+from archive.version import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _CONTENT_FIELDS = ("title", "authors", "editors", "published_at", "updated_at", "category",
                    "breadcrumbs", "tags", "source", "lang", "text")
-
-
-def url_hash(url: str) -> int:
-    """A signed 64-bit hash of a URL (Delta Lake has no unsigned integers)."""
-    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
 
 
 def content_sha256(row: Mapping[str, Any]) -> str:
@@ -45,23 +40,6 @@ def content_sha256(row: Mapping[str, Any]) -> str:
     values = {name: _jsonable(row.get(name)) for name in _CONTENT_FIELDS}
     payload = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class AppendResult:
-    """What one append did."""
-
-    added: int = 0
-    """Rows for URLs new to the archive."""
-    updated: int = 0
-    """New versions of archived URLs whose content changed."""
-    unchanged: int = 0
-    """Rows skipped because the latest version holds the same content."""
-
-    @property
-    def written(self) -> int:
-        """Rows committed."""
-        return self.added + self.updated
 
 
 class Archive:
@@ -79,6 +57,11 @@ class Archive:
         self.dedup_path = self.root / "dedup"
         self._known: UrlHashSet | None = None
         self._lsh: dedup.LshIndex | None = None
+
+    def run(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(self, *args)``: the same call an ``ArchiveProcess`` runs in its process,
+        so crawl code is written once for an archive here or one served by another process."""
+        return function(self, *args)
 
     def exists(self) -> bool:
         """Tell whether articles have been written here."""

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 import numpy as np
+
+
+def url_hash(url: str) -> int:
+    """A signed 64-bit hash of a URL (Delta Lake has no unsigned integers)."""
+    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 class UrlHashSet:

@@ -10,9 +10,9 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive import Archive, ArchiveError
-from archive.health import check
-from crawler.runs import crawl_archive, crawl_run_id
+from archive.errors import ArchiveError
+from archive.health import site_problems
+from crawler.runs import CrawlArchive, crawl_archive, crawl_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ _STATUS_PREFIX = "downloader/response_status_count/"
 class CrawlRunRecorder:
     """Write one ``crawl_runs`` row when a crawl ends: counts, reasons, errors, status mix."""
 
-    def __init__(self, crawler: Crawler, archive: Archive) -> None:
+    def __init__(self, crawler: Crawler, archive: CrawlArchive) -> None:
         """Keep the crawler for its stats."""
         self.crawler = crawler
         self.archive = archive
@@ -43,10 +43,8 @@ class CrawlRunRecorder:
         try:
             self.archive.record_run(self.run_row(spider, reason))
             site = getattr(getattr(spider, "profile", None), "name", None)
-            for health in check(self.archive):
-                if health.site == site:
-                    for problem in health.problems:
-                        logger.warning("%s needs attention: %s", site, problem)
+            for problem in self.archive.run(site_problems, site):
+                logger.warning("%s needs attention: %s", site, problem)
         except ArchiveError as exc:
             logger.error("could not record crawl run: %s", exc)
 

@@ -11,9 +11,9 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
 
-from archive import Archive, url_hash
-from crawler.runs import crawl_archive
-from pipelines.extract import declared_charset
+from archive.urlset import url_hash
+from crawler.runs import CrawlArchive, crawl_archive
+from pipelines.charset import declared_charset
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ REVISIT_META_KEY = "ainews_revisit"
 class ArchivedUrlFilterMiddleware:
     """Drop requests for article pages the archive already holds, before they are sent."""
 
-    def __init__(self, archive: Archive, stats: StatsCollector) -> None:
+    def __init__(self, archive: CrawlArchive, stats: StatsCollector) -> None:
         """Load the archived-URL set once, at the start of the crawl."""
         self.hashes = archive.archived_url_hashes()
         self.stats = stats

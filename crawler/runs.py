@@ -1,19 +1,27 @@
-"""Per-crawl shared state: the run id and one Archive object for every component of a crawl."""
+"""Per-crawl shared state: the run id and one archive handle for every component of a crawl."""
 
 from __future__ import annotations
 
 import contextlib
 import uuid
+from typing import TYPE_CHECKING, TypeAlias
 from weakref import WeakKeyDictionary
 
-import pyarrow
+from scrapy import signals
 from scrapy.crawler import Crawler
 
-from archive import Archive
+from archive.process import ArchiveProcess
+
+if TYPE_CHECKING:
+    from archive.store import Archive
+
+CrawlArchive: TypeAlias = "Archive | ArchiveProcess"
+"""What crawl components talk to: the archive served by a process of its own (the default,
+``ARCHIVE_PROCESS``) or, with that setting off, an Archive in the crawl process."""
 
 RUN_ID_STAT = "ainews/crawl_run_id"
 
-_ARCHIVES: WeakKeyDictionary[Crawler, Archive] = WeakKeyDictionary()
+_ARCHIVES: WeakKeyDictionary[Crawler, CrawlArchive] = WeakKeyDictionary()
 
 
 def crawl_run_id(crawler: Crawler) -> str:
@@ -26,19 +34,30 @@ def crawl_run_id(crawler: Crawler) -> str:
     return str(current)
 
 
-def crawl_archive(crawler: Crawler) -> Archive:
-    """The crawl's Archive at ARCHIVE_URI, shared so its archived-URL set is loaded once."""
+def crawl_archive(crawler: Crawler) -> CrawlArchive:
+    """The crawl's archive at ARCHIVE_URI, shared so its archived-URL set is loaded once."""
     archive = _ARCHIVES.get(crawler)
     if archive is None:
-        _prefer_jemalloc()
-        archive = _ARCHIVES[crawler] = Archive(crawler.settings["ARCHIVE_URI"])
+        settings = crawler.settings
+        if settings.getbool("ARCHIVE_PROCESS"):
+            served = ArchiveProcess(settings["ARCHIVE_URI"],
+                                    settings.getint("ARCHIVE_PROCESS_RECYCLE"))
+            # After spider_closed, where the pipeline commits its last batch and the run is
+            # recorded.
+            crawler.signals.connect(served.close, signal=signals.engine_stopped)
+            archive = served
+        else:
+            archive = _local_archive(settings["ARCHIVE_URI"])
+        _ARCHIVES[crawler] = archive
     return archive
 
 
-def _prefer_jemalloc() -> None:
-    """Arrow's jemalloc pool for the crawl's appends: over 100 appends of 200 articles with
-    their pages, the writer process held 279-315 MB with it against 309-337 MB with the
-    default mimalloc pool (docs/benchmarks.md)."""
-    # A pyarrow built without jemalloc keeps its default pool.
+def _local_archive(uri: str) -> Archive:
+    import pyarrow
+
+    from archive.store import Archive
+
+    # Arrow's jemalloc pool: see archive.process.serve, which does the same in its process.
     with contextlib.suppress(NotImplementedError):
         pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    return Archive(uri)

@@ -84,6 +84,11 @@ ARCHIVE_URI = os.environ.get("AINEWS_ARCHIVE", "data/archive")
 ARCHIVE_BATCH_SIZE = 200
 # Commit at least this often, so a slow, polite crawl also commits as it goes, seconds.
 ARCHIVE_FLUSH_SECONDS = 30.0
+# Serve the archive from a process of its own: the Delta writer stack (~150 MB, growing with
+# every commit) stays out of the crawl process, and commits run while the crawl goes on.
+ARCHIVE_PROCESS = True
+# Appends one archive process serves before it is replaced (its native memory goes with it).
+ARCHIVE_PROCESS_RECYCLE = 50
 # Skip article requests whose URL is already archived.
 ARCHIVE_SKIP_ARCHIVED = True
 # Keep each article's raw response in the `pages` table, for re-extraction without network.

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from archive import Archive
+from archive.results import AppendResult
 from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article
-from crawler.runs import crawl_archive
+from crawler.runs import CrawlArchive, crawl_archive
 
 logger = logging.getLogger(__name__)
 
@@ -38,9 +40,13 @@ def page_row(article: Article) -> dict[str, Any] | None:
 
 
 class ArchivePipeline:
-    """Append articles (and their raw pages) to the archive, ``ARCHIVE_BATCH_SIZE`` per commit."""
+    """Append articles (and their raw pages) to the archive, ``ARCHIVE_BATCH_SIZE`` per commit.
 
-    def __init__(self, archive: Archive, batch_size: int, keep_pages: bool,
+    A commit runs on a thread of its own while the crawl goes on; the next batch waits for it,
+    so at most one commit is in flight and batches are committed in order.
+    """
+
+    def __init__(self, archive: CrawlArchive, batch_size: int, keep_pages: bool,
                  stats: StatsCollector, flush_seconds: float = 30.0) -> None:
         """Keep the archive; its tables are created on the first commit."""
         self.archive = archive
@@ -51,6 +57,8 @@ class ArchivePipeline:
         self.stats = stats
         self.rows: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
+        self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-commit")
+        self._pending: Future[AppendResult] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -67,7 +75,7 @@ class ArchivePipeline:
         """Load the archived-URL set before the first item arrives."""
         self.archive.archived_url_hashes()
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         """Buffer an article; commit the buffer when it is full."""
         if not isinstance(item, Article):
             return item
@@ -77,20 +85,36 @@ class ArchivePipeline:
             self.pages.append(page)
         if (len(self.rows) >= self.batch_size
                 or time.monotonic() - self.last_flush >= self.flush_seconds):
-            self.flush()
+            await self.flush()
         return item
 
     def close_spider(self) -> None:
-        """Commit what is left; a clean stop (SIGINT/SIGTERM) loses nothing."""
-        self.flush()
+        """Commit what is left and wait for it; a clean stop (SIGINT/SIGTERM) loses nothing."""
+        try:
+            if self._pending is not None:
+                pending, self._pending = self._pending, None
+                self._count(pending.result())
+            if self.rows:
+                rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
+                self._count(self.archive.append(rows, pages))
+        finally:
+            self._committer.shutdown(wait=True)
 
-    def flush(self) -> None:
-        """Append the buffer as one commit (new URLs and changed versions only)."""
+    async def flush(self) -> None:
+        """Start committing the buffer as one append (new URLs and changed versions only),
+        after the previous commit has finished."""
         self.last_flush = time.monotonic()
+        # Another item may start a commit while this one waits: wait for that one too, so a
+        # single commit is ever pending and every result is counted once.
+        while self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._count(await asyncio.wrap_future(pending))
         if not self.rows:
             return
         rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
-        result = self.archive.append(rows, pages)
+        self._pending = self._committer.submit(self.archive.append, rows, pages)
+
+    def _count(self, result: AppendResult) -> None:
         self.stats.inc_value("archive/added", result.added)
         self.stats.inc_value("archive/updated", result.updated)
         self.stats.inc_value("archive/unchanged", result.unchanged)

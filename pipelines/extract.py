@@ -19,6 +19,7 @@ from trafilatura.utils import load_html
 from crawler.items import Article
 from pipelines import html_meta
 from pipelines.boilerplate import clean_lines
+from pipelines.charset import declared_charset
 from pipelines.dates import parse_date, parse_iso, parse_month_name_date, parse_year_month
 from pipelines.hidden import drop_hidden, may_hide_text
 from pipelines.people import Byline, parse_byline, person_in_meta_line
@@ -46,7 +47,6 @@ GARBLED_SHARE = 0.2
 SHORT_TEXT_CHARS = 500
 """Below this, trafilatura's default mode falls back to whole-page text that leaks navigation:
 such pages are extracted again in precision mode."""
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _URL_DATE = re.compile(r"/(20\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?:/|\D)")
@@ -75,16 +75,6 @@ _META_WORDS = re.compile(
 )
 _POST_HEADER = re.compile(r"(?:发表于|发表时间\s*[:：]?|回复于)\s*\d{4}\s*[-/年]")
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
-
-
-def declared_charset(body: bytes) -> str | None:
-    """The page's own ``<meta charset>``, lowercased; gb2312 and gbk read as gb18030."""
-    match = _META_CHARSET.search(body[:4096])
-    if not match:
-        return None
-    name = match.group(1).decode("ascii", "replace").lower()
-    # gb2312 and gbk pages often hold characters only their superset gb18030 knows.
-    return "gb18030" if name in ("gb2312", "gbk") else name
 
 
 def decode_html(html: str | bytes) -> tuple[str, str]:

@@ -14,8 +14,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
-from archive import url_hash
 from archive.crawlstate import last_finished_crawl, revisit_candidates
+from archive.urlset import url_hash
 from crawler.items import Page
 from crawler.links import is_feed_link, is_next_link, is_pagination_url, sitemaps_in_robots
 from crawler.middlewares import ARTICLE_META_KEY, REVISIT_META_KEY
@@ -79,7 +79,7 @@ class SiteSpider(scrapy.Spider):
     def _last_finished_crawl(self) -> datetime | None:
         if not self._archive_on():
             return None
-        return last_finished_crawl(crawl_archive(self.crawler), self.profile.name)
+        return crawl_archive(self.crawler).run(last_finished_crawl, self.profile.name)
 
     def _revisits(self) -> Iterator[scrapy.Request]:
         """Conditional GETs for archived articles younger than REVISIT_WINDOW_DAYS."""
@@ -87,8 +87,9 @@ class SiteSpider(scrapy.Spider):
         if not self._archive_on() or days <= 0:
             return
         since = datetime.now(UTC) - timedelta(days=days)
-        for revisit in revisit_candidates(crawl_archive(self.crawler), self.profile.name, since,
-                                          self.settings.getint("REVISIT_MAX")):
+        revisits = crawl_archive(self.crawler).run(
+            revisit_candidates, self.profile.name, since, self.settings.getint("REVISIT_MAX"))
+        for revisit in revisits:
             headers = {}
             if revisit.etag:
                 headers["If-None-Match"] = revisit.etag
