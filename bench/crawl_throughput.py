@@ -186,9 +186,9 @@ def _watch_quarters(out: list[int]) -> None:
     total = int(os.environ["AINEWS_BENCH_PAGES"])
     state = {"done": 0}
 
-    def flush(self: Any) -> None:
+    async def flush(self: Any) -> None:
         state["done"] += len(self.rows)
-        original(self)
+        await original(self)
         while len(out) < 4 and state["done"] >= total * (len(out) + 1) / 4:
             out.append(_rss_kib(os.getpid()))
 
