@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -24,6 +27,30 @@ def _context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["pipelines.extract"])
     return context
+
+
+PARENT_CHECK_SECONDS = 1.0
+
+
+def watch_parent(crawl_pid: int) -> None:
+    """Worker initializer: exit once the crawl process is gone.
+
+    A crawl killed with SIGKILL never tells its workers to stop, and a worker holds both ends
+    of its task queue's pipe, so it would wait for work forever (and keep the forkserver
+    alive with it): seen as orphaned processes piling up after kill -9.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_SECONDS)
+            try:
+                os.kill(crawl_pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:  # the pid now belongs to another user's process
+                os._exit(0)
+
+    threading.Thread(target=watch, name="ainews-watch-crawl", daemon=True).start()
 
 
 # Pools that break this many times in a row (workers dying at start) are given up for inline.
@@ -47,7 +74,9 @@ class ExtractionPool:
         if self._executor is None:
             # No max_tasks_per_child: on Python 3.11 the executor stopped replacing workers
             # that had reached it, and the crawl hung with pages waiting on no process.
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=_context())
+            self._executor = ProcessPoolExecutor(
+                self.workers, mp_context=_context(), initializer=watch_parent,
+                initargs=(os.getpid(),))
         return self._executor
 
     async def extract(self, html: str, url: str, *, fetched_at: datetime, tz: str | None,

@@ -23,6 +23,42 @@ def _commits(root: Path) -> int:
     return len(list(log.glob("*.json"))) if log.exists() else 0
 
 
+def _descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found: set[int] = set()
+    stack = [pid]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.add(child)
+            stack.append(child)
+    return found
+
+
+def _wait_for_exit(pids: set[int], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    alive = set(pids)
+    while alive and time.monotonic() < deadline:
+        alive = {pid for pid in alive if _running(pid)}
+        time.sleep(0.2)
+    assert not alive, f"processes outlived the killed crawl: {sorted(alive)}"
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited child its parent has not reaped yet)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
 def _wait_for_archive_process_to_exit(root: Path, timeout_s: float = 60) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -59,9 +95,13 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         deadline = time.monotonic() + 90
         while _commits(root) < 3 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
+        helpers = _descendants(process.pid)  # extraction pool, its forkserver, the archive
+        assert helpers, "the crawl should have started helper processes"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
         assert process.returncode == -signal.SIGKILL
+        # None of them outlives the crawl for long (orphaned pool workers used to stay forever).
+        _wait_for_exit(helpers)
         # The archive process outlives the crawl by at most the commit it was making (it
         # finishes it, sees the crawl gone, and exits): what it committed counts as committed.
         _wait_for_archive_process_to_exit(root)
