@@ -8,6 +8,8 @@ costs little CPU) on 127.0.0.1 and crawls them, each run in a fresh process, wit
 - download only (no pipelines: fetch, parse listings, build items);
 - the full pipeline with extraction inline on the reactor thread (EXTRACT_WORKERS=0);
 - the full pipeline with the extraction pool (EXTRACT_WORKERS=N, default: one per CPU);
+- the same with the archive in the crawl process (ARCHIVE_PROCESS=False; the baseline for the
+  archive process, which is the default);
 - trafilatura alone: ``trafilatura.extract`` over the same article pages in one process, text
   only (its defaults) and with ``with_metadata=True`` (the job our pipeline does: text, title,
   author, date, categories, tags).
@@ -35,7 +37,7 @@ from typing import Any
 
 from crawler.demo.static import StaticServer
 
-MODES = ("download-only", "pipeline-inline", "pipeline-pool")
+MODES = ("download-only", "pipeline-inline", "pipeline-pool", "pipeline-pool-inproc")
 
 
 # ---- the site --------------------------------------------------------------------------------
@@ -156,7 +158,8 @@ def child_crawl(mode: str, base_url: str, workers: int, quarters: bool) -> dict[
         "ARCHIVE_URI": tempfile.mkdtemp(prefix="ainews-bench-") + "/archive",
         "LOG_LEVEL": "WARNING", "LISTING_MAX_PAGES": 1_000_000, "REVISIT_WINDOW_DAYS": 0,
         "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-        "EXTRACT_WORKERS": workers if mode == "pipeline-pool" else 0,
+        "EXTRACT_WORKERS": workers if mode.startswith("pipeline-pool") else 0,
+        "ARCHIVE_PROCESS": mode != "pipeline-pool-inproc",
     }
     if mode == "download-only":
         settings["ITEM_PIPELINES"] = {}
@@ -301,11 +304,11 @@ def _rate(result: dict[str, Any]) -> float:
 
 def _print_table(results: dict[str, dict[str, Any]]) -> None:
     text, meta = _rate(results["trafilatura-text"]), _rate(results["trafilatura-meta"])
-    print(f"\n{'mode':<18} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'×traf-text':>10} "
+    print(f"\n{'mode':<21} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'×traf-text':>10} "
           f"{'×traf-meta':>10} {'RSS MB':>7} {'tree MB':>8}")
     for mode, result in results.items():
         rate = _rate(result)
-        print(f"{mode:<18} {result['pages']:>8} {result['seconds']:>8.1f} {rate:>10.0f} "
+        print(f"{mode:<21} {result['pages']:>8} {result['seconds']:>8.1f} {rate:>10.0f} "
               f"{rate / text:>10.2f} {rate / meta:>10.2f} {result['peak_self_mb']:>7.0f} "
               f"{result['peak_tree_mb']:>8.0f}")
     print("traf-text: trafilatura.extract(html, url) defaults; traf-meta: the same with "
