@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from archive.errors import ArchiveError
 from archive.results import AppendResult
 from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article
 from crawler.runs import CrawlArchive, crawl_archive
@@ -93,7 +94,10 @@ class ArchivePipeline:
         try:
             if self._pending is not None:
                 pending, self._pending = self._pending, None
-                self._count(pending.result())
+                try:
+                    self._count(pending.result())
+                except ArchiveError as exc:  # that batch is lost; the buffered one need not be
+                    logger.error("archive commit failed: %s", exc)
             if self.rows:
                 rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
                 self._count(self.archive.append(rows, pages))
