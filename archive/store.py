@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -91,7 +92,8 @@ class Archive:
             if previous is None:
                 record["version"], record["first_seen_at"] = 1, record["fetched_at"]
                 added += 1
-            elif previous["content_sha256"] == record["content_sha256"]:
+            elif _keep_first_relative_date(record, previous) or (
+                    previous["content_sha256"] == record["content_sha256"]):
                 unchanged += 1
                 continue
             else:
@@ -149,7 +151,8 @@ class Archive:
             con.register("_wanted", wanted)
             found = con.sql(
                 "SELECT url_hash, coalesce(version, 1) AS version, content_sha256, "
-                "coalesce(first_seen_at, fetched_at) AS first_seen_at FROM _latest "
+                "coalesce(first_seen_at, fetched_at) AS first_seen_at, published_at, "
+                "published_raw FROM _latest "
                 "SEMI JOIN _wanted USING (url_hash)").to_arrow_table().to_pylist()
         except duckdb.Error as exc:
             raise ArchiveError(f"cannot read {self.root}: {str(exc).splitlines()[0]}") from exc
@@ -446,6 +449,26 @@ def _duck_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_integer(arrow_type):
         return "BIGINT"
     return "VARCHAR"
+
+
+# Dates printed relative to the fetch (`3小时前`, `昨天 18:20`, `2 hours ago`): each fetch reads
+# them against its own clock, so the same article comes out with a slightly different time.
+_RELATIVE_DATE = re.compile(r"前|刚刚|昨天|今天|\bago\b|yesterday|today|just now", re.IGNORECASE)
+
+
+def _keep_first_relative_date(record: dict[str, Any], previous: Mapping[str, Any]) -> bool:
+    """Give a refetched row with a relative date its first fetch's date (the closest reading:
+    `刚刚` becomes `3小时前`, then `昨天`); True when nothing else changed.
+
+    Without this every revisit of such a page stored a new version that differed only by when
+    it was read.
+    """
+    raw, first = record.get("published_raw"), previous.get("published_at")
+    if not raw or first is None or not _RELATIVE_DATE.search(str(raw)):
+        return False
+    record["published_at"], record["published_raw"] = first, previous.get("published_raw")
+    record["content_sha256"] = content_sha256(record)
+    return bool(record["content_sha256"] == previous["content_sha256"])
 
 
 def _normalize(row: Mapping[str, Any]) -> dict[str, Any]:

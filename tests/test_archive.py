@@ -206,3 +206,30 @@ def test_lsh_index_chunks_merge_and_answer_like_one_array():
     assert len(chunked._chunks) < 10  # merged as they grew, not one chunk per text
     for row_keys in keys:
         assert sorted(chunked.candidates(row_keys)) == sorted(plain.candidates(row_keys))
+
+
+def test_a_relative_date_read_again_later_is_no_new_version(tmp_path):
+    archive = Archive(tmp_path / "a")
+    first = row(1, published_at=FETCHED - timedelta(hours=3), published_raw="3小时前")
+    assert archive.append([first]).added == 1
+    # Read 40 minutes later: the page still says 3小时前, which now means 40 minutes later.
+    later = FETCHED + timedelta(minutes=40)
+    again = row(1, published_at=later - timedelta(hours=3), published_raw="3小时前",
+                fetched_at=later)
+    assert archive.append([again]).unchanged == 1
+    # A real edit is a new version, and keeps the date of the first reading.
+    edited = row(1, published_at=later - timedelta(hours=4), published_raw="4小时前",
+                 fetched_at=later, text="改写后的正文,内容和第一版不同。")
+    assert archive.append([edited]).updated == 1
+    versions = Archive(tmp_path / "a").sql(
+        "SELECT version, published_at, published_raw FROM article_versions ORDER BY version"
+    ).to_pylist()
+    assert [v["version"] for v in versions] == [1, 2]
+    assert {v["published_at"] for v in versions} == {FETCHED - timedelta(hours=3)}
+    assert {v["published_raw"] for v in versions} == {"3小时前"}
+    # An absolute date that changed is a change like any other.
+    redated = row(2, published_raw="2024-11-08")
+    archive.append([redated])
+    moved = row(2, published_at=datetime(2024, 11, 9, 4, 0, tzinfo=UTC),
+                published_raw="2024-11-09")
+    assert archive.append([moved]).updated == 1
