@@ -150,7 +150,8 @@ class RssSampler:
 
 # ---- one measured run (in a child process) ---------------------------------------------------
 
-def child_crawl(mode: str, base_url: str, workers: int, quarters: bool) -> dict[str, Any]:
+def child_crawl(mode: str, base_url: str, workers: int, quarters: bool,
+                job_dir: bool = False) -> dict[str, Any]:
     """Crawl the served site in this process and measure it."""
     from crawler.runner import run_crawl
 
@@ -161,6 +162,9 @@ def child_crawl(mode: str, base_url: str, workers: int, quarters: bool) -> dict[
         "EXTRACT_WORKERS": workers if mode.startswith("pipeline-pool") else 0,
         "ARCHIVE_PROCESS": mode != "pipeline-pool-inproc",
     }
+    if job_dir:
+        # As `ainews crawl` runs: pending requests queue on disk in the job directory.
+        settings["JOBDIR"] = tempfile.mkdtemp(prefix="ainews-bench-job-")
     if mode == "download-only":
         settings["ITEM_PIPELINES"] = {}
         settings["EXTENSIONS"] = {}
@@ -236,6 +240,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per mode (median taken)")
     parser.add_argument("--light", action="store_true",
                         help="serve the bare 5 KB demo pages instead of portal-weight ones")
+    parser.add_argument("--long-job-dir", action="store_true",
+                        help="run the long crawl with a job directory (disk request queue)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -243,7 +249,8 @@ def main() -> int:
         if mode.startswith("trafilatura"):
             result = child_trafilatura(args.child[2], base, mode == "trafilatura-meta")
         else:
-            result = child_crawl(mode, base, int(args.child[2]), args.child[3] == "1")
+            result = child_crawl(mode, base, int(args.child[2]), args.child[3] == "1",
+                                 job_dir=args.child[4:5] == ["1"])
         print(json.dumps(result))
         return 0
 
@@ -273,6 +280,7 @@ def main() -> int:
             server.close()
             server = _serve(render_site(args.long, heavy=not args.light)[0])
             long_run = run_child("pipeline-pool", server.base_url, str(args.workers), "1",
+                                 "1" if args.long_job_dir else "0",
                                  pages=args.long)
     finally:
         server.close()
