@@ -103,6 +103,9 @@ def trafilatura_default(html: str | bytes, url: str | None) -> Prediction:
                                       with_metadata=True)
     if doc is None:
         return Prediction()
+    if isinstance(doc, dict):  # as_dict=True output; not what these options return
+        return Prediction(doc.get("text"), doc.get("title"), doc.get("author"),
+                          _day(doc.get("date")))
     return Prediction(doc.text, doc.title, doc.author, _day(doc.date))
 
 
@@ -168,7 +171,7 @@ def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: in
     results = {name: Result() for name in extractors}
     rows = load(bench, dataset, limit)
     pages = [gzip.decompress((bench / dataset / str(row["html"])).read_bytes()) for row in rows]
-    urls = [row["url"] if isinstance(row.get("url"), str) else None for row in rows]
+    urls = [str(row["url"]) if isinstance(row.get("url"), str) else None for row in rows]
     for row, raw, url in zip(rows, pages, urls, strict=True):
         for name, extractor in extractors.items():
             # Ours takes the bytes and detects the encoding itself (in a crawl Scrapy does);
