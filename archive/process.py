@@ -152,14 +152,10 @@ def serve(root: str, conn: Connection) -> None:
     # last commit; dying here first would lose that commit.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    import pyarrow
-
     from archive.store import Archive
+    from archive.tables import prefer_jemalloc
 
-    # Arrow's jemalloc pool: over 100 appends of 200 articles with their pages the writer held
-    # 279-315 MB with it against 309-337 MB with the default mimalloc (docs/benchmarks.md).
-    with contextlib.suppress(NotImplementedError):  # a pyarrow built without jemalloc
-        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    prefer_jemalloc()
     archive = Archive(root)
     while True:
         try:

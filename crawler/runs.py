@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from typing import TYPE_CHECKING, TypeAlias
 from weakref import WeakKeyDictionary
@@ -53,11 +52,8 @@ def crawl_archive(crawler: Crawler) -> CrawlArchive:
 
 
 def _local_archive(uri: str) -> Archive:
-    import pyarrow
-
     from archive.store import Archive
+    from archive.tables import prefer_jemalloc
 
-    # Arrow's jemalloc pool: see archive.process.serve, which does the same in its process.
-    with contextlib.suppress(NotImplementedError):
-        pyarrow.set_memory_pool(pyarrow.jemalloc_memory_pool())
+    prefer_jemalloc()
     return Archive(uri)

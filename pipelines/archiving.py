@@ -99,8 +99,7 @@ class ArchivePipeline:
                 except ArchiveError as exc:  # that batch is lost; the buffered one need not be
                     logger.error("archive commit failed: %s", exc)
             if self.rows:
-                rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
-                self._count(self.archive.append(rows, pages))
+                self._count(self.archive.append(*self._take_buffer()))
         finally:
             self._committer.shutdown(wait=True)
 
@@ -115,8 +114,11 @@ class ArchivePipeline:
             self._count(await asyncio.wrap_future(pending))
         if not self.rows:
             return
+        self._pending = self._committer.submit(self.archive.append, *self._take_buffer())
+
+    def _take_buffer(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
-        self._pending = self._committer.submit(self.archive.append, rows, pages)
+        return rows, pages
 
     def _count(self, result: AppendResult) -> None:
         self.stats.inc_value("archive/added", result.added)
