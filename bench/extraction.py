@@ -260,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     extractors = available_extractors()
     if args.only:
         extractors = {k: v for k, v in extractors.items() if k in args.only.split(",")}
+        if not extractors:
+            print(f"extraction bench: none of {args.only} is available "
+                  f"(choose from {', '.join(available_extractors())})", file=sys.stderr)
+            return 2
     print(f"extractors: {', '.join(extractors)}; one process, one core; "
           f"speed = median of {args.repeat} timed passes per extractor")
     for dataset in args.datasets.split(","):

@@ -22,6 +22,7 @@ from pipelines.boilerplate import clean_lines
 from pipelines.charset import declared_charset
 from pipelines.dates import parse_date, parse_iso, parse_month_name_date, parse_year_month
 from pipelines.hidden import drop_hidden, may_hide_text
+from pipelines.mojibake import repair_mojibake
 from pipelines.people import Byline, parse_byline, person_in_meta_line
 from pipelines.titles import choose_title
 
@@ -113,6 +114,8 @@ def extract_article(
         min_chars: minimum body length of an article.
     """
     text_html, encoding = decode_html(html)
+    # Before parsing: trafilatura drops the C1 controls a wrong decode leaves behind.
+    text_html = repair_mojibake(text_html)
     if not text_html.strip():
         return None
     now = (fetched_at or datetime.now(UTC)).astimezone(UTC)

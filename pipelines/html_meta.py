@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -93,12 +94,29 @@ def node_text(element: HtmlElement) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+_TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
+
+
+def _heading_text(element: HtmlElement) -> str:
+    """Text of a heading without the ``<time>`` elements in it."""
+    if element.find(".//time") is None:
+        return node_text(element)
+    heading = copy.deepcopy(element)
+    for time in list(heading.iter("time")):
+        time.drop_tree()  # keeps the text after the element
+    return node_text(heading)
+
+
 def headings(tree: HtmlElement, tag: str = "h1", limit: int = 5) -> list[str]:
-    """Texts of the page's first ``<h1>`` (or ``tag``) elements with content."""
+    """Texts of the page's first ``<h1>`` (or ``tag``) elements with content.
+
+    A ``<time>`` inside a heading is the post's date, not its title; a heading still holding
+    ``{{ placeholders }}`` is a client-side template nobody rendered.
+    """
     texts: list[str] = []
     for element in tree.iter(tag):
-        text = node_text(element)
-        if text and text not in texts:
+        text = _heading_text(element)
+        if text and text not in texts and not _TEMPLATE.search(text):
             texts.append(text)
             if len(texts) >= limit:
                 break

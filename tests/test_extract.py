@@ -191,3 +191,40 @@ def test_lines_lost_to_a_wrong_decode_are_dropped():
     assert article is not None
     assert "\ufffd" not in article.text
     assert "正文第4段" in article.text
+
+
+def _english_paragraphs(count: int) -> str:
+    return "".join(
+        f"<p>Paragraph {i} of the report explains what the new model does, how it was "
+        f"trained and what the researchers measured when they compared it with others.</p>"
+        for i in range(count)
+    )
+
+
+def test_text_served_as_utf8_read_as_latin1_is_repaired():
+    # What a CMS that re-encoded its database serves: `’` as the three characters â, 0x80, 0x99.
+    broken = "Investor’s".encode().decode("latin-1")
+    html = (
+        f"<html><head><meta charset='utf-8'><title>A {broken} Guide | Site</title></head>"
+        f"<body><h1>A {broken} Guide</h1>{_english_paragraphs(5)}"
+        f"<p>Every {broken} calculator is different, and café owners use them too.</p>"
+        "</body></html>"
+    )
+    article = extract_article(html.encode(), "http://x/guide", fetched_at=NOW)
+    assert article is not None
+    assert article.title == "A Investor’s Guide"
+    assert "Every Investor’s calculator" in article.text
+    assert "café owners" in article.text  # real Latin-1 letters are left as they are
+    assert "\u0080" not in article.text
+
+
+def test_headline_drops_the_date_inside_it_and_unrendered_templates():
+    html = (
+        "<html><head><title>Preparing a transition | Blog</title></head><body>"
+        "<h1>{{ navItem.title }} Overview</h1>"
+        "<h1><a href='/p'><time datetime='2025-12-18'>Dec 18 2025</time> Preparing a "
+        f"transition</a></h1>{_english_paragraphs(5)}</body></html>"
+    )
+    article = extract_article(html, "http://x/p", fetched_at=NOW)
+    assert article is not None
+    assert article.title == "Preparing a transition"
