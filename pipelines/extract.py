@@ -81,6 +81,16 @@ _META_WORDS = re.compile(
 )
 _POST_HEADER = re.compile(r"(?:发表于|发表时间\s*[:：]?|回复于)\s*\d{4}\s*[-/年]")
 _FOOTER = re.compile(r"copyright|©|版权所有|icp", re.IGNORECASE)
+_AUTHOR_META = re.compile(r"(?:^|[:_.])author(?:_?name)?$")
+_SITE_LIKE = re.compile(r"https?:|www\.|\.(?:com|cn|net)")
+_URL_LIKE = re.compile(r"https?:|www\.|/")
+_NAME_LIST = re.compile(r"\s*[,;&]\s*")
+# The label beside a byline, taken alone: `Auteurs`, `Veröffentlicht am`, `Posted by`.
+_BYLINE_WORD = re.compile(
+    r"(?:authors?|autor(?:en|in)?|auteurs?|autores?|by|von|par|por|posted(?: by| on)?|"
+    r"published(?: by| on)?|veröffentlicht(?: am| von)?|geschrieben von|name|作者)\W*",
+    re.IGNORECASE,
+)
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
 
 
@@ -346,25 +356,53 @@ def _fill_byline_from_markup(byline: Byline, tree: HtmlElement, metas: Mapping[s
                              ld: list[dict[str, Any]]) -> None:
     if byline.authors:
         return
-    ld_author = html_meta.ld_value(ld, "author")
-    names = _ld_names(ld_author)
+    names = _markup_names(_ld_names(html_meta.ld_value(ld, "author")))
     if not names:
-        meta = html_meta.meta_content(metas, "author", "article:author", "byl")
+        meta = html_meta.meta_content(metas, "author", "article:author", "byl") or next(
+            (value for key, value in metas.items() if _AUTHOR_META.search(key)), None)
         # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
-        names = [meta] if meta and not re.search(r"https?:|www\.|\.(?:com|cn|net)", meta) else []
+        names = _markup_names([meta]) if meta and not _SITE_LIKE.search(meta) else []
     if not names:
         for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
             hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
-            if not _AUTHOR_HINT.search(hint):
+            if not _AUTHOR_HINT.search(hint) or _in_form_or_comments(element):
                 continue
             text = html_meta.node_text(element)
-            if text and len(text) <= 30:
+            if text and len(text) <= 30 and not _BYLINE_WORD.fullmatch(text):
                 labelled = parse_byline([text])
                 if labelled.editors and not labelled.authors:
                     continue
                 names = labelled.authors or [text]
                 break
     byline.authors = [n for n in names if n not in byline.editors]
+
+
+def _markup_names(values: Sequence[str]) -> list[str]:
+    """Names as markup declares them: quotes trimmed, profile URLs dropped, lists split."""
+    names: list[str] = []
+    for value in values:
+        value = " ".join(value.split()).strip("'\"“”‘’ ")
+        if not value or _URL_LIKE.match(value):
+            continue
+        parts = _NAME_LIST.split(value)
+        # `Luana Patriolino, Raphael Felice` is two people; `Smith, John` is one.
+        if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
+            names.extend(part for part in parts if part not in names)
+        elif value not in names:
+            names.append(value)
+    return names
+
+
+def _in_form_or_comments(element: HtmlElement) -> bool:
+    """Whether ``element`` belongs to a form or a comment thread (`<label for=author>Name`)."""
+    node: HtmlElement | None = element
+    while node is not None and node.tag != "body":
+        if node.tag in ("form", "label", "input", "textarea") or any(
+            token.startswith("comment") for token in (node.get("class") or "").lower().split()
+        ):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _ld_names(value: Any) -> list[str]:

@@ -228,3 +228,33 @@ def test_headline_drops_the_date_inside_it_and_unrendered_templates():
     article = extract_article(html, "http://x/p", fetched_at=NOW)
     assert article is not None
     assert article.title == "Preparing a transition"
+
+
+def _english_page(head: str, body_extra: str = "") -> str:
+    return (f"<html><head><title>A report</title>{head}</head><body><article><h1>A report</h1>"
+            f"{_english_paragraphs(5)}</article>{body_extra}</body></html>")
+
+
+@pytest.mark.parametrize(
+    ("head", "body_extra", "authors"),
+    [
+        # A quoted list of two people in the author meta tag.
+        ("<meta name='author' content=\"'Luana Patriolino, Raphael Felice'\">", "",
+         ["Luana Patriolino", "Raphael Felice"]),
+        # `Lastname, Firstname` is one person.
+        ("<meta name='author' content='Kaufman, Jeff'>", "", ["Kaufman, Jeff"]),
+        # JSON-LD naming a profile URL says nothing; a plugin's `…author_name` meta does.
+        ("<script type='application/ld+json'>{\"@type\": \"Article\", \"author\": "
+         "\"https://example.com/author/someone/#author\"}</script>"
+         "<meta name='shareaholic:article_author_name' content='Wolfgang Michal'>", "",
+         ["Wolfgang Michal"]),
+        # The comment form's `Name *` field and a bare `Auteurs` link are not bylines.
+        ("", "<form class='comment-form'><p class='comment-form-author'><label for='author'>"
+         "Name <span>*</span></label><input id='author' name='author'></p></form>", []),
+        ("", "<div class='author-list'><a href='/auteurs/'>Auteurs</a></div>", []),
+    ],
+)
+def test_authors_declared_in_markup(head, body_extra, authors):
+    article = extract_article(_english_page(head, body_extra), "http://x/r", fetched_at=NOW)
+    assert article is not None
+    assert article.authors == authors
