@@ -159,6 +159,7 @@ def main() -> int:
     maintain(Archive(root / "archive"))
     maintain_seconds = time.perf_counter() - started
     files_after = len(DeltaTable(str(archive.articles_path)).file_uris())
+    compacted_bytes = folder_bytes(archive.articles_path)
     after = {"stats": timed(lambda: Archive(root / "archive").stats()),
              "count": timed(lambda: Archive(root / "archive").sql(count_query))}
 
@@ -169,6 +170,9 @@ def main() -> int:
          f"gzip JSONL {gzip_bytes / rows:,.0f} (UTF-8), {gzip_ascii_bytes / rows:,.0f} "
          "(ASCII-escaped)",
          f"{delta_bytes / gzip_bytes:.2f}× / {delta_bytes / gzip_ascii_bytes:.2f}× (≤ 0.50)"),
+        ("on-disk bytes per article after maintain", f"{compacted_bytes / rows:,.0f}",
+         f"gzip JSONL {gzip_bytes / rows:,.0f} (UTF-8)",
+         f"{compacted_bytes / gzip_bytes:.2f}× (≤ 0.50)"),
         ("archived-URL set load (s)", f"{load_seconds:.3f}", "", "target < 3 s"),
         ("archived-URL set memory (MB)", f"{url_set.nbytes / 1e6:.1f}",
          f"peak while loading {peak / 1e6:.1f}", "target < 100 MB"),
