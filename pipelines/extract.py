@@ -151,7 +151,7 @@ def extract_article(
     title = choose_title(
         tree.findtext(".//title"), h1s, html_meta.meta_content(metas, "og:title"),
         _ld_text(ld, "headline"), html_meta.meta_content(metas, "og:site_name", "application-name"),
-        html_meta.headings(tree, "h2", limit=10),
+        html_meta.headings(tree, "h2", limit=10), url=url,
     )
 
     # 2. the meta line region: short lines just under (then above) the headline

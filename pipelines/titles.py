@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 # Separators between a headline and the site or section names around it. A hyphen counts only
 # with spaces around it (Wi-Fi); an underscore counts bare (`标题_科技_腾讯网`).
@@ -13,6 +14,7 @@ _SEPARATOR = re.compile(
     r"\s+[|｜\-–—·•»:]{1,2}\s+|\s*[_｜|]\s*|\s+/\s+"
     r"|(?<=[\u4e00-\u9fff”》」）])\s*[-–—]\s*(?=[\u4e00-\u9fff])"
 )
+_PIPE = re.compile(r"\s[|｜]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _NON_WORD = re.compile(r"\W+")
 
@@ -21,25 +23,58 @@ def _norm(text: str) -> str:
     return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
+_SMALL_WORDS = re.compile(r"\b(?:the|of|for|and|a|an|on|in)\b|&", re.IGNORECASE)
+_HOST_NOISE = frozenset(("www", "m", "en", "news", "blog", "com", "org", "net", "co", "gov", "edu"))
+
+
+def site_names(site_name: str | None, url: str | None = None) -> tuple[str, ...]:
+    """The names a site goes by, normalized: as declared, the declared name's first segment
+    (`Site - tagline`), and its host's main label (`partnershipstudentsuccess`)."""
+    names: list[str] = []
+    if site_name:
+        names.append(_norm(site_name))
+        first = _SEPARATOR.split(site_name.strip())[0]
+        names.append(_norm(first))
+    if url:
+        host = urlsplit(url).hostname or ""
+        labels = [label for label in host.split(".")[:-1] if label not in _HOST_NOISE]
+        if labels:
+            names.append(max(labels, key=len).replace("-", ""))
+    return tuple(name for name in dict.fromkeys(names) if len(name) >= 3)
+
+
+def _is_site(part: str, names: Sequence[str]) -> bool:
+    """Whether a title part is the site's name (`The Partnership for Student Success` on
+    partnershipstudentsuccess.org), not a headline."""
+    norm = _norm(part)
+    bare = _norm(_SMALL_WORDS.sub("", part))
+    return bool(norm) and any(norm == name or bare == name for name in names)
+
+
 def _size(text: str) -> int:
     """Length in words, a CJK character counting as half a word."""
     cjk = len(_CJK.findall(text))
     return len(re.findall(r"[^\W\u3040-\u30ff\u4e00-\u9fff]+", text)) + cjk // 2
 
 
-def strip_site_name(title: str, site_name: str | None = None) -> str:
-    """Remove leading and trailing site or section names from a ``<title>``-like string."""
+def strip_site_name(title: str, site_name: str | None = None,
+                    names: Sequence[str] = ()) -> str:
+    """Remove leading and trailing site or section names from a ``<title>``-like string.
+
+    ``names`` are the site's names as ``site_names`` gives them; ``site_name`` adds one.
+    """
     parts = [p for p in _SEPARATOR.split(title.strip()) if p.strip()]
     if len(parts) <= 1:
         return title.strip()
-    site = _norm(site_name or "")
-    core = max(parts, key=_size)
+    names = (*names, *site_names(site_name))
+    # The headline is the longest part that is not the site's own name.
+    core = max([p for p in parts if not _is_site(p, names)] or parts, key=_size)
     start = parts.index(core)
     # Keep neighbours of the longest part unless they look like names: short, or the site's.
     end = start + 1
-    while end < len(parts) and not _is_name(parts[end], core, site):
+    while end < len(parts) and not _is_name(parts[end], core, names):
         end += 1
-    while start > 0 and not _is_name(parts[start - 1], core, site):
+    while start > 0 and not _is_name(parts[start - 1], core, names):
         start -= 1
     kept = parts[start:end]
     if len(kept) == 1:
@@ -49,23 +84,31 @@ def strip_site_name(title: str, site_name: str | None = None) -> str:
     return title[title.index(first) : title.rindex(last) + len(last)].strip()
 
 
-def _is_name(part: str, core: str, site: str) -> bool:
-    return (bool(site) and _norm(part) == site) or _size(part) <= max(3, _size(core) // 3)
+def _is_name(part: str, core: str, names: Sequence[str]) -> bool:
+    return _is_site(part, names) or _size(part) <= max(3, _size(core) // 3)
 
 
-def _looks_like_site_name(heading: str, declared: Sequence[str], site_name: str | None) -> bool:
+def _looks_like_site_name(heading: str, declared: Sequence[str], names: Sequence[str]) -> bool:
     norm = _norm(heading)
-    if not norm:
-        return True
-    if site_name and norm == _norm(site_name):
+    if not norm or _is_site(heading, names):
         return True
     for title in declared:
         parts = [_norm(p) for p in _SEPARATOR.split(title) if p.strip()]
-        if len(parts) > 1 and norm in parts[1:] + parts[:1] and norm != _norm(
-            strip_site_name(title, site_name)
-        ):
+        if len(parts) < 2 or norm not in parts[1:] + parts[:1]:
+            continue
+        # A headline of some length opening the title (`Headline | Longer tagline`).
+        if norm == parts[0] and _size(heading) >= 4:
+            continue
+        if norm != _norm(strip_site_name(title, names=names)):
             return True
     return False
+
+
+def _clean_heading(heading: str, names: Sequence[str]) -> str:
+    """A heading with its whitespace squeezed, without a permalink mark (`¶`) or a `| Section`
+    glued to it (a pipe in a headline is a label separator, as in `<title>`)."""
+    heading = " ".join(heading.split()).rstrip("¶#🔗 ")
+    return strip_site_name(heading, names=names) if _PIPE.search(heading) else heading
 
 
 def choose_title(
@@ -75,6 +118,7 @@ def choose_title(
     ld_headline: str | None = None,
     site_name: str | None = None,
     subheadings: Sequence[str] = (),
+    url: str | None = None,
 ) -> str | None:
     """Pick the article's headline.
 
@@ -84,19 +128,22 @@ def choose_title(
     3. else the declared title with the site names stripped.
     """
     declared = [" ".join(t.split()) for t in (ld_headline, og_title, title_tag) if t and t.strip()]
-    stripped = strip_site_name(declared[0], site_name) if declared else None
+    if site_name and _norm(site_name) in map(_norm, declared):
+        site_name = None  # a CMS that fills og:site_name with the page's title
+    names = site_names(site_name, url)
+    stripped = strip_site_name(declared[0], names=names) if declared else None
     smallest = min(3, _size(stripped)) if stripped else 3
     for group in (headings, subheadings):
         agreeing = [
-            h for h in (" ".join(h.split()) for h in group if h and h.strip())
+            h for h in (_clean_heading(h, names) for h in group if h and h.strip())
             if _size(h) >= smallest
             and any(_norm(h) in _norm(d) for d in declared)
-            and not _looks_like_site_name(h, declared, site_name)
+            and not _looks_like_site_name(h, declared, names)
         ]
         if agreeing:
             return max(agreeing, key=_size)
-    for heading in (" ".join(h.split()) for h in headings if h and h.strip()):
-        if _looks_like_site_name(heading, declared, site_name):
+    for heading in (_clean_heading(h, names) for h in headings if h and h.strip()):
+        if _looks_like_site_name(heading, declared, names):
             continue
         # A one- or two-word heading beside a longer declared title is a logo or a section.
         if stripped and _size(heading) < 3 and _size(stripped) > _size(heading):

@@ -1,0 +1,60 @@
+"""The headline rules of ``pipelines.titles.choose_title``: what the site calls itself is cut."""
+
+from __future__ import annotations
+
+from pipelines.titles import choose_title, site_names
+
+
+def test_a_site_name_longer_than_the_headline_is_recognised_by_the_host():
+    title = "Learn More: Academic Tutoring | The Partnership for Student Success"
+    chosen = choose_title(title, ["Learn More: Academic Tutoring"],
+                          url="https://www.partnershipstudentsuccess.org/academic-tutoring/")
+    assert chosen == "Learn More: Academic Tutoring"
+
+
+def test_a_declared_site_name_with_a_tagline_still_names_the_suffix():
+    title = "Moving to a Plant-Based Diet: Tips for Beginners - Eat Your Greens with Dr. Black"
+    chosen = choose_title(
+        title, ["Moving to a Plant-Based Diet: Tips for Beginners"], og_title=title,
+        site_name="Eat Your Greens with Dr. Black - From nutrition to everyday habits",
+    )
+    assert chosen == "Moving to a Plant-Based Diet: Tips for Beginners"
+
+
+def test_a_headline_longer_than_four_words_opening_the_title_wins_over_a_longer_tail():
+    title = "How Much is Pet Insurance | 2025 Pet Insurance Cost Guide for Dogs & Cats"
+    chosen = choose_title(title, ["How Much is Pet Insurance?"],
+                          url="https://www.embracepetinsurance.com/research/cost")
+    assert chosen == "How Much is Pet Insurance?"
+
+
+def test_a_section_after_a_pipe_in_the_heading_is_cut():
+    headline = "How meditation rewires brains and improves physical health"
+    chosen = choose_title("Another title | Opinion", [f"{headline} | Opinion"],
+                          og_title=f"{headline} | Opinion")
+    assert chosen == headline
+
+
+def test_a_permalink_mark_is_not_part_of_the_headline():
+    chosen = choose_title("Evolve: Shared Mutable History — evolve extension for Mercurial",
+                          ["Evolve: Shared Mutable History¶"])
+    assert chosen == "Evolve: Shared Mutable History"
+
+
+def test_a_site_name_that_is_the_page_title_is_ignored():
+    title = "How to Design a Website: a Complete Guide for 2026 | Clay"
+    chosen = choose_title(title, ["How to Design a Website: a Complete Guide for 2026"],
+                          og_title=title, site_name=title)
+    assert chosen == "How to Design a Website: a Complete Guide for 2026"
+
+
+def test_the_logo_heading_is_still_not_the_headline():
+    chosen = choose_title("Model X tops the leaderboard | Example News",
+                          ["Example News", "Model X tops the leaderboard"],
+                          url="https://www.examplenews.com/a/1")
+    assert chosen == "Model X tops the leaderboard"
+
+
+def test_site_names_come_from_the_declared_name_and_the_host():
+    assert site_names("Eat Your Greens - a tagline", "https://news.eatyourgreens.co.uk/x") == (
+        "eatyourgreensatagline", "eatyourgreens")
