@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -48,12 +49,16 @@ _CHINESE_PRECISE_OPTIONS = Extractor(
 )
 TABLE_FALLBACK_CHARS = 200
 """A Chinese page with less text than this outside tables is extracted again with tables."""
+UTF8_LOSS_SHARE = 0.1
+"""A page that decodes as UTF-8 with at most this share of its non-ASCII characters lost is
+UTF-8 with a few broken bytes; above it, the page is read as its declared charset or GB18030."""
 GARBLED_SHARE = 0.2
 """A body line with more than this share of replacement characters (U+FFFD) is dropped."""
 SHORT_TEXT_CHARS = 500
 """Below this, trafilatura's default mode falls back to whole-page text that leaks navigation:
 such pages are extracted again in precision mode."""
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _URL_DATE = re.compile(r"/(20\d{2})[-/_]?([01]\d)[-/_]?([0-3]\d)(?:/|\D)")
 _PUBLISHED_META = (
@@ -103,12 +108,22 @@ def decode_html(html: str | bytes) -> tuple[str, str]:
         if html.startswith(bom):
             return html[len(bom) :].decode(encoding, errors="replace"), encoding
     declared = declared_charset(html)
-    for encoding in [*([declared] if declared else []), "utf-8", "gb18030"]:
+    candidates = list(dict.fromkeys([*([declared] if declared else []), "utf-8", "gb18030"]))
+    for encoding in candidates:
         try:
             return html.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):
             continue
-    return html.decode("utf-8", errors="replace"), "utf-8"
+    # No clean decode. A UTF-8 page with a few broken bytes loses only those; a GBK page read
+    # as UTF-8 loses nearly every Chinese character, and must not become that garbage.
+    text = html.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= UTF8_LOSS_SHARE * len(_NON_ASCII.findall(text)):
+        return text, "utf-8"
+    encoding = declared if declared and declared != "utf-8" else "gb18030"
+    try:
+        return html.decode(encoding, errors="replace"), encoding
+    except LookupError:
+        return html.decode("gb18030", errors="replace"), "gb18030"
 
 
 def extract_article(
@@ -144,7 +159,7 @@ def extract_article(
     # 1. body: trafilatura, then our line rules
     lines = html_meta.text_lines(tree)
     is_chinese = _cjk_share(lines) > 0.2
-    body = _visible_body(text_html, url, is_chinese=is_chinese, min_chars=min_chars)
+    body = _visible_body(text_html, tree, url, is_chinese=is_chinese, min_chars=min_chars)
     ld = html_meta.json_ld(tree)
     metas = html_meta.meta_index(tree)
     h1s = html_meta.headings(tree)
@@ -217,20 +232,26 @@ def extract_article(
     )
 
 
-def _visible_body(html: str, url: str | None, *, is_chinese: bool, min_chars: int) -> str:
-    """The body from what a reader sees: hidden elements removed before trafilatura runs."""
-    if not may_hide_text(html):
-        return _body(html, html, url, is_chinese=is_chinese, min_chars=min_chars)
+def _visible_body(html: str, tree: HtmlElement, url: str | None, *, is_chinese: bool,
+                  min_chars: int) -> str:
+    """The body from what a reader sees: hidden elements removed before trafilatura runs.
+
+    ``tree`` is our own parse of ``html``, used when trafilatura turns the page down.
+    """
     # trafilatura's own parse, done once: each extraction pass copies the tree it is given.
     page = load_html(html)
+    refused = page is None
     if page is None:
-        return ""
-    if not drop_hidden(page):
+        # trafilatura refuses what does not open like an HTML page (a fragment, a wrapper
+        # element around the page, junk before `<html>`); lxml reads it as a document.
+        page = copy.deepcopy(tree)
+    if not may_hide_text(html) or not drop_hidden(page):
         return _body(page, html, url, is_chinese=is_chinese, min_chars=min_chars)
     body = _body(page, html, url, is_chinese=is_chinese, min_chars=min_chars)
     if len(body) < SHORT_TEXT_CHARS:
         # The article itself may be what the page hides until a script shows it.
-        served = _body(html, html, url, is_chinese=is_chinese, min_chars=min_chars)
+        served = _body(copy.deepcopy(tree) if refused else html, html, url,
+                       is_chinese=is_chinese, min_chars=min_chars)
         if len(served) >= 4 * max(len(body), min_chars):
             return served
     return body

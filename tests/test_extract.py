@@ -142,6 +142,39 @@ def test_a_declared_modified_date_beats_a_stray_date_line():
     assert article.published_raw == "2020-02-14 10:47:36"
 
 
+def test_gbk_bytes_with_a_broken_byte_and_no_charset_are_still_read_as_gbk():
+    portal = build_sites(NOW)[2]
+    truth = portal.articles[0]
+    body = portal.render(truth.path, "http://x", now=NOW).body
+    broken = body.replace(b"</body>", b"\xc7\x20</body>", 1)  # half a character
+    with pytest.raises(UnicodeDecodeError):
+        broken.decode("gb18030")
+    article = extract_article(broken, "http://x" + truth.path, fetched_at=NOW)
+    assert article is not None
+    assert article.encoding == "gb18030"
+    assert truth.paragraphs[0] in article.text
+
+
+def test_utf8_bytes_with_a_broken_byte_stay_utf8():
+    html = ("<html><head><title>Bericht</title></head><body><h1>Bericht</h1>"
+            + "<p>Schöne Grüße aus München, wo die Forscher über große Modelle berichten.</p>" * 6
+            + "<p>Ein kaputtes Byte: \udcff.</p></body></html>")
+    raw = html.encode("utf-8", errors="surrogateescape")
+    article = extract_article(raw, "http://x/bericht", fetched_at=NOW)
+    assert article is not None
+    assert article.encoding == "utf-8"
+    assert "Schöne Grüße aus München" in article.text
+
+
+def test_a_page_wrapped_in_a_foreign_root_element_is_still_extracted():
+    # What archives and datasets store: the page inside a wrapper trafilatura turns down.
+    html = ('<text id="http://bbs.example.cn/forum/thread-221-4487-1.shtml" encoding="gb2312">'
+            "<div><h1>论坛里的一篇长帖</h1>" + _paragraphs("帖子正文", 8) + "</div></text>")
+    article = extract_article(html.encode("gb18030"), "http://x/t", fetched_at=NOW)
+    assert article is not None
+    assert "帖子正文第7段" in article.text
+
+
 def _paragraphs(prefix: str, count: int) -> str:
     return "".join(
         f"<p>{prefix}第{i}段:这是一段足够长的正文内容,讲述大模型行业本周的新进展与新变化。</p>"
