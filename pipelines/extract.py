@@ -75,7 +75,8 @@ _FULL_DATE = re.compile(
 )
 _BYLINE_LABEL = re.compile(
     r"作\s*者\s*[:：]|记者|编辑\s*[:：]|责编|来源\s*[:：]|[文撰]\s*[|｜/]|发表于"
-    r"|\d:\d{2}(?::\d{2})?\s+by\s"
+    r"|\d:\d{2}(?::\d{2})?\s+(?:by|von)\s"
+    r"|^(?:Text |Ein Artikel |Artikel |Article |Un article )?(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-ZÄÖÜÉ]"
 )
 # A paragraph that opens or closes with the reporter, of any length: `本报记者胡晓蓉报道…`,
 # `…推动云南工业高质量发展。（记者 胡晓蓉）`.

@@ -19,6 +19,14 @@ _NAME_CHARS = r"[^\s:：|｜丨,，;；。!！?？()（）\[\]【】<>《》\"�
 # A run of names: CJK names split by spaces or 、, Latin names may hold single spaces.
 _NAMES = rf"({_NAME_CHARS}+(?:(?:\s*[、,，&和及]\s*|\s+){_NAME_CHARS}+)*)"
 
+_LATIN_NAME = r"[A-ZÄÖÜÉ][\w.'-]*(?:\s+[A-ZÄÖÜÉ][\w.'-]*){0,3}"
+# Two words at least (`von Künstlern, Bands` is no byline), several people allowed:
+# `Por Steven Lee Myers, Keith Bradsher y Tariq Panja`.
+_FULL_NAME = r"[A-ZÄÖÜÉ][\w.'-]*(?:\s+[A-ZÄÖÜÉ][\w.'-]*){1,3}"
+_FULL_NAMES = rf"{_FULL_NAME}(?:(?:\s*,\s*|\s+(?:und|y|et|e)\s+){_FULL_NAME})*"
+_NAME_END = (r"(?=\s*$|\s*[|,∙·•]|\s+(?:am|le|el|\d)|"
+             r"\s+(?:Illustration(?:en)?|Fotos?|Bild(?:er)?|Photos?)\b)")
+
 _AUTHOR_PATTERNS = (
     re.compile(rf"(?:^|[\s(（【\[])(?:作\s*者|撰\s*文|执\s*笔\s*人?|主\s*笔|文\s*字){_SEP}{_NAMES}"),
     re.compile(rf"(?:^|[\s(（【\[])文{_SEP}{_NAMES}"),
@@ -29,6 +37,13 @@ _AUTHOR_PATTERNS = (
     # Forums and blogs: `ggjjzhzz 发表于 2005-9-15`.
     re.compile(r"^([^\s:：]{2,20})\s*(?:发表于|发布于|posted)"),
     re.compile(r"(?:^|\s)(?:By|by|BY)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})"),
+    # The same in German, French, Spanish at the start of a line: `Text von Christian Seiler
+    # Illustration von …`, `Von R. R. am 3. März`, `Ein Artikel von X | 27.01.2022`, and after a
+    # time (`06.11.2023 13:30 von Olga`). Only where the name ends the byline: `von` inside a
+    # sentence, before a capitalised German noun, is not one.
+    re.compile(rf"^(?:Text|Ein Artikel|Artikel|Article|Un article)?\s*(?:[Vv]on|[Pp]ar|[Pp]or)"
+               rf"\s+({_FULL_NAMES}){_NAME_END}"),
+    re.compile(rf"\d{{1,2}}:\d{{2}}\s+von\s+({_LATIN_NAME}){_NAME_END}"),
     # `发布时间 2005/03/15 22:36:13 by duscha`: a lowercase `by` only right after a time.
     re.compile(r"\d{1,2}:\d{2}(?::\d{2})?\s+by\s+([\w.-]{2,30})(?:\s|$)"),
 )
@@ -38,6 +53,7 @@ _EDITOR_PATTERN = re.compile(
 _SOURCE_PATTERN = re.compile(
     rf"(?:来源|来自|出处|转载自|原文来源|稿源)(?:{_SEP}|(?<=转载自)){_NAMES}"
 )
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 _SPLIT = re.compile(r"\s*[、,，&;；]\s*|\s+和\s+|\s*及\s*")
 
 
@@ -62,9 +78,11 @@ def _names(run: str) -> list[str]:
     names: list[str] = []
     for part in parts:
         # Latin names keep their inner spaces; CJK names are separated by them.
-        pieces = [part] if re.fullmatch(r"[A-Za-z][A-Za-z .'-]*", part) else part.split()
+        pieces = part.split() if _CJK_CHAR.search(part) else [part]
         for piece in pieces:
-            piece = piece.strip(" -—·•.")
+            piece = piece.strip(" -—·•")
+            if piece.endswith(".") and not re.search(r"\b[A-Z]\.$", piece):
+                piece = piece[:-1]  # a full stop, unless it closes an initial (`R. R.`)
             if piece and len(piece) <= 30 and piece not in names:
                 names.append(piece)
     return names

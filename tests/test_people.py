@@ -1,4 +1,4 @@
-"""Authors, editors and sources from Chinese bylines."""
+"""Authors, editors and sources from bylines: Chinese ones first, then others."""
 
 from __future__ import annotations
 
@@ -30,6 +30,18 @@ from pipelines.people import parse_byline
         ("ggjjzhzz 发表于 2005-9-15 11:46:00", ["ggjjzhzz"], [], None),
         ("发布时间 2005/03/15 22:36:13 by duscha", ["duscha"], [], None),
         ("责编：孙楚 校对：周一", [], ["孙楚"], None),
+        # Bylines in other languages, and what only looks like one.
+        ("By César Salza", ["César Salza"], [], None),
+        ("Text von Christian Seiler Illustration von Markus Roost", ["Christian Seiler"], [],
+         None),
+        ("Ein Artikel von Pamela Sladky | 27.01.2022 - 12:45", ["Pamela Sladky"], [], None),
+        ("Von R. R. am 26. Februar 2014", ["R. R."], [], None),
+        ("06.11.2023 13:30 von Olga", ["Olga"], [], None),
+        ("Por Steven Lee Myers, Keith Bradsher y Tariq Panja",
+         ["Steven Lee Myers", "Keith Bradsher y Tariq Panja"], [], None),
+        ("Par Sébastien Farcis", ["Sébastien Farcis"], [], None),
+        ("von Künstlern, Bands, DJs,", [], [], None),
+        ("Die Rede von Bundespräsident Johannes Rau beim Konvent", [], [], None),
     ],
 )
 def test_byline(line, authors, editors, source):
