@@ -128,12 +128,14 @@ _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
 def _heading_text(element: HtmlElement) -> str:
-    """Text of a heading without the ``<time>`` elements in it."""
-    if element.find(".//time") is None:
+    """Text of a heading without the ``<time>`` elements in it; a ``<br>`` is a space."""
+    if element.find(".//time") is None and element.find(".//br") is None:
         return node_text(element)
     heading = copy.deepcopy(element)
     for time in list(heading.iter("time")):
         time.drop_tree()  # keeps the text after the element
+    for br in heading.iter("br"):
+        br.tail = " " + (br.tail or "")  # `Top MBA Programs<br>Your Guide` is two phrases
     return node_text(heading)
 
 

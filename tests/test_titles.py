@@ -58,3 +58,10 @@ def test_the_logo_heading_is_still_not_the_headline():
 def test_site_names_come_from_the_declared_name_and_the_host():
     assert site_names("Eat Your Greens - a tagline", "https://news.eatyourgreens.co.uk/x") == (
         "eatyourgreensatagline", "eatyourgreens")
+
+
+def test_a_line_break_in_a_heading_is_a_space():
+    from pipelines import html_meta
+
+    tree = html_meta.parse_html("<html><body><h1>Top MBA Programs<br>Your Guide</h1></body></html>")
+    assert html_meta.headings(tree) == ["Top MBA Programs Your Guide"]
