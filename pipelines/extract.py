@@ -47,6 +47,11 @@ _CHINESE_OPTIONS = Extractor(output_format="txt", comments=False, tables=False, 
 _CHINESE_PRECISE_OPTIONS = Extractor(
     output_format="txt", precision=True, comments=False, tables=False, dedup=False
 )
+LINK_CHECK_CHARS = 3000
+"""Bodies up to this long are checked for being mostly link text (see ``LINK_SHARE``)."""
+LINK_SHARE = 0.4
+"""A short body with this share of its characters on lines that are link texts is navigation
+around the article: it is extracted again in precision mode."""
 TABLE_FALLBACK_CHARS = 200
 """A Chinese page with less text than this outside tables is extracted again with tables."""
 UTF8_LOSS_SHARE = 0.1
@@ -269,7 +274,7 @@ def _body(page: str | HtmlElement, html: str, url: str | None, *, is_chinese: bo
         else (_OPTIONS, _PRECISE_OPTIONS)
     )
     body = trafilatura.extract(page, url=url, options=options) or ""
-    if len(body) < SHORT_TEXT_CHARS:
+    if len(body) < SHORT_TEXT_CHARS or _mostly_links(body, page):
         precise = trafilatura.extract(page, url=url, options=precise_options) or ""
         if len(precise) >= min_chars:
             body = precise
@@ -279,6 +284,17 @@ def _body(page: str | HtmlElement, html: str, url: str | None, *, is_chinese: bo
         if len(tabled) >= 2 * max(len(body), min_chars):
             body = _table_cells(tabled)
     return body
+
+
+def _mostly_links(body: str, page: str | HtmlElement) -> bool:
+    """Whether most of ``body`` is the text of the page's links: trafilatura's whole-page
+    fallback around a short article (a 60-character 快讯 inside a portal's menus and lists)."""
+    if len(body) > LINK_CHECK_CHARS or isinstance(page, str):
+        return False
+    anchors = {" ".join(a.text_content().split()) for a in page.iter("a")}
+    lines = [" ".join(line.split()) for line in body.split("\n") if line.strip()]
+    linked = sum(len(line) for line in lines if line in anchors)
+    return linked >= LINK_SHARE * sum(map(len, lines))
 
 
 def _garbled(line: str) -> bool:

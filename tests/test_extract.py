@@ -291,3 +291,26 @@ def test_authors_declared_in_markup(head, body_extra, authors):
     article = extract_article(_english_page(head, body_extra), "http://x/r", fetched_at=NOW)
     assert article is not None
     assert article.authors == authors
+
+
+def test_a_short_brief_inside_a_portals_menus_comes_out_alone():
+    # A 62-character 快讯: trafilatura falls back to the whole page, menus and lists included.
+    nav = "".join(f'<li><a href="/ch/{i}/">频道{i}</a></li>' for i in range(20))
+    side = "".join(f'<li><a href="/news/{i}.html">大模型行业动态第{i}条：某公司发布新一代推理芯片'
+                   "</a></li>" for i in range(15))
+    brief = ("快讯：智谱今日发布GLM-5模型，支持百万字上下文，推理成本较上一代下降60%。"
+             "该模型已在开放平台上线，企业用户可申请试用。")
+    html = (
+        "<html><head><meta charset='utf-8'><title>智谱发布GLM-5模型_AI快讯_科技网</title></head>"
+        f"<body><ul class='nav'>{nav}</ul>"
+        "<div class='crumb'>当前位置：首页 &gt; AI快讯 &gt; 正文</div>"
+        "<h1>智谱发布GLM-5模型</h1><div class='info'>2025-03-01 10:20 来源：科技网</div>"
+        f"<div class='content'><p>{brief}</p></div><div class='side'><h3>热门推荐</h3><ul>{side}"
+        "</ul></div><div class='footer'>Copyright © 2025 科技网 京ICP备12345678号</div>"
+        "</body></html>"
+    )
+    article = extract_article(html.encode(), "http://x.cn/kuaixun/1.html", fetched_at=NOW)
+    assert article is not None
+    assert article.text == brief
+    assert article.source == "科技网"
+    assert article.category == "AI快讯"
