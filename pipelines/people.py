@@ -1,4 +1,5 @@
-"""Authors, editors and original source from the byline and meta lines of Chinese pages."""
+"""Authors, editors and original source from the byline and meta lines of Chinese pages
+(and the common bylines of English, German, French and Spanish ones)."""
 
 from __future__ import annotations
 

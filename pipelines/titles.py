@@ -107,7 +107,7 @@ def _looks_like_site_name(heading: str, declared: Sequence[str], names: Sequence
 def _clean_heading(heading: str, names: Sequence[str]) -> str:
     """A heading with its whitespace squeezed, without a permalink mark (`¶`) or a `| Section`
     glued to it (a pipe in a headline is a label separator, as in `<title>`)."""
-    heading = " ".join(heading.split()).rstrip("¶#🔗 ")
+    heading = " ".join(heading.split()).rstrip("¶🔗 ")  # not `#`: `Learning C#`
     return strip_site_name(heading, names=names) if _PIPE.search(heading) else heading
 
 

@@ -67,3 +67,7 @@ def test_a_line_break_in_a_heading_is_a_space():
 
     tree = html_meta.parse_html("<html><body><h1>Top MBA Programs<br>Your Guide</h1></body></html>")
     assert html_meta.headings(tree) == ["Top MBA Programs Your Guide"]
+
+
+def test_a_headline_ending_in_a_hash_keeps_it():
+    assert choose_title("Learning C# | Dev Blog", ["Learning C#"]) == "Learning C#"
