@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 # Between Chinese text a bare hyphen separates too (`标题-搜狐财经`).
 _SEPARATOR = re.compile(
     r"\s+[|｜\-–—·•»:]{1,2}\s+|\s*[_｜|]\s*|\s+/\s+"
-    r"|(?<=[\u4e00-\u9fff”》」）])\s*[-–—]\s*(?=[\u4e00-\u9fff])"
+    r"|(?<=[\u4e00-\u9fff”》」）！？])\s*[-–—]\s*(?=[\u4e00-\u9fff])"
 )
 _PIPE = re.compile(r"\s[|｜]\s")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -148,5 +148,9 @@ def choose_title(
         # A one- or two-word heading beside a longer declared title is a logo or a section.
         if stripped and _size(heading) < 3 and _size(stripped) > _size(heading):
             continue
+        if stripped and _size(stripped) >= 4 and _norm(heading).endswith(_norm(stripped)):
+            # A kicker in the heading before the headline the page declares:
+            # `Grenzschließungen Deutschland, Frankreich und…`, `Covid-19: Lässt sich…`.
+            return stripped
         return heading
     return stripped or (" ".join(headings[0].split()) if headings else None)

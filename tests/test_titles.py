@@ -71,3 +71,14 @@ def test_a_line_break_in_a_heading_is_a_space():
 
 def test_a_headline_ending_in_a_hash_keeps_it():
     assert choose_title("Learning C# | Dev Blog", ["Learning C#"]) == "Learning C#"
+
+
+def test_a_kicker_before_the_declared_headline_is_cut():
+    headline = "Autohäuser rechnen mit langsamem Anlaufen des Geschäfts"
+    chosen = choose_title(f"{headline} | Zeitung", [f"Nach Corona-Lockerungen {headline}"])
+    assert chosen == headline
+
+
+def test_a_site_suffix_after_fullwidth_punctuation_is_cut():
+    chosen = choose_title("武汉的声音：有英勇的你，才有英雄的城！-新华网", [])
+    assert chosen == "武汉的声音：有英勇的你，才有英雄的城！"
