@@ -35,6 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from crawler.demo.static import StaticServer
 
 MODES = ("download-only", "pipeline-inline", "pipeline-pool", "pipeline-pool-inproc")
@@ -106,23 +108,6 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            parents.setdefault(ppid, []).append(int(entry.name))
-    found, stack = [], [root]
-    while stack:
-        for child in parents.get(stack.pop(), []):
-            found.append(child)
-            stack.append(child)
-    return found
-
-
 class RssSampler:
     """Peak RSS of this process and of its process tree, sampled every ``interval_s``."""
 
@@ -138,7 +123,8 @@ class RssSampler:
         pid = os.getpid()
         while not self._stop.is_set():
             own = _rss_kib(pid)
-            tree = own + sum(_rss_kib(child) for child in _descendants(pid))
+            tree = own + sum(_rss_kib(child.pid)
+                             for child in psutil.Process(pid).children(recursive=True))
             self.peak_self, self.peak_tree = max(self.peak_self, own), max(self.peak_tree, tree)
             self.samples.append(own)
             self._stop.wait(self._interval)

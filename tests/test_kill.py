@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 from deltalake import DeltaTable
 
 from archive import Archive
@@ -21,24 +22,6 @@ AINEWS = str(Path(sys.executable).parent / "ainews")
 def _commits(root: Path) -> int:
     log = root / "articles" / "_delta_log"
     return len(list(log.glob("*.json"))) if log.exists() else 0
-
-
-def _descendants(pid: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    found: set[int] = set()
-    stack = [pid]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            found.add(child)
-            stack.append(child)
-    return found
 
 
 def _wait_for_exit(pids: set[int], timeout_s: float = 30) -> None:
@@ -77,7 +60,8 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         deadline = time.monotonic() + 90
         while _commits(root) < 3 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
-        helpers = _descendants(process.pid)  # extraction pool, its forkserver, the archive
+        # The extraction pool, its forkserver, the archive process.
+        helpers = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
         assert helpers, "the crawl should have started helper processes"
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
