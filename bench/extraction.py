@@ -22,14 +22,26 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scoring import BodyScore, SnippetScore, author_matches, title_matches
+from scoring import (
+    BodyScore,
+    SnippetScore,
+    author_matches,
+    people_overlap,
+    people_set_exact,
+    source_matches,
+    title_matches,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"
-DATASETS = ("cwced-zh", "zyte-aeb", "wcxb-articles", "readability-testpages",
+DATASETS = ("zh-news", "cwced-zh", "zyte-aeb", "wcxb-articles", "readability-testpages",
             "trafilatura-evaldata", "htmldate-dates")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+_ISO_OFFSET = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ](\d{2}):(\d{2}).*(?:[+-]\d{2}:?\d{2}|Z)\s*$")
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2})[:：时](\d{2})")
+_NAME_SPLIT = re.compile(r"\s*[;；,，、]\s*")
+PAGE_ZONE = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass
@@ -40,6 +52,12 @@ class Prediction:
     title: str | None = None
     author: str | None = None
     day: date | None = None
+    authors: list[str] | None = None
+    """People credited as writers; None when the extractor gives only a joined string."""
+    editors: list[str] | None = None
+    source: str | None = None
+    clock: str | None = None
+    """``HH:MM`` of the publish time when the page printed one."""
 
 
 ExtractorFn = Callable[[str | bytes, str | None], "Prediction"]
@@ -75,6 +93,22 @@ def _day(value: object) -> date | None:
     return None
 
 
+_LOOSE_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _any_day(value: object) -> date | None:
+    """A day from a baseline's free-form date string (GNE prints `2012年01月17日 03:32`)."""
+    if not isinstance(value, str):
+        return None
+    match = _LOOSE_DAY.search(value)
+    if match is None:
+        return None
+    try:
+        return date(*map(int, match.groups()))
+    except ValueError:
+        return None
+
+
 # ---- extractors ------------------------------------------------------------------------------
 
 def ours(html: str | bytes, url: str | None) -> Prediction:
@@ -85,13 +119,37 @@ def ours(html: str | bytes, url: str | None) -> Prediction:
     if article is None:
         return Prediction()
     people = article.authors or article.editors
-    day = None
+    day = clock = None
     if article.published_at is not None:
         # The page's own day: an ISO string with its offset as printed, else the local date in
         # the timezone naive dates were read in.
         zone = ZoneInfo(default_timezone(article.lang))
-        day = _day(article.published_raw) or article.published_at.astimezone(zone).date()
-    return Prediction(article.text, article.title, "; ".join(people) or None, day)
+        local = article.published_at.astimezone(zone)
+        day = _day(article.published_raw) or local.date()
+        if article.published_raw and _CLOCK.search(article.published_raw):
+            clock = _clock(article.published_raw, local)
+    return Prediction(article.text, article.title, "; ".join(people) or None, day,
+                      authors=list(article.authors), editors=list(article.editors),
+                      source=article.source, clock=clock)
+
+
+def _clock(raw: str, local: datetime) -> str:
+    """``HH:MM`` as printed: an ISO string keeps its own offset's clock, else the local one."""
+    match = _ISO_OFFSET.match(raw)
+    if match:
+        return f"{match.group(1)}:{match.group(2)}"
+    return local.strftime("%H:%M")
+
+
+def _clock_in(value: object) -> str | None:
+    """``HH:MM`` from a baseline's date string, when it holds a time of day."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_OFFSET.match(value)
+    if match:
+        return f"{match.group(1)}:{match.group(2)}"
+    match = _CLOCK.search(value[10:]) if _ISO_DAY.match(value) else _CLOCK.search(value)
+    return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
 
 
 def trafilatura_default(html: str | bytes, url: str | None) -> Prediction:
@@ -118,7 +176,7 @@ def trafilatura_default(html: str | bytes, url: str | None) -> Prediction:
     if isinstance(doc, dict):  # as_dict=True output; not what these options return
         return Prediction(doc.get("text"), doc.get("title"), doc.get("author"),
                           _day(doc.get("date")))
-    return Prediction(doc.text, doc.title, doc.author, _day(doc.date))
+    return Prediction(doc.text, doc.title, doc.author, _day(doc.date), clock=_clock_in(doc.date))
 
 
 def readability(html: str | bytes, url: str | None) -> Prediction:
@@ -137,8 +195,9 @@ def gne(html: str | bytes, url: str | None) -> Prediction:
     from gne import GeneralNewsExtractor
 
     result = GeneralNewsExtractor().extract(html if isinstance(html, str) else decode(html))
+    published = result.get("publish_time")
     return Prediction(result.get("content"), result.get("title"), result.get("author"),
-                      _day(result.get("publish_time")))
+                      _any_day(published), clock=_clock_in(published))
 
 
 def available_extractors() -> dict[str, ExtractorFn]:
@@ -166,6 +225,13 @@ class Result:
     titles: list[bool] = field(default_factory=list)
     authors: list[bool] = field(default_factory=list)
     dates: list[bool] = field(default_factory=list)
+    authors_exact: list[bool] = field(default_factory=list)
+    false_authors: list[bool] = field(default_factory=list)
+    names: list[int] = field(default_factory=lambda: [0, 0, 0])
+    """Author names: true positives, predicted, annotated (name-level F1)."""
+    editors_exact: list[bool] = field(default_factory=list)
+    sources: list[bool] = field(default_factory=list)
+    clocks: list[bool] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     errors: int = 0
 
@@ -224,6 +290,33 @@ def _score(result: Result, prediction: Prediction, row: dict[str, object]) -> No
     if row.get("date"):
         result.dates.append(prediction.day is not None
                             and prediction.day.isoformat() == str(row["date"]))
+    if isinstance(row.get("authors"), list):  # zh-news: people, source and time of day
+        _score_people(result, prediction, row)
+
+
+def _split_names(joined: str | None) -> list[str]:
+    return [n for n in _NAME_SPLIT.split(joined or "") if n.strip()]
+
+
+def _score_people(result: Result, prediction: Prediction, row: dict[str, object]) -> None:
+    truth_authors = [str(n) for n in row["authors"]]  # type: ignore[attr-defined]
+    authors = (prediction.authors if prediction.authors is not None
+               else _split_names(prediction.author))
+    if truth_authors:
+        result.authors_exact.append(people_set_exact(authors, truth_authors))
+    else:
+        result.false_authors.append(bool(authors))
+    tp, predicted, annotated = people_overlap(authors, truth_authors)
+    result.names[0] += tp
+    result.names[1] += predicted
+    result.names[2] += annotated
+    truth_editors = [str(n) for n in row.get("editors") or []]  # type: ignore[attr-defined]
+    if truth_editors and prediction.editors is not None:
+        result.editors_exact.append(people_set_exact(prediction.editors, truth_editors))
+    if row.get("source") and prediction.editors is not None:  # only ours reads sources
+        result.sources.append(source_matches(prediction.source, str(row["source"])))
+    if row.get("time"):
+        result.clocks.append(prediction.clock == str(row["time"]))
 
 
 def _fmt(values: list[bool]) -> str:
@@ -256,6 +349,23 @@ def print_table(dataset: str, pages: int, results: dict[str, Result]) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def print_people_table(dataset: str, results: dict[str, Result]) -> None:
+    """The zh-news fields: people, source and time, as its README scores them."""
+    print(f"\n### {dataset}: people, source, time\n")
+    header = ("extractor", "authors set-exact", "author name F1", "false-author rate",
+              "editors set-exact", "source", "time")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for name, r in results.items():
+        tp, predicted, annotated = r.names
+        p = tp / predicted if predicted else 0.0
+        rec = tp / annotated if annotated else 0.0
+        f1 = 2 * p * rec / (p + rec) if p + rec else 0.0
+        cells = [name, _fmt(r.authors_exact), f"{f1:.3f}", _fmt(r.false_authors),
+                 _fmt(r.editors_exact), _fmt(r.sources), _fmt(r.clocks)]
+        print("| " + " | ".join(cells) + " |")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -281,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
     for dataset in args.datasets.split(","):
         results = run(bench, dataset, extractors, args.limit, args.repeat)
         print_table(dataset, len(next(iter(results.values())).seconds), results)
+        if any(r.authors_exact or r.false_authors for r in results.values()):
+            print_people_table(dataset, results)
     return 0
 
 

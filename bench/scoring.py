@@ -130,3 +130,46 @@ def author_matches(predicted: str | None, truth: str) -> bool:
 
 def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else 0.0
+
+
+def _person_key(name: str) -> str:
+    return normalize_title(name)
+
+
+def _same_person(predicted: str, truth: str) -> bool:
+    """One name contains the other (`記者張三` and `張三`)."""
+    a, b = _person_key(predicted), _person_key(truth)
+    return bool(a) and bool(b) and (a in b or b in a)
+
+
+def people_set_exact(predicted: Sequence[str], truth: Sequence[str]) -> bool:
+    """Every annotated person predicted and nothing else, order free (zh-news README)."""
+    predicted = [p for p in predicted if _person_key(p)]
+    if len(predicted) != len(truth):
+        return False
+    unmatched = list(truth)
+    for name in predicted:
+        match = next((t for t in unmatched if _same_person(name, t)), None)
+        if match is None:
+            return False
+        unmatched.remove(match)
+    return not unmatched
+
+
+def people_overlap(predicted: Sequence[str], truth: Sequence[str]) -> tuple[int, int, int]:
+    """(true positives, predicted count, annotated count) for name-level F1."""
+    predicted = [p for p in predicted if _person_key(p)]
+    unmatched = list(truth)
+    tp = 0
+    for name in predicted:
+        match = next((t for t in unmatched if _same_person(name, t)), None)
+        if match is not None:
+            unmatched.remove(match)
+            tp += 1
+    return tp, len(predicted), len(truth)
+
+
+def source_matches(predicted: str | None, truth: str) -> bool:
+    """The predicted and annotated outlet contain one another after normalization."""
+    a, b = normalize_title(predicted), normalize_title(truth)
+    return bool(a) and bool(b) and (a in b or b in a)
