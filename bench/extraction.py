@@ -41,7 +41,8 @@ _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 _ISO_OFFSET = re.compile(r"^\s*\d{4}-\d{2}-\d{2}[T ](\d{2}):(\d{2}).*(?:[+-]\d{2}:?\d{2}|Z)\s*$")
 _CLOCK = re.compile(r"(?<!\d)(\d{1,2})[:：时](\d{2})")
 _NAME_SPLIT = re.compile(r"\s*[;；,，、]\s*")
-PAGE_ZONE = ZoneInfo("Asia/Shanghai")
+BENCH_FETCHED_AT = datetime(2026, 11, 1, tzinfo=ZoneInfo("UTC"))
+"""A fixed fetch time for our extractor: no page is newer, and results do not move by the day."""
 
 
 @dataclass
@@ -112,10 +113,10 @@ def _any_day(value: object) -> date | None:
 # ---- extractors ------------------------------------------------------------------------------
 
 def ours(html: str | bytes, url: str | None) -> Prediction:
-    """``pipelines.extract.extract_article``."""
-    from pipelines.extract import default_timezone, extract_article
+    """``extractor.article.extract_article``."""
+    from extractor import ExtractOptions, default_timezone, extract_article
 
-    article = extract_article(html, url)
+    article = extract_article(html, url, ExtractOptions(fetched_at=BENCH_FETCHED_AT))
     if article is None:
         return Prediction()
     people = article.authors or article.editors
@@ -126,7 +127,7 @@ def ours(html: str | bytes, url: str | None) -> Prediction:
         zone = ZoneInfo(default_timezone(article.lang))
         local = article.published_at.astimezone(zone)
         day = _day(article.published_raw) or local.date()
-        if article.published_raw and _CLOCK.search(article.published_raw):
+        if article.published_has_time and article.published_raw:
             clock = _clock(article.published_raw, local)
     return Prediction(article.text, article.title, "; ".join(people) or None, day,
                       authors=list(article.authors), editors=list(article.editors),
@@ -167,8 +168,8 @@ def trafilatura_default(html: str | bytes, url: str | None) -> Prediction:
         doc = trafilatura.bare_extraction(html if isinstance(html, str) else decode(html),
                                           url=url, with_metadata=True)
     finally:
-        if "pipelines.extract" in sys.modules:
-            from pipelines.html_meta import use_plain_elements
+        if "extractor.body" in sys.modules:
+            from extractor.html_meta import use_plain_elements
 
             use_plain_elements(parser)
     if doc is None:

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from crawler.demo.site import build_sites
+from extractor.decoding import decode_html
 from pipelines.classify import classify_page
-from pipelines.extract import decode_html
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_BENCH = REPO.parent / "shared" / "bench"

@@ -191,7 +191,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Extract one saved HTML file, offline, and print it as JSON."""
-    from pipelines.extract import extract_article
+    from crawler.items import Article
+    from extractor import ExtractOptions, explain, extract_article
 
     path = Path(args.file)
     try:
@@ -203,12 +204,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
         from crawler.spiders.fetch import validate_url
 
         url = validate_url(args.url)
-    article = extract_article(data, url)
-    if article is None:
+    overrides = {}
+    if args.site:
+        from crawler.sites import get_profile
+
+        overrides = get_profile(args.site).overrides
+    # The fetch time of a saved file is unknown: now is its latest possible value.
+    fetched_at = datetime.now(UTC)
+    extracted = extract_article(data, url, ExtractOptions(
+        fetched_at=fetched_at, explain=args.explain, overrides=overrides))
+    if extracted is None:
         print(f"ainews: {args.file} holds no article", file=sys.stderr)
         return 1
+    if args.explain:
+        sys.stdout.write(explain(extracted))
+        return 0
     from pipelines.archiving import article_row
 
+    article = Article.from_extracted(extracted, url=url or extracted.canonical_url or "",
+                                     fetched_at=fetched_at)
     print(json.dumps(_jsonable(article_row(article)), ensure_ascii=False, indent=2))
     return 0
 
@@ -499,6 +513,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract = sub.add_parser("extract", help="extract a saved HTML file (offline)")
     extract.add_argument("file")
     extract.add_argument("--url", help="the page's URL")
+    extract.add_argument("--explain", action="store_true",
+                         help="show every field's candidates, scores and why the winner won")
+    extract.add_argument("--site", help="apply this site profile's field overrides")
     extract.set_defaults(func=cmd_extract)
 
     query = sub.add_parser("query", help="DuckDB SQL over the `articles` view")

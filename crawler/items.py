@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from archive.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from extractor import Extracted
+    from extractor.options import FieldOverride
 
 
 @dataclass(slots=True, kw_only=True)
@@ -29,6 +35,8 @@ class Page:
     """The response body as received (decompressed), for re-extraction later."""
     headers: dict[str, str] = field(default_factory=dict, repr=False)
     """Response headers, one value each."""
+    overrides: dict[str, FieldOverride] = field(default_factory=dict, repr=False)
+    """The site profile's field overrides for the extractor."""
 
 
 ARTICLE_COLUMNS_EXCLUDED = frozenset({"page"})
@@ -73,3 +81,32 @@ class Article:
     schema_version: int = SCHEMA_VERSION
     page: Page | None = field(default=None, repr=False, compare=False)
     """The fetched page the article came from (not a column: the ``pages`` table keeps it)."""
+
+    @classmethod
+    def from_extracted(cls, extracted: Extracted, *, url: str,
+                       fetched_at: datetime | None = None, **crawl: object) -> Article:
+        """The archive row of an extraction: the one place an ``Extracted`` becomes an item.
+
+        ``crawl`` holds what the crawl knows and the page does not (``site``,
+        ``http_status``, ``spider``, ``crawl_run_id``, ``page``...).
+        """
+        return cls(
+            url=url,
+            canonical_url=extracted.canonical_url,
+            title=extracted.title,
+            authors=list(extracted.authors),
+            editors=list(extracted.editors),
+            published_at=extracted.published_at,
+            published_raw=extracted.published_raw,
+            updated_at=extracted.updated_at,
+            category=extracted.category,
+            breadcrumbs=list(extracted.breadcrumbs),
+            tags=list(extracted.tags),
+            source=extracted.source,
+            lang=extracted.lang,
+            text=extracted.text,
+            text_sha256=hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
+            fetched_at=fetched_at,
+            encoding=extracted.encoding,
+            **crawl,  # type: ignore[arg-type]
+        )

@@ -13,7 +13,7 @@ from scrapy.statscollectors import StatsCollector
 
 from archive.urlset import url_hash
 from crawler.runs import CrawlArchive, crawl_archive
-from pipelines.charset import declared_charset
+from extractor.charset import declared_charset
 
 logger = logging.getLogger(__name__)
 

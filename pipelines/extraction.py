@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -12,6 +13,9 @@ from scrapy.statscollectors import StatsCollector
 from crawler.items import Article, Page
 from crawler.runs import crawl_run_id
 from pipelines.pool import ExtractionPool, ExtractionTimeout
+
+if TYPE_CHECKING:
+    from extractor import Extracted
 
 logger = logging.getLogger(__name__)
 
@@ -66,15 +70,15 @@ class ExtractionPipeline:
             return item
         try:
             if self.pool is not None:
-                article = await self.pool.extract(
+                extracted = await self.pool.extract(
                     item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
-                    min_chars=self.min_chars)
+                    min_chars=self.min_chars, overrides=item.overrides)
             else:
-                from pipelines.extract import extract_article  # only inline crawls load it
+                from extractor import ExtractOptions, extract_article  # only inline crawls
 
-                article = extract_article(
-                    item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
-                    min_chars=self.min_chars)
+                extracted = extract_article(item.body, item.url, ExtractOptions(
+                    fetched_at=item.fetched_at, timezone=item.timezone,
+                    min_chars=self.min_chars, overrides=item.overrides))
         except ExtractionTimeout as exc:
             self.stats.inc_value("extract/timeout")
             logger.warning("%s", exc)
@@ -83,23 +87,21 @@ class ExtractionPipeline:
             self.stats.inc_value("extract/error")
             logger.warning("extraction failed on %s: %r", item.url, exc)
             raise ExtractionFailed(f"extraction failed on {item.url}: {exc!r}") from exc
-        if article is None:
+        if extracted is None:
             self.stats.inc_value("extract/not_article")
             raise NotAnArticle(f"no article body at {item.url}")
-        return self._complete(article, item)
+        return self._complete(extracted, item)
 
-    def _complete(self, article: Article, page: Page) -> Article:
-        article.url = page.url
-        article.site = page.site
-        article.http_status = page.http_status
-        article.encoding = page.encoding or article.encoding
+    def _complete(self, extracted: Extracted, page: Page) -> Article:
         spider = self.crawler.spider
-        article.spider = spider.name if spider is not None else None
-        article.crawl_run_id = self.run_id
+        article = Article.from_extracted(
+            extracted, url=page.url, fetched_at=page.fetched_at, site=page.site,
+            http_status=page.http_status, encoding=page.encoding or extracted.encoding,
+            spider=spider.name if spider is not None else None, crawl_run_id=self.run_id,
+            page=page)
         # The raw bytes stay for the pages table; the decoded copy is spent, and a batch of
         # them waiting for the next commit would double the pipeline's memory.
         page.body = ""
-        article.page = page
         self.stats.inc_value("extract/ok")
         logger.debug("extracted %s: %s", page.url, article.title)
         return article

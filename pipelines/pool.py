@@ -11,8 +11,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from crawler.items import Article
+if TYPE_CHECKING:
+    from extractor import Extracted
+    from extractor.options import FieldOverride
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +28,7 @@ def _context() -> multiprocessing.context.BaseContext:
     # forkserver, not fork: the crawl process runs threads (DNS, Delta Lake's runtime), and
     # forking a threaded process can deadlock. The server preloads the extractor once.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipelines.extract"])
+    context.set_forkserver_preload(["extractor.article"])
     return context
 
 
@@ -80,14 +83,15 @@ class ExtractionPool:
         return self._executor
 
     async def extract(self, html: str, url: str, *, fetched_at: datetime, tz: str | None,
-                      min_chars: int) -> Article | None:
-        """The page's Article (None when it is no article); ExtractionTimeout when too slow."""
+                      min_chars: int,
+                      overrides: dict[str, FieldOverride] | None = None) -> Extracted | None:
+        """The page's extraction (None when it is no article); ExtractionTimeout when too slow."""
         for attempt in (1, 2):
             if self.inline:
-                return _extract(html, url, fetched_at, tz, min_chars)
+                return _extract(html, url, fetched_at, tz, min_chars, overrides)
             executor = self._pool()
             future = asyncio.get_running_loop().run_in_executor(
-                executor, _extract, html, url, fetched_at, tz, min_chars)
+                executor, _extract, html, url, fetched_at, tz, min_chars, overrides)
             try:
                 article = await asyncio.wait_for(future, self.timeout_s)
                 self._broken_in_a_row = 0
@@ -107,7 +111,7 @@ class ExtractionPool:
                 if attempt == 2 and not self.inline:
                     raise
         # Reached only when the pool was just given up on.
-        return _extract(html, url, fetched_at, tz, min_chars)
+        return _extract(html, url, fetched_at, tz, min_chars, overrides)
 
     def _restart(self, executor: ProcessPoolExecutor) -> bool:
         """Stop the workers of ``executor`` (one may be stuck) so the next page gets fresh ones.
@@ -132,10 +136,11 @@ class ExtractionPool:
             self._executor = None
 
 
-def _extract(html: str, url: str, fetched_at: datetime, tz: str | None,
-             min_chars: int) -> Article | None:
+def _extract(html: str, url: str, fetched_at: datetime, tz: str | None, min_chars: int,
+             overrides: dict[str, FieldOverride] | None = None) -> Extracted | None:
     # Imported here: the crawl process itself never needs trafilatura while the pool works
     # (workers have it preloaded by the forkserver).
-    from pipelines.extract import extract_article
+    from extractor import ExtractOptions, extract_article
 
-    return extract_article(html, url, fetched_at=fetched_at, tz=tz, min_chars=min_chars)
+    return extract_article(html, url, ExtractOptions(
+        fetched_at=fetched_at, timezone=tz, min_chars=min_chars, overrides=overrides or {}))

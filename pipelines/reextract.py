@@ -10,8 +10,9 @@ from typing import Any
 import pyarrow.dataset as ds
 
 from archive import AppendResult, Archive
+from crawler.items import Article
+from extractor import ExtractOptions, extract_article
 from pipelines.archiving import article_row
-from pipelines.extract import extract_article
 
 logger = logging.getLogger(__name__)
 
@@ -52,14 +53,14 @@ def reextract(archive: Archive, *, site: str | None = None, since: datetime | No
                 html = body.decode(str(page["encoding"]))
             except (LookupError, UnicodeDecodeError):
                 html = body
-        article = extract_article(html, str(page["url"]),
-                                  fetched_at=page["fetched_at"], tz=page.get("timezone"))
-        if article is None:
+        extracted = extract_article(html, str(page["url"]), ExtractOptions(
+            fetched_at=page["fetched_at"], timezone=page.get("timezone")))
+        if extracted is None:
             continue
-        article.site = str(page["site"])
-        article.http_status = page["http_status"]
-        article.spider = "reextract"
-        article.crawl_run_id = run_id
+        article = Article.from_extracted(
+            extracted, url=str(page["url"]), fetched_at=page["fetched_at"],
+            site=str(page["site"]), http_status=page["http_status"], spider="reextract",
+            crawl_run_id=run_id)
         batch.append(article_row(article))
         if len(batch) >= batch_size:
             flush()

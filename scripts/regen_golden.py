@@ -14,7 +14,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pipelines.extract import extract_article
+from extractor import ExtractOptions, extract_article
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "golden"
 FETCHED_AT = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
@@ -29,11 +29,12 @@ def page_url(name: str) -> str:
 
 def expected(html: bytes, name: str) -> dict[str, object]:
     """The fields the golden test compares, as JSON values."""
-    article = extract_article(html, page_url(name), fetched_at=FETCHED_AT)
+    article = extract_article(html, page_url(name), ExtractOptions(fetched_at=FETCHED_AT))
     if article is None:
         return {"article": None}
     values = {field: getattr(article, field) for field in FIELDS}
-    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+    return {k: v.isoformat() if isinstance(v, datetime) else list(v) if isinstance(v, tuple)
+            else v for k, v in values.items()}
 
 
 def store_demo_pages() -> None:

@@ -18,7 +18,7 @@ from archive.maintenance import maintain, verify
 from archive.schema import SCHEMA, V1_COLUMNS
 from crawler.demo.site import build_sites
 from pipelines.archiving import article_row
-from pipelines.extract import extract_article
+from extractor.article import extract_article
 from pipelines.reextract import reextract
 
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)

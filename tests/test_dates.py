@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from pipelines.dates import chinese_number, parse_date, parse_iso
+from extractor.datetext import chinese_number, parse_date, parse_iso
 
 SH = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SH)  # fetch time, Shanghai
@@ -81,7 +81,7 @@ def test_relative_month_day_forms_find_the_right_year(days_old):
 
 
 def test_us_order_and_month_only_forms():
-    from pipelines.dates import parse_year_month
+    from extractor.datetext import parse_year_month
 
     found = parse_date("9/17/2004 5:54:13 PM", now=NOW)
     assert found is not None
@@ -92,7 +92,7 @@ def test_us_order_and_month_only_forms():
 
 
 def test_month_name_dates_in_german_and_english():
-    from pipelines.dates import parse_month_name_date
+    from extractor.datetext import parse_month_name_date
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     found = parse_month_name_date("wurde am 19. Mai 2010 um 23:03 Uhr gepostet", now=now,

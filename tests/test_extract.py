@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from crawler.demo.site import build_sites
-from pipelines.extract import extract_article
+from extractor.article import extract_article
 from tests.conftest import BOILERPLATE
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.mojibake import repair_mojibake
+from extractor.mojibake import repair_mojibake
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.people import parse_byline
+from extractor.credits_old import parse_byline
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_reporter_names_do_not_swallow_the_sentence():
 
 
 def test_person_in_meta_line():
-    from pipelines.people import person_in_meta_line
+    from extractor.credits_old import person_in_meta_line
 
     assert person_in_meta_line("[ 黄宇 ] 来源：[ 国际金融报 ]") == "黄宇"
     assert person_in_meta_line("胡平") == "胡平"

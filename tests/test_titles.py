@@ -1,10 +1,10 @@
-"""The headline rules of ``pipelines.titles.choose_title``: what the site calls itself is cut."""
+"""The headline rules of ``extractor.titles.choose_title``: what the site calls itself is cut."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.titles import choose_title, site_names
+from extractor.titles import choose_title, site_names
 
 
 def test_a_declared_site_name_with_a_tagline_still_names_the_suffix():
@@ -63,7 +63,7 @@ def test_site_names_come_from_the_declared_name_and_the_host():
 
 
 def test_a_line_break_in_a_heading_is_a_space():
-    from pipelines import html_meta
+    from extractor import html_meta
 
     tree = html_meta.parse_html("<html><body><h1>Top MBA Programs<br>Your Guide</h1></body></html>")
     assert html_meta.headings(tree) == ["Top MBA Programs Your Guide"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit, urlunsplit
 
 from crawler.links import looks_like_article_url, same_site
+from extractor.options import FieldOverride
 
 # Our own demo server on loopback needs no politeness delay.
 DEMO_SETTINGS: dict[str, object] = {
@@ -42,6 +43,10 @@ class SiteProfile:
     discover: bool = False
     """Find feeds, sitemaps and article links unaided, and classify pages before archiving."""
     extra_settings: dict[str, object] = field(default_factory=dict)
+    overrides: dict[str, FieldOverride] = field(default_factory=dict)
+    """Fields the generic extractor gets wrong on this site: a selector or pattern each
+    (``extractor.options.OVERRIDABLE_FIELDS``). Needs a stored page of the site and its
+    expected JSON in ``tests/fixtures/sites/<name>/``."""
 
     def is_article_url(self, url: str) -> bool:
         """Tell whether ``url`` looks like one of this site's article pages."""

@@ -64,4 +64,5 @@ class FetchSpider(scrapy.Spider):
         matches = [p for p in PROFILES.values() if host in p.domains]
         profile = matches[0] if len(matches) == 1 else None
         site = profile.name if profile else host
-        yield page_from_response(response, site, profile.timezone if profile else None)
+        yield page_from_response(response, site, profile.timezone if profile else None,
+                                 profile.overrides if profile else None)

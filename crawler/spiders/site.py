@@ -22,6 +22,7 @@ from crawler.middlewares import ARTICLE_META_KEY, REVISIT_META_KEY
 from crawler.runs import crawl_archive
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.base import discovered_profile
+from extractor.options import FieldOverride
 from pipelines.classify import classify_page
 
 logger = logging.getLogger(__name__)
@@ -229,7 +230,8 @@ class SiteSpider(scrapy.Spider):
                     response.meta[_HOPS] = 1
                     yield from self.parse_listing(response)
                 return
-        yield page_from_response(response, self.profile.name, self.profile.timezone)
+        yield page_from_response(response, self.profile.name, self.profile.timezone,
+                                 self.profile.overrides)
 
 
 def news_publication_dates(body: bytes) -> dict[str, str]:
@@ -252,9 +254,11 @@ def news_publication_dates(body: bytes) -> dict[str, str]:
     return found
 
 
-def page_from_response(response: TextResponse, site: str, tz: str | None) -> Page:
-    """The Page item for a fetched response."""
+def page_from_response(response: TextResponse, site: str, tz: str | None,
+                       overrides: dict[str, FieldOverride] | None = None) -> Page:
+    """The Page item for a fetched response (``overrides``: the site profile's)."""
     return Page(
+        overrides=overrides or {},
         url=response.url,
         body=response.text,
         site=site,

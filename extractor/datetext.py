@@ -119,9 +119,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
     (re.compile(r"(?<![\d年])" + _NUM + r"\s*月\s*" + _NUM + r"\s*[日号]" + _TIME), _month_day),
     (re.compile(r"(?<![\d-])(\d{1,2})-(\d{1,2})\s+(\d{1,2}):(\d{2})(?![\d-])"), _month_day),
     (re.compile(r"刚刚|刚才"), lambda m, now: now),
-    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*秒(?:钟)?前"), _ago("秒")),
-    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*分钟前"), _ago("分钟")),
-    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*(?:个)?小时前"), _ago("小时")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*秒(?:钟|鐘)?前"), _ago("秒")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*(?:分钟|分鐘)前"), _ago("分钟")),
+    (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*(?:个|個)?(?:小时|小時)前"), _ago("小时")),
     (re.compile(r"(\d+|[一二两三四五六七八九十]+|半)\s*天前"), _ago("天")),
     (re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*(?:个)?(?:周|星期)前"), _ago("周")),
     (re.compile(r"(\d+|[一二两三四五六七八九十]+)\s*个?月前(?:\s*[(（]\s*(\d{1,2})-(\d{1,2})\s*[)）])?"),
@@ -134,13 +134,25 @@ _PATTERNS: tuple[tuple[re.Pattern[str], _Builder], ...] = (
 )
 
 
-def find_dates(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> list[FoundDate]:
-    """Every plausible date in ``text``, in order of position, as UTC instants."""
+# Builders that need to know "now": relative dates and dates printed without a year.
+_NEEDS_NOW = frozenset(range(3, len(_PATTERNS)))
+_NO_CLOCK = datetime(2200, 1, 1, tzinfo=UTC)
+"""Stands in for the fetch time when none is known: absolute dates only, no upper bound."""
+
+
+def find_dates(text: str, *, now: datetime | None,
+               tz: str = "Asia/Shanghai") -> list[FoundDate]:
+    """Every plausible date in ``text``, in order of position, as UTC instants.
+
+    Without ``now`` only dates printed with their year are read.
+    """
     zone = ZoneInfo(tz)
-    local_now = now.astimezone(zone)
+    local_now = (now or _NO_CLOCK).astimezone(zone)
     found: list[FoundDate] = []
     taken: list[range] = []
-    for pattern, build in _PATTERNS:
+    for index, (pattern, build) in enumerate(_PATTERNS):
+        if now is None and index in _NEEDS_NOW:
+            continue
         for match in pattern.finditer(text):
             if any(match.start() in span for span in taken):
                 continue
@@ -156,37 +168,43 @@ def find_dates(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> list[F
 _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])")
 
 
-def parse_year_month(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> FoundDate | None:
+def parse_year_month(text: str, *, now: datetime | None,
+                     tz: str = "Asia/Shanghai") -> FoundDate | None:
     """A month without a day (`1998年3月号`), read as its first day; a last resort."""
     match = _YEAR_MONTH.search(text)
     if not match:
         return None
-    local_now = now.astimezone(ZoneInfo(tz))
+    local_now = (now or _NO_CLOCK).astimezone(ZoneInfo(tz))
     value = _local(local_now, int(match.group(1)), int(match.group(2)), 1)
     if value is None or not _plausible(value, local_now):
         return None
     return FoundDate(value.astimezone(UTC), match.group(0), match.start())
 
 
-def parse_date(text: str, *, now: datetime, tz: str = "Asia/Shanghai") -> FoundDate | None:
+def parse_date(text: str, *, now: datetime | None,
+               tz: str = "Asia/Shanghai") -> FoundDate | None:
     """The first plausible date in ``text``, or None."""
     dates = find_dates(text, now=now, tz=tz)
     return dates[0] if dates else None
 
 
-def parse_iso(value: str, *, tz: str = "Asia/Shanghai") -> datetime | None:
-    """Read an ISO 8601 or ``YYYY-MM-DD HH:MM`` string from a meta tag; naive means ``tz``."""
+def parse_iso(value: str, *, tz: str = "Asia/Shanghai",
+              now: datetime | None = None) -> datetime | None:
+    """Read an ISO 8601 or ``YYYY-MM-DD HH:MM`` string from a meta tag; naive means ``tz``.
+
+    With ``now``, years after next year's are refused (placeholders like 2099-01-01).
+    """
     value = value.strip()
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        found = parse_date(value, now=datetime.now(UTC) + timedelta(days=2), tz=tz)
+        found = parse_date(value, now=None if now is None else now + timedelta(days=2), tz=tz)
         return found.value if found else None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))
-    if not 1990 <= parsed.year <= datetime.now().year + 1:
+    if not 1990 <= parsed.year <= (now or _NO_CLOCK).year + 1:
         return None
     return parsed.astimezone(UTC)
 
@@ -210,9 +228,10 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\.?\s+(\d{{1,2}}),?\s+((?:19|2
                              re.IGNORECASE)
 
 
-def parse_month_name_date(text: str, *, now: datetime, tz: str = "UTC") -> FoundDate | None:
+def parse_month_name_date(text: str, *, now: datetime | None,
+                          tz: str = "UTC") -> FoundDate | None:
     """A date with an English or German month name (`19. Mai 2010`, `May 19, 2010`)."""
-    local_now = now.astimezone(ZoneInfo(tz))
+    local_now = (now or _NO_CLOCK).astimezone(ZoneInfo(tz))
     for pattern, order in ((_DAY_MONTH_YEAR, (1, 2, 3)), (_MONTH_DAY_YEAR, (2, 1, 3))):
         match = pattern.search(text)
         if match is None:

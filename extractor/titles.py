@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from extractor.result import Candidate, FieldReport
+
+if TYPE_CHECKING:
+    from extractor.page import ParsedPage
 
 # Separators between a headline and the site or section names around it. A hyphen counts only
 # with spaces around it (Wi-Fi); an underscore counts bare (`标题_科技_腾讯网`).
@@ -154,3 +160,24 @@ def choose_title(
             return stripped
         return heading
     return stripped or (" ".join(headings[0].split()) if headings else None)
+
+
+def title_report(page: ParsedPage, chosen: str | None) -> FieldReport:
+    """The titles a page declares and the headings it shows, and which one became the title."""
+    offered = [
+        ("json-ld", page.ld_text("headline")), ("og:title", page.meta("og:title")),
+        ("title-tag", page.tree.findtext(".//title")),
+        *(("h1", h) for h in page.headings),
+    ]
+    candidates = []
+    for where, value in offered:
+        if not value or not value.strip():
+            continue
+        text = " ".join(value.split())
+        is_chosen = chosen is not None and (text == chosen or _norm(chosen) in _norm(text))
+        why = ("the headline (declared titles agree, site names cut)" if text == chosen
+               else "holds the headline, with site or section names" if is_chosen
+               else "not the headline")
+        candidates.append(Candidate(text, 1.0 if is_chosen else 0.0, where, why, text[:80]))
+    return FieldReport("title", (chosen,) if chosen else (), tuple(candidates),
+                       "the <h1> a declared title agrees with, site names stripped")

@@ -1,10 +1,22 @@
-"""Authors, editors and original source from the byline and meta lines of Chinese pages
-(and the common bylines of English, German, French and Spanish ones)."""
+"""Bylines of pages in Latin script (English, German, French, Spanish: `By X`, `Von X am`,
+`Par X`, `Por A, B y C`) and the author markup, read in region order, first match winning.
+
+Chinese pages are read by ``people`` from scored candidates instead.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lxml.html import HtmlElement
+
+from extractor import html_meta
+
+if TYPE_CHECKING:
+    from extractor.page import ParsedPage, Regions
 
 # Words that end a name when a page glues the next label onto it (`作者:X发布时间:…`).
 _STOP_WORDS = (
@@ -157,3 +169,129 @@ def looks_like_person(name: str) -> bool:
         and name not in _UI_WORDS
         and not name.endswith(_PUBLICATION_ENDINGS)
     )
+
+
+_BYLINE_LABEL = re.compile(
+    r"作\s*者\s*[:：]|记者|编辑\s*[:：]|责编|来源\s*[:：]|[文撰]\s*[|｜/]|发表于"
+    r"|\d:\d{2}(?::\d{2})?\s+(?:by|von)\s"
+    r"|^(?:Text |Ein Artikel |Artikel |Article |Un article )?(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-ZÄÖÜÉ]"
+)
+_REPORTER_LEAD = re.compile(r"^\W{0,3}.{0,10}记者|[（(]\s*(?:本报)?记者[^（()）]{2,20}[)）]\s*$")
+_FOOTER = re.compile(r"copyright|©|版权所有|icp", re.IGNORECASE)
+_AUTHOR_META = re.compile(r"(?:^|[:_.])author(?:_?name)?$")
+_SITE_LIKE = re.compile(r"https?:|www\.|\.(?:com|cn|net)")
+_URL_LIKE = re.compile(r"https?:|www\.|/")
+_NAME_LIST = re.compile(r"\s*[,;&]\s*")
+# The label beside a byline, taken alone: `Auteurs`, `Veröffentlicht am`, `Posted by`.
+_BYLINE_WORD = re.compile(
+    r"(?:authors?|autor(?:en|in)?|auteurs?|autores?|by|von|par|por|posted(?: by| on)?|"
+    r"published(?: by| on)?|veröffentlicht(?: am| von)?|geschrieben von|name|作者)\W*",
+    re.IGNORECASE,
+)
+_AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class FoundPeople:
+    """What the byline rules found, and where the authors came from."""
+
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    source: str | None
+    authors_where: str
+
+
+def find_people(page: ParsedPage, regions: Regions) -> FoundPeople:
+    """Region first, then labelled lines in page order, then the markup."""
+    region = regions.header
+    byline = parse_byline(region)
+    where = "header"
+    if not (byline.authors and byline.editors and byline.source):
+        # Labelled lines anywhere on the page: `（责任编辑：X）` often closes the article.
+        labelled = [line for line in page.lines if (
+            (len(line) <= 80 and _BYLINE_LABEL.search(line)) or _REPORTER_LEAD.search(line))
+            and not _FOOTER.search(line)]
+        had = bool(byline.authors)
+        _fill_missing(byline, parse_byline(labelled))
+        where = "header" if had else "labelled"
+    if not byline.authors:
+        _fill_from_markup(byline, page.tree, page.metas, page.ld)
+        where = "markup"
+    if not byline.authors:
+        # A bare name on the lines under the title, or bracketed on the meta line.
+        meta = regions.under_title[:3] + [line for line in region if "来源" in line]
+        byline.authors = [name for name in map(person_in_meta_line, meta) if name][:1]
+        where = "header"
+    return FoundPeople(tuple(byline.authors), tuple(byline.editors), byline.source, where)
+
+
+def _fill_missing(byline: Byline, more: Byline) -> None:
+    if not byline.authors:
+        byline.authors = [name for name in more.authors if name not in byline.editors]
+    if not byline.editors:
+        byline.editors = more.editors
+        byline.authors = [name for name in byline.authors if name not in byline.editors]
+    if byline.source is None:
+        byline.source = more.source
+
+
+def _fill_from_markup(byline: Byline, tree: HtmlElement, metas: Mapping[str, str],
+                      ld: list[dict[str, Any]]) -> None:
+    names = _markup_names(ld_names(html_meta.ld_value(ld, "author")))
+    if not names:
+        meta = html_meta.meta_content(metas, "author", "article:author", "byl") or next(
+            (value for key, value in metas.items() if _AUTHOR_META.search(key)), None)
+        # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
+        names = _markup_names([meta]) if meta and not _SITE_LIKE.search(meta) else []
+    if not names:
+        for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
+            hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
+            if not _AUTHOR_HINT.search(hint) or in_form(element):
+                continue
+            text = html_meta.node_text(element)
+            if text and len(text) <= 30 and not _BYLINE_WORD.fullmatch(text):
+                labelled = parse_byline([text])
+                if labelled.editors and not labelled.authors:
+                    continue
+                names = labelled.authors or [text]
+                break
+    byline.authors = [n for n in names if n not in byline.editors]
+
+
+def _markup_names(values: Sequence[str]) -> list[str]:
+    """Names as markup declares them: quotes trimmed, profile URLs dropped, lists split."""
+    names: list[str] = []
+    for value in values:
+        value = " ".join(value.split()).strip("'\"“”‘’ ")
+        if not value or _URL_LIKE.match(value):
+            continue
+        parts = _NAME_LIST.split(value)
+        # `Luana Patriolino, Raphael Felice` is two people; `Smith, John` is one.
+        if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
+            names.extend(part for part in parts if part not in names)
+        elif value not in names:
+            names.append(value)
+    return names
+
+
+def in_form(element: HtmlElement) -> bool:
+    """Whether ``element`` belongs to a form or a comment thread (`<label for=author>Name`)."""
+    node: HtmlElement | None = element
+    while node is not None and node.tag != "body":
+        if node.tag in ("form", "label", "input", "textarea") or any(
+            token.startswith("comment") for token in (node.get("class") or "").lower().split()
+        ):
+            return True
+        node = node.getparent()
+    return False
+
+
+def ld_names(value: Any) -> list[str]:
+    """Author names of a JSON-LD `author` value (a string, an object or a list of them)."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        name = item.get("name") if isinstance(item, dict) else item
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return names

@@ -1,0 +1,49 @@
+"""Page bytes to text: a BOM, the page's own ``<meta charset>``, UTF-8, GB18030; mojibake
+repaired before anything parses it."""
+
+from __future__ import annotations
+
+import re
+
+from extractor.charset import declared_charset
+from extractor.mojibake import repair_mojibake
+
+UTF8_LOSS_SHARE = 0.1
+"""A page that decodes as UTF-8 with at most this share of its non-ASCII characters lost is
+UTF-8 with a few broken bytes; above it, the page is read as its declared charset or GB18030."""
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def decode_html(html: str | bytes) -> tuple[str, str]:
+    """Decode page bytes: a BOM, the page's own ``<meta charset>``, then UTF-8, then GB18030."""
+    if isinstance(html, str):
+        return html, "utf-8"
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
+                          (b"\xfe\xff", "utf-16-be")):
+        if html.startswith(bom):
+            return html[len(bom) :].decode(encoding, errors="replace"), encoding
+    declared = declared_charset(html)
+    candidates = list(dict.fromkeys([*([declared] if declared else []), "utf-8", "gb18030"]))
+    for encoding in candidates:
+        try:
+            return html.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError):
+            continue
+    # No clean decode. A UTF-8 page with a few broken bytes loses only those; a GBK page read
+    # as UTF-8 loses nearly every Chinese character, and must not become that garbage.
+    text = html.decode("utf-8", errors="replace")
+    if text.count("\ufffd") <= UTF8_LOSS_SHARE * len(_NON_ASCII.findall(text)):
+        return text, "utf-8"
+    encoding = declared if declared and declared != "utf-8" else "gb18030"
+    try:
+        return html.decode(encoding, errors="replace"), encoding
+    except LookupError:
+        return html.decode("gb18030", errors="replace"), "gb18030"
+
+
+def decode_page(html: str | bytes) -> tuple[str, str]:
+    """The page as text, and the charset it was read in: ``decode_html``, then text a CMS
+    served as UTF-8 but labelled Latin-1 repaired (trafilatura drops the C1 controls a wrong
+    decode leaves behind)."""
+    text, encoding = decode_html(html)
+    return repair_mojibake(text), encoding

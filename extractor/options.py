@@ -1,0 +1,47 @@
+"""What the caller tells the extractor: when the page was fetched, its zone, a site's overrides."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+OVERRIDABLE_FIELDS = frozenset(("title", "authors", "editors", "source", "published"))
+"""Fields a site profile may point at an element or a pattern for."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldOverride:
+    """Where one field sits on a site's pages: a CSS selector, a regex, or both.
+
+    With a selector, the matching elements' texts are the values (``authors``: each element
+    one name, or a credit read like a byline); with a pattern, its first group in the
+    selected text (or in the page's text lines) is.
+    """
+
+    selector: str | None = None
+    pattern: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """Settings of one extraction. Nothing in the extractor reads the clock: pass the time."""
+
+    fetched_at: datetime | None = None
+    """When the page was fetched (aware). Relative dates (``3小时前``) count back from it and no
+    date after it is accepted; None reads no relative date and applies no such bound."""
+    timezone: str | None = None
+    """IANA zone of dates printed without one; None: Asia/Shanghai for Chinese pages, else UTC."""
+    min_chars: int = 10
+    """Minimum body length of an article; shorter pages give None."""
+    explain: bool = False
+    """Keep every field's candidates in ``Extracted.reports``."""
+    overrides: dict[str, FieldOverride] = field(default_factory=dict)
+    """A site profile's overrides, by field name (see ``OVERRIDABLE_FIELDS``)."""
+
+    def __post_init__(self) -> None:
+        """Refuse overrides for fields that cannot be overridden, and naive fetch times."""
+        unknown = set(self.overrides) - OVERRIDABLE_FIELDS
+        if unknown:
+            raise ValueError(f"no override possible for {', '.join(sorted(unknown))}")
+        if self.fetched_at is not None and self.fetched_at.tzinfo is None:
+            raise ValueError("fetched_at must be timezone-aware")

@@ -1,0 +1,405 @@
+"""Authors, editors and source: every credit the page offers, scored, the plausible ones kept.
+
+1. Gather: each region that holds credits on news pages is read with ``credits.read_credit``:
+   the lines under and above the headline, the dateline opening the body, the credits closing
+   it, labelled lines anywhere (`责任编辑：X`), and the markup (meta, JSON-LD, author elements).
+2. Score: a mention's score adds what its region is worth, what its label says, and how
+   plausible the name is (a family name and a given name beats a handle; an interface word,
+   a number or the site's tagline is never a name). A name found in two regions gains.
+3. Choose: authors and editors are every name scoring ``PERSON_MIN`` or more (a page credits
+   several people); the source is the best-scoring outlet at ``SOURCE_MIN`` or more.
+
+Pages that are not Chinese keep the Latin-script bylines of ``bylines`` (By, Von, Par, Por)
+and the markup as their candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from extractor import bylines, html_meta
+from extractor.boilerplate import is_boilerplate
+from extractor.credits import RESIDUE_MAX, Mention, Role, has_label, read_credit, residue
+from extractor.names import Kind, classify, squeeze
+from extractor.page import ParsedPage, Regions, is_footer
+from extractor.result import Candidate, FieldReport
+from extractor.script import HAN
+
+PERSON_MIN = 3.5
+"""Authors and editors: every name scoring at least this is kept."""
+SOURCE_MIN = 3.0
+"""Source: the best outlet is kept when it scores at least this."""
+
+# 1. what each region is worth: credits sit in a few places on news pages
+_REGION = {
+    "header": 2.0,       # the meta line under the headline
+    "lead": 2.0,         # the dateline's parenthesis: `（记者 刘军涛）`
+    "closing": 2.5,      # a bracket closing the article: `…。（忆松）`
+    "tail": 2.0,         # short credit lines after the last paragraph
+    "labelled": 1.0,     # a labelled line in or just after the article: `编辑：X`
+    "elsewhere": 0.0,    # a labelled line far from the article: a sidebar's credits
+    "markup": 1.0,       # <meta name=author>, JSON-LD author, class="author"
+}
+# 2. what a label says about the name after it
+_ROLE = {Role.WRITER: 2.0, Role.EDITOR: 2.0, Role.SOURCE: 1.0, Role.NONE: 0.5}
+_KIND = {Kind.PERSON: 1.5, Kind.HANDLE: 0.5}
+_HANDLE_UNLABELLED = -1.0  # a handle counts only in a strong slot or after a strong label
+_STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆")
+_AGREEMENT = 1.0
+_MARKUP_ONLY = 3.0
+_SITE_ITSELF = -1.0  # the site naming itself loses to an outlet it credits
+_OUTLET_SLOT = {Role.SOURCE: 2.0, Role.WRITER: 1.0, Role.NONE: 0.5, Role.PHOTO: 0.0,
+                Role.EDITOR: 0.0}
+
+_CLOSING_BRACKET = re.compile(r"[（(]([^（()）]{2,40})[)）]\s*$")
+_BARE_CLOSING_NAME = re.compile(rf"[。！？”」』…]\s*([{HAN}]{{2,3}})\s*$")
+_NOT_CREDIT = re.compile(r"原标题|原標題|完|待续|待續|注[:：]|图[:：]|圖[:：]|资料图|圖片|图片|点击|詳|详")
+_LEAD_BRACKET = re.compile(r"^\W{0,2}[【\[〔]([^】\]〕]{2,60})[】\]〕]")
+_DATELINE = re.compile(
+    rf"^\W{{0,2}}([{HAN}A-Za-z0-9·\-]{{2,24}}?)\s*(?:[（(]\s*微博\s*[)）])?\s*(?:(?:\d{{1,2}}|[１-９][０-９]?)\s*月)?"
+    rf"\s*(?:\d{{1,2}}|[０-９]{{1,2}})\s*日\s*(?:电|電|讯|訊|消息)|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?:讯|訊)"
+)
+_LEAD_CREDIT = re.compile(r"^\s*[（(]([^（()）]{2,50})[)）]")
+_LEAD_UNTIL_COLON = re.compile(r"^([^。，,：:]{2,40}?(?:报道|報導))\s*[:：]")
+_REPORTED_BY = re.compile(rf"据([{HAN}A-Za-z0-9]{{2,12}}?)(?:\d{{1,2}}月\d{{1,2}}日)?(?:报道|報導|消息)")
+_SELF = re.compile(r"^(?:本报|本報|本台|本刊|本网|本網|本站|本社)$")
+_LABEL_AT_END = re.compile(r"[:：]\s*$|(?:编辑|編輯|作者|记者|記者|来源|來源)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A mention and where it was seen."""
+
+    mention: Mention
+    region: str
+    raw: str
+    adjust: float = 0.0
+    """Score added for how the line reads (running text loses)."""
+    note: str = ""
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\W+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+# ---- 1. gather ---------------------------------------------------------------------------
+
+
+_MENU_SEPARATOR = re.compile(r"[>＞›»→]|\|.*\|")
+_RUNNING_TEXT = -1.0
+_SENTENCE = re.compile(r"[。！？，,!?]")
+_MAX_BARE_NAMES = 3
+
+
+def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> list[_Seen]:
+    """The mentions of one line. ``slot``: the text is a credit slot already (a dateline's or
+    a closing bracket's content); else the line must read like a credit line: a breadcrumb or
+    menu is none, and in running text only labelled names count."""
+    if not slot and _MENU_SEPARATOR.search(text):
+        return []
+    mentions = read_credit(text, site_names=page.names_of_site)
+    if slot:
+        return [_Seen(m, region, text[:80]) for m in mentions]
+    bare = [m for m in mentions if m.role is Role.NONE and m.kind is not Kind.OUTLET]
+    if len(bare) > _MAX_BARE_NAMES:
+        mentions = [m for m in mentions if m not in bare]  # a menu of words, not a credit
+    if _SENTENCE.search(text):
+        # A caption or a sentence names people it is about, not who wrote it.
+        mentions = [m for m in mentions if m.role is not Role.NONE or m.kind is Kind.OUTLET]
+    if residue(text, mentions) <= RESIDUE_MAX:
+        return [_Seen(m, region, text[:80]) for m in mentions]
+    return [_Seen(m, region, text[:80], _RUNNING_TEXT, "in running text")
+            for m in mentions if m.role is not Role.NONE and m.kind is not Kind.HANDLE]
+
+
+def _joined(lines: Sequence[str]) -> list[tuple[int, str]]:
+    """Lines (with their index) where a label that ends a line is joined to the next one
+    (`责任编辑:` / `夏欣`)."""
+    out: list[tuple[int, str]] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
+        if (_LABEL_AT_END.search(line) and i + 1 < len(lines) and len(lines[i + 1]) <= 30
+                and has_label(line)):
+            out.append((i, f"{line} {lines[i + 1]}"))
+            skip = True
+        else:
+            out.append((i, line))
+    return out
+
+
+def _lead(paragraph: str, page: ParsedPage) -> list[_Seen]:
+    """A dateline's outlet and the credit after it: `中新社长沙1月17日电 (傅煜 吕高安)`."""
+    seen: list[_Seen] = []
+    bracket = _LEAD_BRACKET.match(paragraph)
+    if bracket:
+        return _credit(bracket.group(1), "lead", page, slot=True)
+    dateline = _DATELINE.match(paragraph)
+    rest = paragraph
+    if dateline:
+        outlet = squeeze(dateline.group(1) or dateline.group(2) or "")
+        outlet = re.sub(r"(?:\d{1,2}|[０-９]{1,2})$", "", outlet)
+        if outlet and not _SELF.match(outlet):
+            from extractor.names import strip_place
+
+            outlet = strip_place(outlet)
+            kind = classify(outlet, site_names=page.names_of_site)
+            if kind in (Kind.OUTLET, Kind.HANDLE):
+                seen.append(_Seen(Mention(Role.SOURCE, "电/讯", outlet, Kind.OUTLET), "lead",
+                                  paragraph[: dateline.end()]))
+        rest = paragraph[dateline.end() :]
+    credit = _LEAD_CREDIT.match(rest)
+    if credit:
+        seen.extend(_credit(credit.group(1), "lead", page, slot=True))
+    elif dateline:
+        until = _LEAD_UNTIL_COLON.match(rest.strip())
+        if until:
+            seen.extend(_credit(until.group(1), "lead", page, slot=True))
+    reported = _REPORTED_BY.search(paragraph[:60])
+    if reported:
+        name = reported.group(1)
+        if classify(name, site_names=page.names_of_site) is Kind.OUTLET:
+            seen.append(_Seen(Mention(Role.SOURCE, "据…报道", name, Kind.OUTLET), "lead",
+                              reported.group(0)))
+    return seen
+
+
+def _closing(lines: Sequence[str], page: ParsedPage) -> list[_Seen]:
+    """Credits closing the article: a bracket at a paragraph's end, a bare name after the last
+    sentence, short credit lines."""
+    seen: list[_Seen] = []
+    for offset, line in enumerate(reversed(lines)):
+        region = "closing" if offset == 0 else "tail"
+        if is_boilerplate(line) and not has_label(line):
+            continue  # `未經授權，不得轉載。`: a disclaimer, not a credit
+        bracket = _CLOSING_BRACKET.search(line)
+        if bracket and not _NOT_CREDIT.search(bracket.group(1)):
+            seen.extend(_credit(bracket.group(1), region, page, slot=True))
+            continue
+        bare = _BARE_CLOSING_NAME.search(line) if offset == 0 else None
+        if bare:
+            seen.extend(_credit(bare.group(1), region, page, slot=True))
+        elif len(line) <= 40 and not re.search(r"[。！？!?]", line) and not is_footer(line):
+            seen.extend(_credit(line, "tail", page))
+    return seen
+
+
+def _labelled(page: ParsedPage, regions: Regions, skip: set[str]) -> list[_Seen]:
+    """Short labelled lines anywhere on the page: `（责任编辑：X）` often closes the article;
+    far from it, a label credits another article."""
+    seen: list[_Seen] = []
+    for index, line in _joined(page.lines):
+        if len(line) <= 80 and line not in skip and has_label(line) and not is_footer(line):
+            region = "labelled" if regions.near_article(index) else "elsewhere"
+            seen.extend(_credit(line, region, page))
+    return seen
+
+
+def _markup(page: ParsedPage) -> list[_Seen]:
+    """Authors the markup declares: JSON-LD, ``<meta name=author>``, author elements."""
+    seen: list[_Seen] = []
+    for name in bylines.ld_names(html_meta.ld_value(page.ld, "author")):
+        seen.append(_Seen(Mention(Role.WRITER, "json-ld", squeeze(name),
+                                  classify(name, site_names=page.names_of_site)), "markup", name))
+    meta = page.meta("author", "article:author", "byl")
+    if meta:
+        for m in read_credit(meta, site_names=page.names_of_site):
+            role = Role.WRITER if m.role is Role.NONE else m.role
+            seen.append(_Seen(Mention(role, "meta author", m.name, m.kind), "markup", meta))
+    for element in _author_elements(page.tree):
+        text = html_meta.node_text(element)
+        if text and len(text) <= 40:
+            for m in read_credit(text, site_names=page.names_of_site):
+                role = Role.WRITER if m.role is Role.NONE else m.role
+                seen.append(_Seen(Mention(role, m.label or "author element", m.name, m.kind),
+                                  "markup", text))
+    return seen
+
+
+def _author_elements(tree: HtmlElement) -> list[HtmlElement]:
+    found = []
+    for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
+        hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
+        if re.search(r"author|byline|writer|zuozhe", hint, re.IGNORECASE) and not bylines.in_form(
+                element):
+            found.append(element)
+            if len(found) >= 3:
+                break
+    return found
+
+
+def gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
+    """Every credit mention of a Chinese page, with its region."""
+    seen: list[_Seen] = []
+    header = [line for _, line in _joined(regions.header)]
+    for line in header:
+        seen.extend(_credit(line, "header", page))
+    for paragraph in regions.lead[:2]:
+        seen.extend(_lead(paragraph, page))
+    seen.extend(_closing(regions.tail, page))
+    seen.extend(_labelled(page, regions, set(header) | set(regions.header)))
+    seen.extend(_markup(page))
+    return seen
+
+
+# ---- 2. score ----------------------------------------------------------------------------
+
+
+def _person_score(seen: _Seen) -> tuple[float, str]:
+    m = seen.mention
+    score = _REGION[seen.region] + _ROLE.get(m.role, 0.0) + _KIND.get(m.kind, 0.0) + seen.adjust
+    why = [f"{seen.region} {_REGION[seen.region]:+g}",
+           f"{('label ' + m.label) if m.label else 'no label'} {_ROLE.get(m.role, 0.0):+g}",
+           f"{m.kind.value} {_KIND.get(m.kind, 0.0):+g}"]
+    if seen.note:
+        why.append(f"{seen.note} {seen.adjust:+g}")
+    if m.kind is Kind.HANDLE and not (
+            _STRONG_LABELS.search(m.label) or seen.region in ("closing", "lead", "markup")):
+        score += _HANDLE_UNLABELLED
+        why.append(f"handle without a strong label {_HANDLE_UNLABELLED:+g}")
+    return score, ", ".join(why)
+
+
+def _people(seen: Iterable[_Seen], roles: tuple[Role, ...]) -> list[Candidate]:
+    """Candidates for one people field: mentions of those roles, one per name, agreement
+    between regions added. The markup is a fallback: when the visible page credits someone,
+    a name only the markup gives is left out (CMSs fill `author` with the uploader)."""
+    best: dict[str, tuple[float, str, _Seen]] = {}
+    regions: dict[str, set[str]] = {}
+    order: list[str] = []
+    for s in seen:
+        if s.mention.role not in roles or s.mention.kind not in (Kind.PERSON, Kind.HANDLE):
+            continue
+        key = _norm(s.mention.name)
+        if not key:
+            continue
+        score, why = _person_score(s)
+        regions.setdefault(key, set()).add(s.region)
+        if key not in best:
+            order.append(key)
+        if key not in best or score > best[key][0]:
+            best[key] = (score, why, s)
+    candidates = []
+    for key in order:
+        score, why, s = best[key]
+        extra = len(regions[key]) - 1
+        if extra:
+            score += _AGREEMENT * extra
+            why += f", seen in {len(regions[key])} regions {_AGREEMENT * extra:+g}"
+        candidates.append(Candidate(s.mention.name, score, s.region, why, s.raw))
+    visible = any(c.score >= PERSON_MIN for c, key in zip(candidates, order, strict=True)
+                  if regions[key] != {"markup"})
+    if visible:
+        candidates = [
+            c if regions[key] != {"markup"} else
+            Candidate(c.value, c.score - _MARKUP_ONLY, c.where,
+                      c.evidence + f", markup only while the page credits others "
+                      f"{-_MARKUP_ONLY:+g}", c.raw)
+            for c, key in zip(candidates, order, strict=True)]
+    return candidates
+
+
+def _sources(seen: Iterable[_Seen], page: ParsedPage) -> list[Candidate]:
+    found: list[Candidate] = []
+    for s in seen:
+        m = s.mention
+        if m.kind is Kind.OUTLET:
+            slot = _OUTLET_SLOT.get(m.role, 0.0) if m.label != "电/讯" else 2.0
+            kind = 1.5
+        elif m.role is Role.SOURCE and m.kind is Kind.HANDLE:
+            slot, kind = 2.0, 0.0  # `来源：中国证券报·中证网`-like text that is no known outlet
+        else:
+            continue
+        score = _REGION[s.region] + slot + kind + s.adjust
+        why = f"{s.region} {_REGION[s.region]:+g}, {m.label or 'no label'} {slot:+g}, " \
+              f"{m.kind.value} {kind:+g}" + (f", {s.note} {s.adjust:+g}" if s.note else "")
+        value = m.name.strip("《》")
+        if _norm(value) in page.names_of_site or any(
+                len(n) >= 3 and n in _norm(value) for n in page.names_of_site):
+            score += _SITE_ITSELF
+            why += f", the site itself {_SITE_ITSELF:+g}"
+        found.append(Candidate(value, score, s.region, why, s.raw))
+    # Agreement: an outlet named in two places (dateline and meta line) is the source.
+    scored = []
+    for c in found:
+        others = {o.where for o in found if o is not c and _same_outlet(o.value, c.value)}
+        others.discard(c.where)
+        bonus = _AGREEMENT if others else 0.0
+        scored.append(Candidate(c.value, c.score + bonus, c.where,
+                                c.evidence + (f", also in {', '.join(sorted(others))} +1"
+                                              if bonus else ""), c.raw))
+    return scored
+
+
+def _same_outlet(a: str, b: str) -> bool:
+    x, y = _norm(a), _norm(b)
+    return bool(x) and bool(y) and (x in y or y in x)
+
+
+# ---- 3. choose ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The people fields of a page, and how each was chosen."""
+
+    authors: tuple[str, ...]
+    editors: tuple[str, ...]
+    source: str | None
+    reports: tuple[FieldReport, ...]
+
+
+def _keep(candidates: list[Candidate], minimum: float) -> tuple[str, ...]:
+    return tuple(c.value for c in candidates if c.score >= minimum)
+
+
+def choose_people(page: ParsedPage, regions: Regions) -> People:
+    """Authors, editors and source of a page, each from its scored candidates."""
+    if not page.is_chinese:
+        return _latin_people(page, regions)
+    seen = gather(page, regions)
+    authors_c = _people(seen, (Role.WRITER, Role.NONE, Role.SOURCE))
+    editors_c = _people(seen, (Role.EDITOR,))
+    editors = _keep(editors_c, PERSON_MIN)
+    editor_keys = {_norm(e): c.score for e in editors for c in editors_c if c.value == e}
+    # A name credited as editor is an author only on its own writer evidence.
+    authors_c = [c if _norm(c.value) not in editor_keys or ("label" in c.evidence
+                 and "no label" not in c.evidence) else
+                 Candidate(c.value, c.score - 2.0, c.where, c.evidence + ", an editor -2", c.raw)
+                 for c in authors_c]
+    authors = _keep(authors_c, PERSON_MIN)
+    sources_c = _sources(seen, page)
+    best = max(sources_c, key=lambda c: c.score, default=None)
+    source = best.value if best is not None and best.score >= SOURCE_MIN else None
+    # A source that is one of the people is the person's outlet slot misread.
+    if source and any(_norm(source) == _norm(a) for a in authors):
+        source = None
+    reports = (
+        FieldReport("authors", authors, tuple(authors_c), f"every name scoring >= {PERSON_MIN}"),
+        FieldReport("editors", editors, tuple(editors_c), f"every name scoring >= {PERSON_MIN}"),
+        FieldReport("source", (source,) if source else (), tuple(sources_c),
+                    f"highest score, if >= {SOURCE_MIN}"),
+    )
+    return People(authors, editors, source, reports)
+
+
+def _latin_people(page: ParsedPage, regions: Regions) -> People:
+    """Bylines of pages in Latin script: the labelled patterns, then the markup."""
+    found = bylines.find_people(page, regions)
+    reports = tuple(
+        FieldReport(name, values, tuple(Candidate(v, 1.0, where, why) for v in values),
+                    "first byline pattern that matches, in region order")
+        for name, values, where, why in (
+            ("authors", found.authors, found.authors_where, "byline pattern"),
+            ("editors", found.editors, "labelled", "editor label"),
+            ("source", (found.source,) if found.source else (), "labelled", "source label"),
+        )
+    )
+    return People(found.authors, found.editors, found.source, reports)
