@@ -22,6 +22,8 @@ class Role(Enum):
     PHOTO = "photo"
     EDITOR = "editor"
     SOURCE = "source"
+    OTHER = "other"
+    """Named for something else: a contact person, a host, an interviewee."""
     NONE = "none"
     """No label: a bare name in a credit slot."""
 
@@ -30,7 +32,8 @@ class Role(Enum):
 _PREFIX_LABELS: tuple[tuple[Role, str], ...] = (
     (Role.EDITOR, r"责任编辑|責任編輯|值班编辑|值班編輯|实习编辑|實習編輯|编辑|編輯|责编|責編|"
                   r"主编|主編|审核|審核|审校|審校|校对|校對|编审|編審|编者|編者"),
-    (Role.PHOTO, r"摄影|攝影|摄像|攝像|图片|圖片|图|圖|摄|攝"),
+    (Role.PHOTO, r"摄影|攝影|摄像|攝像|图片|圖片|制图|製圖|绘图|繪圖|漫画|漫畫|图|圖|摄|攝"),
+    (Role.OTHER, r"联\s*系\s*人|聯\s*繫\s*人|联系电话|主持人|嘉宾|嘉賓|受访者|受訪者|策划|策劃"),
     (Role.SOURCE, r"本文来源于|来源于|來源於|来源|來源|稿源|转载自|轉載自|转自|轉自|摘自|出处|出處|"
                   r"原载|原載|供稿"),
     (Role.WRITER, r"(?:本报|本報|本台|本刊|本网|本網|本站)?(?:特约|特約|首席|见习|見習|实习|實習|驻\S地)?"
@@ -40,7 +43,8 @@ _PREFIX_LABELS: tuple[tuple[Role, str], ...] = (
 # Labels after the names they govern: `郭立亮摄`, `(李沐阳 编辑)`, `立悟/编译`, `蔡崇梧 報導`.
 _SUFFIX_LABELS: tuple[tuple[Role, str], ...] = (
     # `彭瑜 賀懷湘文/圖`: text and pictures, so writers.
-    (Role.WRITER, r"文\s*[/／]\s*[图圖]|图文|圖文|撰稿|编译|編譯|整理|报道|報導|报导|報道|发自|發自|"
+    (Role.WRITER, r"文\s*[/／]\s*[图圖]|图文|圖文|撰稿|编译|編譯|整理|"
+                  r"(?:即時|即时|綜合|综合|專題|专题|聯合|联合)?(?:报道|報導|报导|報道)|发自|發自|"
                   r"[/／]\s*文|采写|採寫|[/／]\s*採訪報導|[/／]\s*采访报道"),
     (Role.PHOTO, r"摄影|攝影|摄|攝|[/／]\s*图|[/／]\s*圖"),
     (Role.EDITOR, r"编辑|編輯"),
@@ -61,11 +65,12 @@ _PREFIX = re.compile(rf"(?:{_alternation(_PREFIX_LABELS)})(?P<sep>{_SEPARATOR}*)
 _SUFFIX = re.compile(rf"\s*(?:{_alternation(_SUFFIX_LABELS)})(?=$|[\s)）\]】,，、;；。/／:：])")
 # What ends a credit's names: sentence punctuation, brackets, a date, a time, `报道`.
 _TERMINATOR = re.compile(
-    r"[。！？!?；;<>\"“”]|\d{1,4}\s*[-/.年月日](?:电|電|讯|訊|消息)?|\d{1,2}[:：]\d{2}|"
+    r"[。！？!?；;<>\"“”，,)）】\]〕」』]|\d{1,4}\s*[-/.年月日](?:电|電|讯|訊|消息)?|\d{1,2}[:：]\d{2}|"
     r"(?:我要评论|我要評論|字号|字號|字体|字體|文字大小|时间|時間|日期|发布|發佈|发表|發表|点击|"
     r"阅读|閱讀|浏览|瀏覽|分享|更新)"
 )
-_BRACKETS = re.compile(r"[（()）【】\[\]《》〔〕「」『』]")
+_REPORTER = re.compile(r"^(?:记者|記者|见习记者|見習記者|特约记者|特約記者|首席记者|首席記者)$")
+_BRACKETS = re.compile(r"[（(【\[《》〔「『]")
 _WEIBO = re.compile(r"[（(\[]\s*(?:微博|微信|博客)\s*[)）\]]")
 _PIECE_SPLIT = re.compile(r"\s*(?:[、,，&＆;；/／|｜╱丨·•]|\s和\s|\s及\s)\s*|\s+")
 # An outlet glued before a name or a label: `新华网张改萍`, `华西都市报记者…`, `南都记者`.
@@ -105,9 +110,9 @@ def _prefix_hits(text: str) -> list[tuple[int, int, Role, str]]:
             # One character needs a mark after it (`文/`); a word may take a space (`作者 X`).
             if not (sep.strip() or (len(label) > 1 and (sep or at_end))):
                 continue
-            if len(label) == 1 and match.start() > 0 and re.match(
-                    rf"[{HAN}]", text[match.start() - 1]) and text[match.start() - 1] not in "本版":
-                continue  # `…法文/英文` is no credit
+            before = text[match.start() - 1] if match.start() > 0 else ""
+            if before and re.match(rf"[{HAN}]", before) and before not in "本版栏欄约約":
+                continue  # `…法文/英文`, `提问作者`, `赞赏作者` are no credits
         hits.append((match.start(), match.end(), role, label))
     return hits
 
@@ -152,34 +157,47 @@ def read_credit(text: str, *, site_names: tuple[str, ...] = ()) -> list[Mention]
     for index, (role, label) in enumerate(roles):
         start, end = bounds[2 * index], bounds[2 * index + 1]
         chunk = text[start:end]
-        if chunks and not chunk.strip() and chunks[-1][1] is Role.NONE:
-            # A label with nothing after it closes the names before it: `(李沐阳 编辑)`.
+        if chunks and not _TERMINATOR.split(chunk)[0].strip() and (
+                chunks[-1][1] is Role.NONE or role in (Role.PHOTO, Role.EDITOR)):
+            # A label with nothing after it closes the names before it: `(李沐阳 编辑)`,
+            # `記者陳立凱／攝影` (a photographer, whatever came before).
             chunks[-1] = (chunks[-1][0], role, label)
+            chunks.append((chunk, Role.NONE, ""))
             continue
         chunks.append((chunk, role, label))
     mentions: list[Mention] = []
-    for whole, role, label in chunks:
+    for position, (whole, role, label) in enumerate(chunks):
         # A label reaches up to the first date, time or interface word; later text is bare.
         segments = _TERMINATOR.split(whole)
         parts = [(segments[0], role, label), *((seg, Role.NONE, "") for seg in segments[1:])]
         for chunk, chunk_role, chunk_label in parts:
-            mentions.extend(_read_chunk(chunk, chunk_role, chunk_label, site_names))
+            found = _read_chunk(chunk, chunk_role, chunk_label, site_names)
+            following = chunks[position + 1][2] if position + 1 < len(chunks) else ""
+            if (found and chunk is parts[-1][0] and chunk and not chunk[-1].isspace()
+                    and _REPORTER.search(following) and found[-1].kind is not Kind.OUTLET):
+                # `半月谈记者谭飞`, `南都记者 X`: what a reporter's label is glued to is the
+                # paper they report for.
+                last = found[-1]
+                found[-1] = Mention(Role.SOURCE, last.label, last.name, Kind.OUTLET)
+            mentions.extend(found)
     return mentions
 
 
 def _read_chunk(chunk: str, role: Role, label: str,
                 site_names: tuple[str, ...]) -> list[Mention]:
+    """The mentions of the text between two labels (suffix labels cut it further)."""
     mentions: list[Mention] = []
-    if True:
-        for sub, sub_role, sub_label in _split_suffixes(chunk, role, label):
-            outlet = _OUTLET_PREFIX.match(sub.strip())
-            if outlet and classify(outlet.group(1), site_names=site_names) is Kind.OUTLET:
-                mentions.append(Mention(Role.SOURCE, sub_label, outlet.group(1), Kind.OUTLET))
-                sub = sub.strip()[outlet.end() :]
-            for name in _pieces(sub, labelled=sub_role is not Role.NONE):
-                kind = classify(name, site_names=site_names)
-                if kind is not Kind.JUNK:
-                    mentions.append(Mention(sub_role, sub_label, name, kind))
+    for sub, sub_role, sub_label in _split_suffixes(chunk, role, label):
+        outlet = _OUTLET_PREFIX.match(sub.strip())
+        if (outlet and classify(outlet.group(1), site_names=site_names) is Kind.OUTLET
+                and classify(sub.strip()[outlet.end() :]) is Kind.PERSON):
+            # `新华网张改萍`: the outlet, then its reporter.
+            mentions.append(Mention(sub_role, sub_label, outlet.group(1), Kind.OUTLET))
+            sub = sub.strip()[outlet.end() :]
+        for name in _pieces(sub, labelled=sub_role is not Role.NONE):
+            kind = classify(name, site_names=site_names)
+            if kind is not Kind.JUNK:
+                mentions.append(Mention(sub_role, sub_label, name, kind))
     return mentions
 
 

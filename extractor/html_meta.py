@@ -128,10 +128,14 @@ _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}")
 
 
 def _heading_text(element: HtmlElement) -> str:
-    """Text of a heading without the ``<time>`` elements in it; a ``<br>`` is a space."""
-    if element.find(".//time") is None and element.find(".//br") is None:
+    """Text of a heading without the ``<time>``, ``<script>`` and ``<style>`` elements in
+    it; a ``<br>`` is a space."""
+    if (element.find(".//time") is None and element.find(".//br") is None
+            and element.find(".//script") is None and element.find(".//style") is None):
         return node_text(element)
     heading = copy.deepcopy(element)
+    for code in [*heading.iter("script"), *heading.iter("style")]:
+        code.drop_tree()  # an ad script inside the <h1> is no part of the headline
     for time in list(heading.iter("time")):
         time.drop_tree()  # keeps the text after the element
     for br in heading.iter("br"):

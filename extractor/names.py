@@ -62,6 +62,7 @@ _NOT_NAMES = frozenset((
     "am pm AM PM 国内新闻 国际新闻 社会新闻 娱乐新闻 体育新闻 财经新闻 科技新闻 军事新闻 滚动新闻 "
     "新闻中心 图片新闻 今日新闻 本地新闻 热点新闻 最新新闻 國內新聞 國際新聞 社會新聞 娛樂新聞 "
     "體育新聞 財經新聞 科技新聞 新聞中心 即時新聞 "
+    "本段 本文 全文 此文 原文 文章 name email "
     "本版 专栏 專欄 本报讯 本報訊 本网讯 本網訊 本站讯 综述 評論員 评论员 特约 特約 "
     "文字 大小 字體 字体 我要评论 我要評論 更多文章 即时播报 即時播報"
 ).split())
@@ -101,6 +102,7 @@ _PLACES_TRADITIONAL = (
 PLACES = frozenset(_PLACES_SIMPLIFIED) | frozenset(_PLACES_TRADITIONAL)
 """Cities that datelines name (`北京1月5日电`, `台北報導`), both scripts."""
 _PLACE_TAIL = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")$")
+_PHRASE = re.compile(r"[的了此看过這那其该該更]|以下|以上|相关|相關|更多|手机|手機|网友|網友|首页|首頁")
 _UI_MARKS = re.compile(r"[【】\[\]<>《》|｜@#:：=+*{}]|\d{3,}|https?:|www\.|\.(?:com|cn|net|org)\b")
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[-/.年月日]\s*\d|\d{1,2}:\d{2}")
 _LATIN_NAME = re.compile(r"[A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]*){1,3}")
@@ -178,8 +180,11 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
     folded = re.sub(r"\W+", "", name.casefold())
     if folded and any(folded == s or (len(s) >= 3 and s in folded) for s in site_names):
         return Kind.OUTLET
-    if name in _KNOWN_OUTLETS or (name.endswith(_ORG_ENDINGS) and len(name) >= 2):
+    if name in _KNOWN_OUTLETS:
         return Kind.OUTLET
+    if name.endswith(_ORG_ENDINGS) and len(name) >= 2:
+        # `过此新闻`, `手机看新闻`: a phrase that happens to end like a paper's name.
+        return Kind.JUNK if _PHRASE.search(name) else Kind.OUTLET
     if name.endswith(_WEAK_ORG_ENDINGS) and len(name) >= 2 and not is_han_name(name):
         return Kind.OUTLET
     if _UI_MARKS.search(name):

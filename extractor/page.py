@@ -24,7 +24,12 @@ HEADER_LINES = 6
 ABOVE_LINES = 2
 """Lines above the headline that may hold it (some templates print the date first)."""
 EDGE_LINES = 3
-"""Paragraphs at each end of the body searched for datelines and closing credits."""
+"""Paragraphs at the end of the body searched for closing credits."""
+AFTER_LINES = 3
+"""Page lines after the body searched for a closing credit."""
+LEAD_LINES = 5
+"""Paragraphs at the start of the body searched for a dateline (related links and captions
+often come first)."""
 
 
 def is_footer(line: str) -> bool:
@@ -96,6 +101,9 @@ class Regions:
     span: tuple[int, int] | None = None
     """First and last index in ``ParsedPage.lines`` of the article (headline to last
     paragraph), None when neither could be placed."""
+    after: list[str] = field(default_factory=list)
+    """The page lines just after the article's last paragraph (the body extractor sometimes
+    stops one paragraph short of the closing credit)."""
 
     def near_article(self, index: int, after: int = 8) -> bool:
         """Whether page line ``index`` lies in the article or up to ``after`` lines past it
@@ -112,7 +120,7 @@ class Regions:
     @property
     def lead(self) -> list[str]:
         """The body's first paragraphs (datelines: `新华社北京1月5日电（记者 …）`)."""
-        return self.body[:EDGE_LINES]
+        return self.body[:LEAD_LINES]
 
     @property
     def tail(self) -> list[str]:
@@ -130,9 +138,10 @@ def find_regions(lines: Sequence[str], title: str | None, body: list[str]) -> Re
     last = _line_of(lines, body[-1], start=first or 0) if body else None
     start = index if index is not None else first
     span = (start, max(last, start)) if start is not None and last is not None else None
+    after_body = list(lines[span[1] + 1 : span[1] + 1 + AFTER_LINES]) if span else []
     if index is None:
         header = [line for line in lines[:40] if len(line) <= 120 and not is_footer(line)]
-        return Regions(None, header, [], body, span)
+        return Regions(None, header, [], body, span, after_body)
     after = lines[index + 1 : index + 1 + HEADER_LINES]
     before = lines[max(0, index - ABOVE_LINES) : index]
     return Regions(
@@ -141,6 +150,7 @@ def find_regions(lines: Sequence[str], title: str | None, body: list[str]) -> Re
         [line for line in before if len(line) <= 120 and not is_footer(line)],
         body,
         span,
+        after_body,
     )
 
 

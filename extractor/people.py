@@ -43,12 +43,12 @@ _REGION = {
     "tail": 2.0,         # short credit lines after the last paragraph
     "labelled": 1.0,     # a labelled line in or just after the article: `编辑：X`
     "elsewhere": 0.0,    # a labelled line far from the article: a sidebar's credits
-    "markup": 1.0,       # <meta name=author>, JSON-LD author, class="author"
+    "markup": -0.5,      # <meta name=author>, JSON-LD, class="author": often the uploader
 }
 # 2. what a label says about the name after it
 _ROLE = {Role.WRITER: 2.0, Role.EDITOR: 2.0, Role.SOURCE: 1.0, Role.NONE: 0.5}
 _KIND = {Kind.PERSON: 1.5, Kind.HANDLE: 0.5}
-_HANDLE_UNLABELLED = -1.0  # a handle counts only in a strong slot or after a strong label
+_HANDLE_UNLABELLED = -1.5  # a handle counts only in a strong slot or after a strong label
 _STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆")
 _AGREEMENT = 1.0
 _MARKUP_ONLY = 3.0
@@ -64,6 +64,13 @@ _DATELINE = re.compile(
     rf"^\W{{0,2}}([{HAN}A-Za-z0-9·\-]{{2,24}}?)\s*(?:[（(]\s*微博\s*[)）])?\s*(?:(?:\d{{1,2}}|[１-９][０-９]?)\s*月)?"
     rf"\s*(?:\d{{1,2}}|[０-９]{{1,2}})\s*日\s*(?:电|電|讯|訊|消息)|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?:讯|訊)"
 )
+# A dateline inside a paragraph, after captions a page glued to it:
+# `…郭立亮摄湖南日报12月15日讯(记者柳德新通讯员彭娟)24.77米！`
+_INLINE_DATELINE = re.compile(
+    rf"([{HAN}]{{2,12}})(?:\d{{1,2}}\s*月)?\s*\d{{1,2}}\s*日\s*(?:电|電|讯|訊|消息)\s*"
+    r"[（(]([^（()）]{2,40})[)）]"
+)
+_CAPTION_END = re.compile(r".*(?:摄|攝|图|圖|记者|記者|文)")
 _LEAD_CREDIT = re.compile(r"^\s*[（(]([^（()）]{2,50})[)）]")
 _LEAD_UNTIL_COLON = re.compile(r"^([^。，,：:]{2,40}?(?:报道|報導))\s*[:：]")
 _REPORTED_BY = re.compile(rf"据([{HAN}A-Za-z0-9]{{2,12}}?)(?:\d{{1,2}}月\d{{1,2}}日)?(?:报道|報導|消息)")
@@ -93,7 +100,7 @@ def _norm(name: str) -> str:
 _MENU_SEPARATOR = re.compile(r"[>＞›»→]|\|.*\|")
 _RUNNING_TEXT = -1.0
 _SENTENCE = re.compile(r"[。！？，,!?]")
-_MAX_BARE_NAMES = 3
+_MAX_BARE_NAMES = 2
 
 
 def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> list[_Seen]:
@@ -135,13 +142,24 @@ def _joined(lines: Sequence[str]) -> list[tuple[int, str]]:
     return out
 
 
-def _lead(paragraph: str, page: ParsedPage) -> list[_Seen]:
-    """A dateline's outlet and the credit after it: `中新社长沙1月17日电 (傅煜 吕高安)`."""
+def _lead(paragraph: str, page: ParsedPage, *, first: bool) -> list[_Seen]:
+    """A dateline's outlet and the credit after it: `中新社长沙1月17日电 (傅煜 吕高安)`.
+    ``first``: one of the first two paragraphs, where a bracketed credit may open the text."""
     seen: list[_Seen] = []
-    bracket = _LEAD_BRACKET.match(paragraph)
+    bracket = _LEAD_BRACKET.match(paragraph) if first else None
     if bracket:
         return _credit(bracket.group(1), "lead", page, slot=True)
     dateline = _DATELINE.match(paragraph)
+    if not dateline:
+        inline = _INLINE_DATELINE.search(paragraph[:300])
+        if inline:
+            outlet = _CAPTION_END.sub("", inline.group(1))
+            if classify(outlet, site_names=page.names_of_site) is Kind.OUTLET:
+                seen.append(_Seen(Mention(Role.SOURCE, "电/讯", outlet, Kind.OUTLET), "lead",
+                                  inline.group(0)))
+            return seen + _credit(inline.group(2), "lead", page, slot=True)
+    if not (first or dateline):
+        return []
     rest = paragraph
     if dateline:
         outlet = squeeze(dateline.group(1) or dateline.group(2) or "")
@@ -171,14 +189,15 @@ def _lead(paragraph: str, page: ParsedPage) -> list[_Seen]:
     return seen
 
 
-def _closing(lines: Sequence[str], page: ParsedPage) -> list[_Seen]:
+def _closing(lines: Sequence[str], page: ParsedPage,
+             regions_titles: frozenset[str] = frozenset()) -> list[_Seen]:
     """Credits closing the article: a bracket at a paragraph's end, a bare name after the last
     sentence, short credit lines."""
     seen: list[_Seen] = []
     for offset, line in enumerate(reversed(lines)):
         region = "closing" if offset == 0 else "tail"
-        if is_boilerplate(line) and not has_label(line):
-            continue  # `未經授權，不得轉載。`: a disclaimer, not a credit
+        if (is_boilerplate(line) and not has_label(line)) or line in regions_titles:
+            continue  # `未經授權，不得轉載。`: a disclaimer, not a credit; nor the headline
         bracket = _CLOSING_BRACKET.search(line)
         if bracket and not _NOT_CREDIT.search(bracket.group(1)):
             seen.extend(_credit(bracket.group(1), region, page, slot=True))
@@ -188,6 +207,18 @@ def _closing(lines: Sequence[str], page: ParsedPage) -> list[_Seen]:
             seen.extend(_credit(bare.group(1), region, page, slot=True))
         elif len(line) <= 40 and not re.search(r"[。！？!?]", line) and not is_footer(line):
             seen.extend(_credit(line, "tail", page))
+    return seen
+
+
+def _after_body(lines: Sequence[str], page: ParsedPage) -> list[_Seen]:
+    """A closing credit on the lines just after what the body extractor kept."""
+    seen: list[_Seen] = []
+    for line in lines:
+        bracket = _CLOSING_BRACKET.search(line)
+        bare = _BARE_CLOSING_NAME.search(line)
+        match = bracket if bracket and not _NOT_CREDIT.search(bracket.group(1)) else bare
+        if match:
+            seen.extend(_credit(match.group(1), "tail", page, slot=True))
     return seen
 
 
@@ -210,9 +241,11 @@ def _markup(page: ParsedPage) -> list[_Seen]:
                                   classify(name, site_names=page.names_of_site)), "markup", name))
     meta = page.meta("author", "article:author", "byl")
     if meta:
-        for m in read_credit(meta, site_names=page.names_of_site):
+        for s in _credit(meta, "markup", page):
+            m = s.mention
             role = Role.WRITER if m.role is Role.NONE else m.role
-            seen.append(_Seen(Mention(role, "meta author", m.name, m.kind), "markup", meta))
+            seen.append(_Seen(Mention(role, "meta author", m.name, m.kind), "markup", meta,
+                              s.adjust, s.note))
     for element in _author_elements(page.tree):
         text = html_meta.node_text(element)
         if text and len(text) <= 40:
@@ -241,9 +274,13 @@ def gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     header = [line for _, line in _joined(regions.header)]
     for line in header:
         seen.extend(_credit(line, "header", page))
-    for paragraph in regions.lead[:2]:
-        seen.extend(_lead(paragraph, page))
-    seen.extend(_closing(regions.tail, page))
+    for index, paragraph in enumerate(regions.lead):
+        found = _lead(paragraph, page, first=index < 2)
+        seen.extend(found)
+        if found and index >= 2:
+            break  # the article's own dateline; later ones open quoted stories
+    seen.extend(_closing(regions.tail, page, frozenset(page.headings)))
+    seen.extend(_after_body(regions.after, page))
     seen.extend(_labelled(page, regions, set(header) | set(regions.header)))
     seen.extend(_markup(page))
     return seen
@@ -277,11 +314,14 @@ def _people(seen: Iterable[_Seen], roles: tuple[Role, ...]) -> list[Candidate]:
     for s in seen:
         if s.mention.role not in roles or s.mention.kind not in (Kind.PERSON, Kind.HANDLE):
             continue
+        if s.mention.role is Role.SOURCE and s.mention.kind is not Kind.PERSON:
+            continue  # `来源：X` names a person only when X is a name
         key = _norm(s.mention.name)
         if not key:
             continue
         score, why = _person_score(s)
-        regions.setdefault(key, set()).add(s.region)
+        # Agreement is two different lines naming the same person, not one line seen twice.
+        regions.setdefault(key, set()).add(re.sub(r"\W+", "", s.raw)[:40] or s.region)
         if key not in best:
             order.append(key)
         if key not in best or score > best[key][0]:
@@ -289,16 +329,15 @@ def _people(seen: Iterable[_Seen], roles: tuple[Role, ...]) -> list[Candidate]:
     candidates = []
     for key in order:
         score, why, s = best[key]
-        extra = len(regions[key]) - 1
+        extra = min(2, len(regions[key]) - 1)
         if extra:
             score += _AGREEMENT * extra
-            why += f", seen in {len(regions[key])} regions {_AGREEMENT * extra:+g}"
+            why += f", on {len(regions[key])} lines {_AGREEMENT * extra:+g}"
         candidates.append(Candidate(s.mention.name, score, s.region, why, s.raw))
-    visible = any(c.score >= PERSON_MIN for c, key in zip(candidates, order, strict=True)
-                  if regions[key] != {"markup"})
+    visible = any(c.score >= PERSON_MIN for c in candidates if c.where != "markup")
     if visible:
         candidates = [
-            c if regions[key] != {"markup"} else
+            c if c.where != "markup" or len(regions[key]) > 1 else
             Candidate(c.value, c.score - _MARKUP_ONLY, c.where,
                       c.evidence + f", markup only while the page credits others "
                       f"{-_MARKUP_ONLY:+g}", c.raw)
@@ -368,12 +407,6 @@ def choose_people(page: ParsedPage, regions: Regions) -> People:
     authors_c = _people(seen, (Role.WRITER, Role.NONE, Role.SOURCE))
     editors_c = _people(seen, (Role.EDITOR,))
     editors = _keep(editors_c, PERSON_MIN)
-    editor_keys = {_norm(e): c.score for e in editors for c in editors_c if c.value == e}
-    # A name credited as editor is an author only on its own writer evidence.
-    authors_c = [c if _norm(c.value) not in editor_keys or ("label" in c.evidence
-                 and "no label" not in c.evidence) else
-                 Candidate(c.value, c.score - 2.0, c.where, c.evidence + ", an editor -2", c.raw)
-                 for c in authors_c]
     authors = _keep(authors_c, PERSON_MIN)
     sources_c = _sources(seen, page)
     best = max(sources_c, key=lambda c: c.score, default=None)
