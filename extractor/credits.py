@@ -53,8 +53,11 @@ _SUFFIX_LABELS: tuple[tuple[Role, str], ...] = (
 # Labels that are ordinary words too: a label only with a separator after them (`文/X`,
 # `图：X`, `作者：X`), never inside a phrase (`作者一覽`, `纯属作者个人观点`, `采访了`).
 _NEEDS_SEPARATOR = frozenset(
-    "文 图 圖 摄 攝 撰 作者 采访 採訪 翻译 翻譯 原创 原創 口述 主笔 主筆 发布人".split())
+    "文 图 圖 摄 攝 撰 作者 采访 採訪 翻译 翻譯 原创 原創 口述 主笔 主筆 发布人 "
+    "编辑 編輯 责任编辑 責任編輯 责编 責編 主编 主編".split())
 _SEPARATOR = r"[\s:：/／|｜╱丨]"
+# Characters a label may be glued to: `本版文/`, `专栏作者`, `新民网编辑：`, `特约作者`.
+_MAY_PRECEDE_LABEL = frozenset("本版栏欄约約网網报報社台刊站")
 
 
 def _alternation(labels: tuple[tuple[Role, str], ...]) -> str:
@@ -67,7 +70,7 @@ _SUFFIX = re.compile(rf"\s*(?:{_alternation(_SUFFIX_LABELS)})(?=$|[\s)）\]】,�
 _TERMINATOR = re.compile(
     r"[。！？!?；;<>\"“”，,)）】\]〕」』]|\d{1,4}\s*[-/.年月日](?:电|電|讯|訊|消息)?|\d{1,2}[:：]\d{2}|"
     r"(?:我要评论|我要評論|字号|字號|字体|字體|文字大小|时间|時間|日期|发布|發佈|发表|發表|点击|"
-    r"阅读|閱讀|浏览|瀏覽|分享|更新)"
+    r"阅读|閱讀|浏览|瀏覽|分享|更新|标签|標籤|关键词|關鍵詞|关键字|關鍵字|[Tt]ags?)"
 )
 _REPORTER = re.compile(r"^(?:记者|記者|见习记者|見習記者|特约记者|特約記者|首席记者|首席記者)$")
 _BRACKETS = re.compile(r"[（(【\[《》〔「『]")
@@ -105,13 +108,13 @@ def _prefix_hits(text: str) -> list[tuple[int, int, Role, str]]:
     for match in _PREFIX.finditer(text):
         role, label = _label_role(match)
         sep = match.group("sep")
-        at_end = match.end() >= len(text)
+        at_end = match.end() >= len(text) or text[match.end()] in ")）】]〕」』"
         if label in _NEEDS_SEPARATOR:
             # One character needs a mark after it (`文/`); a word may take a space (`作者 X`).
             if not (sep.strip() or (len(label) > 1 and (sep or at_end))):
                 continue
             before = text[match.start() - 1] if match.start() > 0 else ""
-            if before and re.match(rf"[{HAN}]", before) and before not in "本版栏欄约約":
+            if before and re.match(rf"[{HAN}]", before) and before not in _MAY_PRECEDE_LABEL:
                 continue  # `…法文/英文`, `提问作者`, `赞赏作者` are no credits
         hits.append((match.start(), match.end(), role, label))
     return hits

@@ -27,7 +27,7 @@ EDGE_LINES = 3
 """Paragraphs at the end of the body searched for closing credits."""
 AFTER_LINES = 3
 """Page lines after the body searched for a closing credit."""
-LEAD_LINES = 5
+LEAD_LINES = 8
 """Paragraphs at the start of the body searched for a dateline (related links and captions
 often come first)."""
 

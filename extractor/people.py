@@ -25,7 +25,7 @@ from lxml.html import HtmlElement
 from extractor import bylines, html_meta
 from extractor.boilerplate import is_boilerplate
 from extractor.credits import RESIDUE_MAX, Mention, Role, has_label, read_credit, residue
-from extractor.names import Kind, classify, squeeze
+from extractor.names import Kind, classify, squeeze, strip_place
 from extractor.page import ParsedPage, Regions, is_footer
 from extractor.result import Candidate, FieldReport
 from extractor.script import HAN
@@ -42,14 +42,17 @@ _REGION = {
     "closing": 2.5,      # a bracket closing the article: `…。（忆松）`
     "tail": 2.0,         # short credit lines after the last paragraph
     "labelled": 1.0,     # a labelled line in or just after the article: `编辑：X`
-    "elsewhere": 0.0,    # a labelled line far from the article: a sidebar's credits
+    "after": 0.0,        # a labelled line well after the article (editors sit there)
+    "elsewhere": -1.0,   # a labelled line before the article: a sidebar's credits
     "markup": -0.5,      # <meta name=author>, JSON-LD, class="author": often the uploader
 }
 # 2. what a label says about the name after it
 _ROLE = {Role.WRITER: 2.0, Role.EDITOR: 2.0, Role.SOURCE: 1.0, Role.NONE: 0.5}
 _KIND = {Kind.PERSON: 1.5, Kind.HANDLE: 0.5}
 _HANDLE_UNLABELLED = -1.5  # a handle counts only in a strong slot or after a strong label
-_STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆")
+_STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆|"
+                            r"编辑|編輯|责编|責編")
+_EDITOR_AFTER = 1.0  # a page's editor line closes it, often after comments and related links
 _AGREEMENT = 1.0
 _MARKUP_ONLY = 3.0
 _SITE_ITSELF = -1.0  # the site naming itself loses to an outlet it credits
@@ -57,12 +60,13 @@ _OUTLET_SLOT = {Role.SOURCE: 2.0, Role.WRITER: 1.0, Role.NONE: 0.5, Role.PHOTO: 
                 Role.EDITOR: 0.0}
 
 _CLOSING_BRACKET = re.compile(r"[（(]([^（()）]{2,40})[)）]\s*$")
-_BARE_CLOSING_NAME = re.compile(rf"[。！？”」』…]\s*([{HAN}]{{2,3}})\s*$")
+_BARE_CLOSING_NAME = re.compile(rf"[。！？”」』…]\s*([{HAN}][{HAN}\s/／、]{{1,18}})\s*$")
 _NOT_CREDIT = re.compile(r"原标题|原標題|完|待续|待續|注[:：]|图[:：]|圖[:：]|资料图|圖片|图片|点击|詳|详")
 _LEAD_BRACKET = re.compile(r"^\W{0,2}[【\[〔]([^】\]〕]{2,60})[】\]〕]")
 _DATELINE = re.compile(
     rf"^\W{{0,2}}([{HAN}A-Za-z0-9·\-]{{2,24}}?)\s*(?:[（(]\s*微博\s*[)）])?\s*(?:(?:\d{{1,2}}|[１-９][０-９]?)\s*月)?"
-    rf"\s*(?:\d{{1,2}}|[０-９]{{1,2}})\s*日\s*(?:电|電|讯|訊|消息)|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?:讯|訊)"
+    rf"\s*(?:\d{{1,2}}|[０-９]{{1,2}})\s*日\s*(?:电|電|讯|訊|消息|报道|報導)"
+    rf"|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?:讯|訊)"
 )
 # A dateline inside a paragraph, after captions a page glued to it:
 # `…郭立亮摄湖南日报12月15日讯(记者柳德新通讯员彭娟)24.77米！`
@@ -70,6 +74,7 @@ _INLINE_DATELINE = re.compile(
     rf"([{HAN}]{{2,12}})(?:\d{{1,2}}\s*月)?\s*\d{{1,2}}\s*日\s*(?:电|電|讯|訊|消息)\s*"
     r"[（(]([^（()）]{2,40})[)）]"
 )
+_DATELINE_SEARCH = 20  # page lines after the headline searched for a dateline
 _CAPTION_END = re.compile(r".*(?:摄|攝|图|圖|记者|記者|文)")
 _LEAD_CREDIT = re.compile(r"^\s*[（(]([^（()）]{2,50})[)）]")
 _LEAD_UNTIL_COLON = re.compile(r"^([^。，,：:]{2,40}?(?:报道|報導))\s*[:：]")
@@ -164,9 +169,10 @@ def _lead(paragraph: str, page: ParsedPage, *, first: bool) -> list[_Seen]:
     if dateline:
         outlet = squeeze(dateline.group(1) or dateline.group(2) or "")
         outlet = re.sub(r"(?:\d{1,2}|[０-９]{1,2})$", "", outlet)
-        if outlet and not _SELF.match(outlet):
-            from extractor.names import strip_place
-
+        if has_label(outlet):
+            # `环球网实习记者胥文琦1月12日报道`: the dateline holds the credit itself.
+            seen.extend(_credit(outlet, "lead", page, slot=True))
+        elif outlet and not _SELF.match(outlet):
             outlet = strip_place(outlet)
             kind = classify(outlet, site_names=page.names_of_site)
             if kind in (Kind.OUTLET, Kind.HANDLE):
@@ -204,7 +210,8 @@ def _closing(lines: Sequence[str], page: ParsedPage,
             continue
         bare = _BARE_CLOSING_NAME.search(line) if offset == 0 else None
         if bare:
-            seen.extend(_credit(bare.group(1), region, page, slot=True))
+            # `…毒素。 黃千容 賴世杰 台中`, `…等。记者祝勇`: a credit after the last sentence.
+            seen.extend(_credit(bare.group(1), "tail", page, slot=True))
         elif len(line) <= 40 and not re.search(r"[。！？!?]", line) and not is_footer(line):
             seen.extend(_credit(line, "tail", page))
     return seen
@@ -228,7 +235,8 @@ def _labelled(page: ParsedPage, regions: Regions, skip: set[str]) -> list[_Seen]
     seen: list[_Seen] = []
     for index, line in _joined(page.lines):
         if len(line) <= 80 and line not in skip and has_label(line) and not is_footer(line):
-            region = "labelled" if regions.near_article(index) else "elsewhere"
+            region = ("labelled" if regions.near_article(index)
+                      else "after" if regions.span and index > regions.span[1] else "elsewhere")
             seen.extend(_credit(line, region, page))
     return seen
 
@@ -274,7 +282,12 @@ def gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     header = [line for _, line in _joined(regions.header)]
     for line in header:
         seen.extend(_credit(line, "header", page))
-    for index, paragraph in enumerate(regions.lead):
+    # The dateline opens the article: among the body's first paragraphs, or on the page
+    # lines after the headline when the body extractor started below it.
+    start = regions.title_index if regions.title_index is not None else 0
+    opening = [*regions.lead, *(line for line in page.lines[start + 1 : start + 1 + _DATELINE_SEARCH]
+                                if line not in regions.lead and _DATELINE.match(line))]
+    for index, paragraph in enumerate(opening):
         found = _lead(paragraph, page, first=index < 2)
         seen.extend(found)
         if found and index >= 2:
@@ -297,6 +310,9 @@ def _person_score(seen: _Seen) -> tuple[float, str]:
            f"{m.kind.value} {_KIND.get(m.kind, 0.0):+g}"]
     if seen.note:
         why.append(f"{seen.note} {seen.adjust:+g}")
+    if m.role is Role.EDITOR and seen.region == "after":
+        score += _EDITOR_AFTER
+        why.append(f"an editor line after the article {_EDITOR_AFTER:+g}")
     if m.kind is Kind.HANDLE and not (
             _STRONG_LABELS.search(m.label) or seen.region in ("closing", "lead", "markup")):
         score += _HANDLE_UNLABELLED
