@@ -54,8 +54,10 @@ _SUFFIX_LABELS: tuple[tuple[Role, str], ...] = (
 # `图：X`, `作者：X`), never inside a phrase (`作者一覽`, `纯属作者个人观点`, `采访了`).
 _NEEDS_SEPARATOR = frozenset(
     "文 图 圖 摄 攝 撰 作者 采访 採訪 翻译 翻譯 原创 原創 口述 主笔 主筆 发布人 "
-    "编辑 編輯 责任编辑 責任編輯 责编 責編 主编 主編".split())
+    "编辑 編輯 责任编辑 責任編輯 责编 責編 主编 主編 原创 原創".split())
 _SEPARATOR = r"[\s:：/／|｜╱丨]"
+# Labels that only ever stand before a name: `（原创）` after a headline credits nobody.
+_PREFIX_ONLY = frozenset("原创 原創 作者 文 撰文 执笔 執筆".split())
 # Characters a label may be glued to: `本版文/`, `专栏作者`, `新民网编辑：`, `特约作者`.
 _MAY_PRECEDE_LABEL = frozenset("本版栏欄约約网網报報社台刊站")
 
@@ -64,7 +66,8 @@ def _alternation(labels: tuple[tuple[Role, str], ...]) -> str:
     return "|".join(f"(?P<{role.name}>{pattern})" for role, pattern in labels)
 
 
-_PREFIX = re.compile(rf"(?:{_alternation(_PREFIX_LABELS)})(?P<sep>{_SEPARATOR}*)")
+# `[作者：X]`, `【编辑】X`: a square bracket closing right after the label is its separator.
+_PREFIX = re.compile(rf"(?:{_alternation(_PREFIX_LABELS)})(?P<sep>(?:{_SEPARATOR}|[\]】])*)")
 _SUFFIX = re.compile(rf"\s*(?:{_alternation(_SUFFIX_LABELS)})(?=$|[\s)）\]】,，、;；。/／:：])")
 # What ends a credit's names: sentence punctuation, brackets, a date, a time, `报道`.
 _TERMINATOR = re.compile(
@@ -160,7 +163,7 @@ def read_credit(text: str, *, site_names: tuple[str, ...] = ()) -> list[Mention]
     for index, (role, label) in enumerate(roles):
         start, end = bounds[2 * index], bounds[2 * index + 1]
         chunk = text[start:end]
-        if chunks and not _TERMINATOR.split(chunk)[0].strip() and (
+        if chunks and label not in _PREFIX_ONLY and not _TERMINATOR.split(chunk)[0].strip() and (
                 chunks[-1][1] is Role.NONE or role in (Role.PHOTO, Role.EDITOR)):
             # A label with nothing after it closes the names before it: `(李沐阳 编辑)`,
             # `記者陳立凱／攝影` (a photographer, whatever came before).

@@ -106,6 +106,10 @@ _MENU_SEPARATOR = re.compile(r"[>＞›»→]|\|.*\|")
 _RUNNING_TEXT = -1.0
 _SENTENCE = re.compile(r"[。！？，,!?]")
 _MAX_BARE_NAMES = 2
+_MENU_ITEM_CHARS = 4
+_MENU_ITEMS_MIN = 3
+_IN_MENU = -1.5
+_MENU_ITEMS = re.compile(r"\S\s*[/／|｜&＆]\s*\S")  # `西雅圖/夏威夷`: links, not people
 
 
 def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> list[_Seen]:
@@ -118,7 +122,8 @@ def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> 
     if slot:
         return [_Seen(m, region, text[:80]) for m in mentions]
     bare = [m for m in mentions if m.role is Role.NONE and m.kind is not Kind.OUTLET]
-    if len(bare) > _MAX_BARE_NAMES:
+    if len(bare) > _MAX_BARE_NAMES or (bare and len(bare) == len(mentions)
+                                       and _MENU_ITEMS.search(text)):
         mentions = [m for m in mentions if m not in bare]  # a menu of words, not a credit
     if _SENTENCE.search(text):
         # A caption or a sentence names people it is about, not who wrote it.
@@ -280,8 +285,13 @@ def gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     """Every credit mention of a Chinese page, with its region."""
     seen: list[_Seen] = []
     header = [line for _, line in _joined(regions.header)]
+    # Lines of a few characters each around the headline are a menu, not a meta line.
+    menu = sum(len(line) <= _MENU_ITEM_CHARS for line in header) >= _MENU_ITEMS_MIN
     for line in header:
-        seen.extend(_credit(line, "header", page))
+        for s in _credit(line, "header", page):
+            if menu and s.mention.role is Role.NONE and s.mention.kind is not Kind.OUTLET:
+                s = _Seen(s.mention, s.region, s.raw, s.adjust + _IN_MENU, "in a menu")
+            seen.append(s)
     # The dateline opens the article: among the body's first paragraphs, or on the page
     # lines after the headline when the body extractor started below it.
     start = regions.title_index if regions.title_index is not None else 0
