@@ -38,14 +38,16 @@ _PREFIX_LABELS: tuple[tuple[Role, str], ...] = (
                   r"原载|原載|供稿"),
     (Role.WRITER, r"(?:本报|本報|本台|本刊|本网|本網|本站)?(?:特约|特約|首席|见习|見習|实习|實習|驻\S地)?"
                   r"(?:记者|記者)|通讯员|通訊員|实习生|實習生|作者|撰文|撰稿|撰|执笔|執筆|采写|採寫|"
-                  r"采访|採訪|编译|編譯|翻译|翻譯|主笔|主筆|发布者|發佈者|发布人|原创|原創|文|口述"),
+                  r"采访|採訪|编译|編譯|翻译|翻譯|主笔|主筆|发布者|發佈者|发布人|原创|原創|文|口述|"
+                  r"(?<![A-Za-z])[Bb]y(?=\s)"),
 )
 # Labels after the names they govern: `郭立亮摄`, `(李沐阳 编辑)`, `立悟/编译`, `蔡崇梧 報導`.
 _SUFFIX_LABELS: tuple[tuple[Role, str], ...] = (
     # `彭瑜 賀懷湘文/圖`: text and pictures, so writers.
     (Role.WRITER, r"文\s*[/／]\s*[图圖]|图文|圖文|撰稿|编译|編譯|整理|"
                   r"(?:即時|即时|綜合|综合|專題|专题|聯合|联合)?(?:报道|報導|报导|報道)|发自|發自|"
-                  r"[/／]\s*文|采写|採寫|[/／]\s*採訪報導|[/／]\s*采访报道"),
+                  r"[/／]\s*文|采写|採寫|[/／]\s*採訪報導|[/／]\s*采访报道|"
+                  r"发表于|發表於|发布于|發佈於"),
     (Role.PHOTO, r"摄影|攝影|摄|攝|[/／]\s*图|[/／]\s*圖"),
     (Role.EDITOR, r"编辑|編輯"),
     (Role.SOURCE, r"供稿"),
@@ -68,14 +70,15 @@ def _alternation(labels: tuple[tuple[Role, str], ...]) -> str:
 
 # `[作者：X]`, `【编辑】X`: a square bracket closing right after the label is its separator.
 _PREFIX = re.compile(rf"(?:{_alternation(_PREFIX_LABELS)})(?P<sep>(?:{_SEPARATOR}|[\]】])*)")
-_SUFFIX = re.compile(rf"\s*(?:{_alternation(_SUFFIX_LABELS)})(?=$|[\s)）\]】,，、;；。/／:：])")
+_SUFFIX = re.compile(rf"\s*(?:{_alternation(_SUFFIX_LABELS)})"
+                     r"(?=$|[\s)）\]】,，、;；。/／:：]|(?<=发自)|(?<=發自))")
 # What ends a credit's names: sentence punctuation, brackets, a date, a time, `报道`.
 _TERMINATOR = re.compile(
     r"[。！？!?；;<>\"“”，,)）】\]〕」』]|\d{1,4}\s*[-/.年月日](?:电|電|讯|訊|消息)?|\d{1,2}[:：]\d{2}|"
-    r"(?:我要评论|我要評論|字号|字號|字体|字體|文字大小|时间|時間|日期|发布|發佈|发表|發表|点击|"
+    r"(?:我要评论|我要評論|字号|字號|字体|字體|文字大小|(?:发布|發佈|发表|發表|更新)?(?:时间|時間|日期)|点击|"
     r"阅读|閱讀|浏览|瀏覽|分享|更新|标签|標籤|关键词|關鍵詞|关键字|關鍵字|[Tt]ags?)"
 )
-_REPORTER = re.compile(r"^(?:记者|記者|见习记者|見習記者|特约记者|特約記者|首席记者|首席記者)$")
+_REPORTER = re.compile(r"(?:记者|記者)$")
 _BRACKETS = re.compile(r"[（(【\[《》〔「『]")
 _WEIBO = re.compile(r"[（(\[]\s*(?:微博|微信|博客)\s*[)）\]]")
 _PIECE_SPLIT = re.compile(r"\s*(?:[、,，&＆;；/／|｜╱丨·•]|\s和\s|\s及\s)\s*|\s+")
@@ -160,10 +163,19 @@ def read_credit(text: str, *, site_names: tuple[str, ...] = ()) -> list[Mention]
     chunks: list[tuple[str, Role, str]] = []
     # Chunks alternate: text before the first label, then after each label up to the next.
     roles = [(Role.NONE, ""), *((role, label) for _, _, role, label in hits)]
+    # A label with a colon introduces what follows it (`攝影：記者王永勝`), never what precedes.
+    colons = [False, *(bool(re.search("[:：]", text[a:b])) for a, b, _, _ in hits)]
     for index, (role, label) in enumerate(roles):
         start, end = bounds[2 * index], bounds[2 * index + 1]
         chunk = text[start:end]
-        if chunks and label not in _PREFIX_ONLY and not _TERMINATOR.split(chunk)[0].strip() and (
+        if not chunk.strip() and colons[index] and role in (Role.PHOTO, Role.EDITOR) \
+                and index + 1 < len(roles) and _REPORTER.search(roles[index + 1][1]):
+            # `攝影：記者王永勝`: a reporter taking the photographs is the photographer here.
+            roles[index + 1] = (role, label)
+            chunks.append((chunk, role, label))
+            continue
+        if chunks and label not in _PREFIX_ONLY and not colons[index] \
+                and not _TERMINATOR.split(chunk)[0].strip() and (
                 chunks[-1][1] is Role.NONE or role in (Role.PHOTO, Role.EDITOR)):
             # A label with nothing after it closes the names before it: `(李沐阳 编辑)`,
             # `記者陳立凱／攝影` (a photographer, whatever came before).
@@ -215,8 +227,9 @@ def _split_suffixes(chunk: str, role: Role, label: str) -> list[tuple[str, Role,
         suffix_role, suffix_label = _label_role(match)
         before = chunk[start : match.start()]
         if before.strip():
-            # `记者张三发自北京`: a writer's label stays; a photo or editor suffix overrides.
-            keep = role if suffix_role is Role.WRITER and role is Role.WRITER else suffix_role
+            # `记者张三发自北京`, `攝影：記者X發自長沙`: the label stays; `报道`, `发自` only say
+            # where from. A photo or editor suffix overrides (`記者陳立凱／攝影`).
+            keep = role if suffix_role is Role.WRITER and role is not Role.NONE else suffix_role
             parts.append((before, keep, label if keep is role else suffix_label.strip("/／ ")))
         start = match.end()
     rest = chunk[start:]
@@ -229,8 +242,8 @@ def _split_suffixes(chunk: str, role: Role, label: str) -> list[tuple[str, Role,
 
 
 def has_label(line: str) -> bool:
-    """Whether ``line`` holds a credit label (`记者`, `责任编辑：`, `来源：`, `文/`)."""
-    return bool(_prefix_hits(line))
+    """Whether ``line`` holds a credit label (`记者`, `责任编辑：`, `来源：`, `文/`, `X 发表于`)."""
+    return bool(_prefix_hits(line)) or _SUFFIX.search(line) is not None
 
 
 _UI_NOISE = re.compile(

@@ -55,13 +55,14 @@ COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES) | frozenset(
 _NOT_NAMES = frozenset((
     "关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 查看 回复 上页 下页 全文 "
     "原文 简介 相关 热点 排行 专题 视频 图片 新闻 滚动 未知 佚名 匿名 管理员 编辑部 本站 本网 本报 "
-    "网友 小编 用户 admin administrator 游客 作者 记者 编辑 来源 综合 整理 报道 通讯员 实习生 "
+    "网友 小编 用户 游客 作者 记者 编辑 来源 综合 整理 报道 通讯员 实习生 "
     "文字大小 字号 大中小 默认 正文 标题 时间 日期 发布 发表 点击 阅读 浏览 微博 微信 手机 客户端 "
     "资料图 图源 网络 国际 国内 社会 财经 科技 体育 娱乐 军事 汽车 房产 健康 教育 旅游 文化 "
     "時間 發佈 新聞 圖片 評論 分享 關閉 打印 編輯 記者 來源 作者 綜合 整理 報導 報道 通訊員 實習生 "
     "am pm AM PM 国内新闻 国际新闻 社会新闻 娱乐新闻 体育新闻 财经新闻 科技新闻 军事新闻 滚动新闻 "
     "新闻中心 图片新闻 今日新闻 本地新闻 热点新闻 最新新闻 國內新聞 國際新聞 社會新聞 娛樂新聞 "
     "體育新聞 財經新聞 科技新聞 新聞中心 即時新聞 "
+    "参与互动 參與互動 我来说两句 我來說兩句 手机看新闻 打印本页 复制地址 "
     "本段 本文 全文 此文 原文 文章 name email "
     "本版 专栏 專欄 本报讯 本報訊 本网讯 本網訊 本站讯 综述 評論員 评论员 特约 特約 "
     "文字 大小 字體 字体 我要评论 我要評論 更多文章 即时播报 即時播報"
@@ -103,7 +104,8 @@ PLACES = frozenset(_PLACES_SIMPLIFIED) | frozenset(_PLACES_TRADITIONAL)
 """Cities that datelines name (`北京1月5日电`, `台北報導`), both scripts."""
 _PLACE_TAIL = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")$")
 _PHRASE = re.compile(r"[的了此看过這那其该該更]|以下|以上|相关|相關|更多|手机|手機|网友|網友|首页|首頁")
-_UI_MARKS = re.compile(r"[【】\[\]<>《》|｜@#:：=+*{}]|\d{3,}|https?:|www\.|\.(?:com|cn|net|org)\b")
+_UI_MARKS = re.compile(r"[【】\[\]<>《》|｜@#:：=+*{}]|\d{3,}|https?:|www\.|\.(?:com|cn|net|org)\b",
+                       re.IGNORECASE)
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[-/.年月日]\s*\d|\d{1,2}:\d{2}")
 _LATIN_NAME = re.compile(r"[A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]*){1,3}")
 _HANDLE = re.compile(r"[\w\u00b7·.-]{2,20}")
@@ -193,7 +195,11 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
         return Kind.HANDLE if is_common_word(name) else Kind.PERSON
     if has_han(name):
         # Han text that is no name: a pen name when short, a phrase when long.
-        return Kind.HANDLE if len(name) <= 5 and re.fullmatch(rf"[{HAN}·]+", name) else Kind.JUNK
+        if len(name) <= 5 and re.fullmatch(rf"[{HAN}·]+", name):
+            return Kind.HANDLE
+        # Self-media accounts mix scripts: `科技边角料Pro`, `AI观察员`.
+        mixed = len(name) <= 12 and re.fullmatch(rf"[{HAN}A-Za-z0-9·_-]+", name)
+        return Kind.HANDLE if mixed and re.search("[A-Za-z0-9]", name) else Kind.JUNK
     if _LATIN_NAME.fullmatch(name):
         return Kind.PERSON
     if _HANDLE.fullmatch(name) and re.search(r"[A-Za-z]", name):

@@ -51,6 +51,7 @@ _ROLE = {Role.WRITER: 2.0, Role.EDITOR: 2.0, Role.SOURCE: 1.0, Role.NONE: 0.5}
 _KIND = {Kind.PERSON: 1.5, Kind.HANDLE: 0.5}
 _HANDLE_UNLABELLED = -1.5  # a handle counts only in a strong slot or after a strong label
 _STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆|"
+                            r"发表于|發表於|发布于|發佈於|^[Bb]y$|"
                             r"编辑|編輯|责编|責編")
 _EDITOR_AFTER = 1.0  # a page's editor line closes it, often after comments and related links
 _AGREEMENT = 1.0
@@ -67,6 +68,8 @@ _DATELINE = re.compile(
     rf"^\W{{0,2}}([{HAN}A-Za-z0-9·\-]{{2,24}}?)\s*(?:[（(]\s*微博\s*[)）])?\s*(?:(?:\d{{1,2}}|[１-９][０-９]?)\s*月)?"
     rf"\s*(?:\d{{1,2}}|[０-９]{{1,2}})\s*日\s*(?:电|電|讯|訊|消息|报道|報導)"
     rf"|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?:讯|訊)"
+    # `据新华社拉萨电（记者 格桑边觉）`: an agency's dateline without its date
+    rf"|^\W{{0,2}}据?([{HAN}]{{2,12}}?)(?:电|電)(?=\s*[（(])"
 )
 # A dateline inside a paragraph, after captions a page glued to it:
 # `…郭立亮摄湖南日报12月15日讯(记者柳德新通讯员彭娟)24.77米！`
@@ -93,6 +96,9 @@ class _Seen:
     adjust: float = 0.0
     """Score added for how the line reads (running text loses)."""
     note: str = ""
+    strong_slot: bool = False
+    """The name stands where bylines stand (a meta line opening with it before its date):
+    a handle needs no label there."""
 
 
 def _norm(name: str) -> str:
@@ -102,8 +108,13 @@ def _norm(name: str) -> str:
 # ---- 1. gather ---------------------------------------------------------------------------
 
 
-_MENU_SEPARATOR = re.compile(r"[>＞›»→]|\|.*\|")
+_MENU_SEPARATOR = re.compile(r"[>＞›»→]")
+# `admin 8个月前 (04-15)`, `张三 2024-11-08 10:32`: a name opening a meta line, its date next.
+_NAME_THEN_DATE = re.compile(
+    r"^\s*(\S{2,20}?)\s*[·•|｜-]?\s*(?:\d{2,4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月|刚刚|刚才|剛剛|昨天|前天|今天|"
+    r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|个月|個月|月|年)前)")
 _RUNNING_TEXT = -1.0
+_BYLINE_SLOT = 1.5
 _SENTENCE = re.compile(r"[。！？，,!?]")
 _MAX_BARE_NAMES = 2
 _MENU_ITEM_CHARS = 4
@@ -129,7 +140,11 @@ def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> 
         # A caption or a sentence names people it is about, not who wrote it.
         mentions = [m for m in mentions if m.role is not Role.NONE or m.kind is Kind.OUTLET]
     if residue(text, mentions) <= RESIDUE_MAX:
-        return [_Seen(m, region, text[:80]) for m in mentions]
+        opening = _NAME_THEN_DATE.match(text) if region == "header" else None
+        return [_Seen(m, region, text[:80], _BYLINE_SLOT, "opens the meta line before its date",
+                      strong_slot=True)
+                if opening and m.name == squeeze(opening.group(1)) and m.role is Role.NONE
+                else _Seen(m, region, text[:80]) for m in mentions]
     return [_Seen(m, region, text[:80], _RUNNING_TEXT, "in running text")
             for m in mentions if m.role is not Role.NONE and m.kind is not Kind.HANDLE]
 
@@ -172,7 +187,7 @@ def _lead(paragraph: str, page: ParsedPage, *, first: bool) -> list[_Seen]:
         return []
     rest = paragraph
     if dateline:
-        outlet = squeeze(dateline.group(1) or dateline.group(2) or "")
+        outlet = squeeze(dateline.group(1) or dateline.group(2) or dateline.group(3) or "")
         outlet = re.sub(r"(?:\d{1,2}|[０-９]{1,2})$", "", outlet)
         if has_label(outlet):
             # `环球网实习记者胥文琦1月12日报道`: the dateline holds the credit itself.
@@ -323,8 +338,8 @@ def _person_score(seen: _Seen) -> tuple[float, str]:
     if m.role is Role.EDITOR and seen.region == "after":
         score += _EDITOR_AFTER
         why.append(f"an editor line after the article {_EDITOR_AFTER:+g}")
-    if m.kind is Kind.HANDLE and not (
-            _STRONG_LABELS.search(m.label) or seen.region in ("closing", "lead", "markup")):
+    if m.kind is Kind.HANDLE and not (seen.strong_slot or _STRONG_LABELS.search(m.label)
+                                      or seen.region in ("closing", "lead", "markup")):
         score += _HANDLE_UNLABELLED
         why.append(f"handle without a strong label {_HANDLE_UNLABELLED:+g}")
     return score, ", ".join(why)

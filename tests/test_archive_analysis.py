@@ -18,7 +18,8 @@ from archive.maintenance import maintain, verify
 from archive.schema import SCHEMA, V1_COLUMNS
 from crawler.demo.site import build_sites
 from pipelines.archiving import article_row
-from extractor.article import extract_article
+from crawler.items import Article
+from extractor import ExtractOptions, extract_article
 from pipelines.reextract import reextract
 
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
@@ -83,9 +84,10 @@ def _demo_rows_with_pages(count: int = 6):
     for truth in site.articles[:count]:
         body = site.render(truth.path, "http://portal", now=NOW).body
         url = "http://portal" + truth.path
-        extracted = extract_article(body.decode("gb18030"), url, fetched_at=NOW)
-        extracted.site = "demo-portal"
-        rows.append(article_row(extracted))
+        extracted = extract_article(body.decode("gb18030"), url, ExtractOptions(fetched_at=NOW))
+        assert extracted is not None
+        article = Article.from_extracted(extracted, url=url, fetched_at=NOW, site="demo-portal")
+        rows.append(article_row(article))
         pages.append({"url": url, "site": "demo-portal", "final_url": url, "http_status": 200,
                       "headers": {"Content-Type": "text/html"}, "encoding": "gb18030",
                       "body": body, "fetched_at": NOW, "timezone": "Asia/Shanghai"})
