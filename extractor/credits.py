@@ -142,6 +142,11 @@ def _pieces(chunk: str, *, labelled: bool) -> list[str]:
         if classify(piece) is Kind.OUTLET:
             names.append(piece)
             continue
+        outlet = _OUTLET_PREFIX.match(piece)
+        if outlet and classify(outlet.group(1)) is Kind.OUTLET \
+                and classify(piece[outlet.end() :]) is Kind.PERSON:
+            names.extend((outlet.group(1), piece[outlet.end() :]))  # `新华网张改萍`
+            continue
         piece = strip_place(piece)
         if labelled and len(piece) >= 4 and re.fullmatch(rf"[{HAN}]+", piece):
             names.extend(split_glued_names(piece))
@@ -206,12 +211,6 @@ def _read_chunk(chunk: str, role: Role, label: str,
     """The mentions of the text between two labels (suffix labels cut it further)."""
     mentions: list[Mention] = []
     for sub, sub_role, sub_label in _split_suffixes(chunk, role, label):
-        outlet = _OUTLET_PREFIX.match(sub.strip())
-        if (outlet and classify(outlet.group(1), site_names=site_names) is Kind.OUTLET
-                and classify(sub.strip()[outlet.end() :]) is Kind.PERSON):
-            # `新华网张改萍`: the outlet, then its reporter.
-            mentions.append(Mention(sub_role, sub_label, outlet.group(1), Kind.OUTLET))
-            sub = sub.strip()[outlet.end() :]
         for name in _pieces(sub, labelled=sub_role is not Role.NONE):
             kind = classify(name, site_names=site_names)
             if kind is not Kind.JUNK:

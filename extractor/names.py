@@ -104,6 +104,8 @@ PLACES = frozenset(_PLACES_SIMPLIFIED) | frozenset(_PLACES_TRADITIONAL)
 """Cities that datelines name (`北京1月5日电`, `台北報導`), both scripts."""
 _PLACE_TAIL = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")$")
 _PHRASE = re.compile(r"[的了此看过這那其该該更]|以下|以上|相关|相關|更多|手机|手機|网友|網友|首页|首頁")
+# A name never opens with a role word: `作者一覽`, `编辑首推`, `记者会` are phrases.
+_ROLE_WORD = re.compile(r"作者|编辑|編輯|记者|記者|责编|責編|来源|來源")
 _UI_MARKS = re.compile(r"[【】\[\]<>《》|｜@#:：=+*{}]|\d{3,}|https?:|www\.|\.(?:com|cn|net|org)\b",
                        re.IGNORECASE)
 _DATE_LIKE = re.compile(r"\d{1,4}\s*[-/.年月日]\s*\d|\d{1,2}:\d{2}")
@@ -177,7 +179,7 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
         name = name[:-1]  # `大江网讯`: the outlet's dateline word
     if len(name) < 2 or len(name) > 30 or name in PLACES or name.casefold() in _NOT_NAMES or name in _NOT_NAMES:
         return Kind.JUNK
-    if _DATE_LIKE.search(name) or re.fullmatch(r"[\d\W_]+", name):
+    if _DATE_LIKE.search(name) or re.fullmatch(r"[\d\W_]+", name) or _ROLE_WORD.match(name):
         return Kind.JUNK
     folded = re.sub(r"\W+", "", name.casefold())
     if folded and any(folded == s or (len(s) >= 3 and s in folded) for s in site_names):

@@ -19,7 +19,7 @@ from extractor.script import han_share
 from extractor.titles import site_names
 
 _FOOTER = re.compile(r"copyright|©|版权所有|版權所有|icp", re.IGNORECASE)
-HEADER_LINES = 6
+HEADER_LINES = 4
 """Lines under the headline that may hold its meta line (author, date, source)."""
 ABOVE_LINES = 2
 """Lines above the headline that may hold it (some templates print the date first)."""
