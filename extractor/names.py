@@ -108,7 +108,9 @@ _PHRASE = re.compile(r"[的了此看过這那其该該更]|以下|以上|相关|
 _ROLE_WORD = re.compile(r"作者|编辑|編輯|记者|記者|责编|責編|来源|來源")
 _UI_MARKS = re.compile(r"[【】\[\]<>《》|｜@#:：=+*{}]|\d{3,}|https?:|www\.|\.(?:com|cn|net|org)\b",
                        re.IGNORECASE)
-_DATE_LIKE = re.compile(r"\d{1,4}\s*[-/.年月日]\s*\d|\d{1,2}:\d{2}")
+_DATE_LIKE = re.compile(
+    r"\d{1,4}\s*[-/.年月日]\s*\d|\d{1,2}:\d{2}|\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|週|个月|個月|月|年)前"
+    r"|^(?:週|周|星期|礼拜|禮拜)[一二三四五六日天]$|^(?:上午|下午|凌晨|晚间|晚間|晚上|中午|早上)$")
 _LATIN_NAME = re.compile(r"[A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]*){1,3}")
 _HANDLE = re.compile(r"[\w\u00b7·.-]{2,20}")
 

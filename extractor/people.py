@@ -44,7 +44,10 @@ _REGION = {
     "labelled": 1.0,     # a labelled line in or just after the article: `编辑：X`
     "after": 0.0,        # a labelled line well after the article (editors sit there)
     "elsewhere": -1.0,   # a labelled line before the article: a sidebar's credits
-    "markup": -0.5,      # <meta name=author>, JSON-LD, class="author": often the uploader
+    # <meta name=author>, JSON-LD: a fallback (see _people); on Chinese portals it names the
+    # uploader or the site as often as the writer.
+    "markup": -0.5,
+    "element": -0.5,     # class="author" elements: often a list of columnists
 }
 # 2. what a label says about the name after it
 _ROLE = {Role.WRITER: 2.0, Role.EDITOR: 2.0, Role.SOURCE: 1.0, Role.NONE: 0.5}
@@ -56,13 +59,17 @@ _STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|�
 _EDITOR_AFTER = 1.0  # a page's editor line closes it, often after comments and related links
 _AGREEMENT = 1.0
 _MARKUP_ONLY = 3.0
+_FALLBACK = frozenset(("markup", "element"))
 _SITE_ITSELF = -1.0  # the site naming itself loses to an outlet it credits
 _OUTLET_SLOT = {Role.SOURCE: 2.0, Role.WRITER: 1.0, Role.NONE: 0.5, Role.PHOTO: 0.0,
                 Role.EDITOR: 0.0}
 
 _CLOSING_BRACKET = re.compile(r"[（(]([^（()）]{2,40})[)）]\s*$")
 _BARE_CLOSING_NAME = re.compile(rf"[。！？”」』…]\s*([{HAN}][{HAN}\s/／、]{{1,18}})\s*$")
-_NOT_CREDIT = re.compile(r"原标题|原標題|完|待续|待續|注[:：]|图[:：]|圖[:：]|资料图|圖片|图片|点击|詳|详")
+# A closing bracket that is a note, not a credit: the original title, `完`, where the piece
+# first appeared (`刊于《半月谈》2019年第24期`).
+_NOT_CREDIT = re.compile(r"原标题|原標題|完|待续|待續|注[:：]|图[:：]|圖[:：]|资料图|圖片|图片|点击|詳|详|"
+                         r"刊于|刊於|原载|原載|首发|首發|选自|選自|\d{4}\s*年")
 _LEAD_BRACKET = re.compile(r"^\W{0,2}[【\[〔]([^】\]〕]{2,60})[】\]〕]")
 _DATELINE = re.compile(
     rf"^\W{{0,2}}([{HAN}A-Za-z0-9·\-]{{2,24}}?)\s*(?:[（(]\s*微博\s*[)）])?\s*(?:(?:\d{{1,2}}|[１-９][０-９]?)\s*月)?"
@@ -269,7 +276,8 @@ def _markup(page: ParsedPage) -> list[_Seen]:
                                   classify(name, site_names=page.names_of_site)), "markup", name))
     meta = page.meta("author", "article:author", "byl")
     if meta:
-        for s in _credit(meta, "markup", page):
+        found = _credit(meta, "markup", page)
+        for s in found:
             m = s.mention
             role = Role.WRITER if m.role is Role.NONE else m.role
             seen.append(_Seen(Mention(role, "meta author", m.name, m.kind), "markup", meta,
@@ -280,7 +288,7 @@ def _markup(page: ParsedPage) -> list[_Seen]:
             for m in read_credit(text, site_names=page.names_of_site):
                 role = Role.WRITER if m.role is Role.NONE else m.role
                 seen.append(_Seen(Mention(role, m.label or "author element", m.name, m.kind),
-                                  "markup", text))
+                                  "element", text))
     return seen
 
 
@@ -339,7 +347,7 @@ def _person_score(seen: _Seen) -> tuple[float, str]:
         score += _EDITOR_AFTER
         why.append(f"an editor line after the article {_EDITOR_AFTER:+g}")
     if m.kind is Kind.HANDLE and not (seen.strong_slot or _STRONG_LABELS.search(m.label)
-                                      or seen.region in ("closing", "lead", "markup")):
+                                      or seen.region in ("closing", "lead")):
         score += _HANDLE_UNLABELLED
         why.append(f"handle without a strong label {_HANDLE_UNLABELLED:+g}")
     return score, ", ".join(why)
@@ -375,10 +383,10 @@ def _people(seen: Iterable[_Seen], roles: tuple[Role, ...]) -> list[Candidate]:
             score += _AGREEMENT * extra
             why += f", on {len(regions[key])} lines {_AGREEMENT * extra:+g}"
         candidates.append(Candidate(s.mention.name, score, s.region, why, s.raw))
-    visible = any(c.score >= PERSON_MIN for c in candidates if c.where != "markup")
+    visible = any(c.score >= PERSON_MIN for c in candidates if c.where not in _FALLBACK)
     if visible:
         candidates = [
-            c if c.where != "markup" or len(regions[key]) > 1 else
+            c if c.where not in _FALLBACK or len(regions[key]) > 1 else
             Candidate(c.value, c.score - _MARKUP_ONLY, c.where,
                       c.evidence + f", markup only while the page credits others "
                       f"{-_MARKUP_ONLY:+g}", c.raw)
