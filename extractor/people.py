@@ -127,6 +127,8 @@ _MAX_BARE_NAMES = 2
 _MENU_ITEM_CHARS = 4
 _MENU_ITEMS_MIN = 3
 _IN_MENU = -1.5
+_POST_LABEL = re.compile(r"发表于|發表於|发布于|發佈於")
+_MENU_BAR = re.compile(r"\s[|｜]\s")
 _MENU_ITEMS = re.compile(r"\S\s*[/／|｜&＆]\s*\S")  # `西雅圖/夏威夷`: links, not people
 
 
@@ -143,6 +145,9 @@ def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> 
     if len(bare) > _MAX_BARE_NAMES or (bare and len(bare) == len(mentions)
                                        and _MENU_ITEMS.search(text)):
         mentions = [m for m in mentions if m not in bare]  # a menu of words, not a credit
+    if len(_MENU_BAR.findall(text)) >= 2:
+        # `示例日报网 | 新闻 | 地方 | 评论`: a navigation bar names the site, credits nobody.
+        mentions = [m for m in mentions if m.role is not Role.NONE]
     if _SENTENCE.search(text):
         # A caption or a sentence names people it is about, not who wrote it.
         mentions = [m for m in mentions if m.role is not Role.NONE or m.kind is Kind.OUTLET]
@@ -304,8 +309,19 @@ def _author_elements(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
+def _first_post_only(seen: list[_Seen]) -> list[_Seen]:
+    """On a forum thread every post opens with `X 发表于 DATE`: the first is the article's,
+    the others are replies."""
+    posts = [s for s in seen if _POST_LABEL.fullmatch(s.mention.label)]
+    return [s for s in seen if s not in posts[1:] or s.mention.name == posts[0].mention.name]
+
+
 def gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     """Every credit mention of a Chinese page, with its region."""
+    return _first_post_only(_gather(page, regions))
+
+
+def _gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     seen: list[_Seen] = []
     header = [line for _, line in _joined(regions.header)]
     # Lines of a few characters each around the headline are a menu, not a meta line.

@@ -117,6 +117,27 @@ def _clean_heading(heading: str, names: Sequence[str]) -> str:
     return strip_site_name(heading, names=names) if _PIPE.search(heading) else heading
 
 
+_KICKER = re.compile(r"^\s*[【\[〔][^】\]〕]{1,12}[】\]〕]\s*")
+
+
+def _agreed_title(declared: Sequence[str], names: Sequence[str]) -> str | None:
+    """The declared title with site names stripped; when two declared titles split into parts,
+    the part they share (og:title `Headline - teaser`, <title> `Site - Headline`)."""
+    if not declared:
+        return None
+    first = strip_site_name(declared[0], names=names)
+    if len(declared) < 2:
+        return first
+    split = [[p.strip() for p in _SEPARATOR.split(d) if p.strip()] for d in declared]
+    if len(split[0]) < 2:
+        return first
+    others = {_norm(p) for parts in split[1:] for p in parts}
+    shared = [p for p in split[0] if _norm(p) in others and not _is_site(p, names)]
+    if shared and _norm(first) not in others and _norm(first) not in map(_norm, declared[1:]):
+        return max(shared, key=_size)
+    return first
+
+
 def choose_title(
     title_tag: str | None,
     headings: Sequence[str],
@@ -137,7 +158,7 @@ def choose_title(
     if site_name and _norm(site_name) in map(_norm, declared):
         site_name = None  # a CMS that fills og:site_name with the page's title
     names = site_names(site_name, url)
-    stripped = strip_site_name(declared[0], names=names) if declared else None
+    stripped = _agreed_title(declared, names)
     smallest = min(3, _size(stripped)) if stripped else 3
     for group in (headings, subheadings):
         agreeing = [
@@ -151,6 +172,15 @@ def choose_title(
     for heading in (_clean_heading(h, names) for h in headings if h and h.strip()):
         if _looks_like_site_name(heading, declared, names):
             continue
+        if stripped and _norm(stripped) and _norm(stripped) in _norm(heading) and (
+                _size(heading) > 3 * _size(stripped)
+                or re.fullmatch(r"[\W\d_]{1,4}", _norm(heading).replace(_norm(stripped), "", 1))):
+            # An <h1> wrapping half the page, or the headline with a count glued to it
+            # (`第二章 失乡号的船长241`): the declared title is the headline.
+            return stripped
+        kicker = _KICKER.match(heading)
+        if kicker and stripped and _norm(heading[kicker.end():]) == _norm(stripped):
+            return heading[kicker.end():].strip()  # `【记者即时播报】满记甜品…`
         # A one- or two-word heading beside a longer declared title is a logo or a section.
         if stripped and _size(heading) < 3 and _size(stripped) > _size(heading):
             continue
