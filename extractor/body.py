@@ -49,10 +49,70 @@ def body_lines(html: str, tree: HtmlElement, lines: Sequence[str], url: str | No
     """The article's paragraphs before cleaning: trafilatura's text on the visible page, one
     paragraph per line, garbled lines and forum replies left out."""
     body = _visible_body(html, tree, url, is_chinese=is_chinese, min_chars=min_chars)
-    return _without_replies(
+    paragraphs = _without_replies(
         [" ".join(line.split()) for line in body.split("\n") if line.strip() and not _garbled(line)],
         lines,
     )
+    return _trim_link_edges(paragraphs, _anchor_texts(tree))
+
+
+LINK_COVER_SHARE = 0.5
+"""A line whose characters are this much link text is a link (a related-story item)."""
+_EDGE_SCAN = 60
+_FILLER_CHARS = 10
+_LIST_MARK = re.compile(r"^[-・•·■□◆◇▪►>*\s]+")
+_STAMP = re.compile(r"[\[【(（]?\s*\d{1,4}[-/.:年月]\d{1,2}(?:[-/.:月日]\d{1,2})?[日]?"
+                    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*[\]】)）]?")
+_PROSE = re.compile(r"[。！？!?；;]")
+
+
+def _anchor_texts(tree: HtmlElement) -> list[str]:
+    """The page's link texts of four characters or more, longest first."""
+    texts = {" ".join(a.text_content().split()) for a in tree.iter("a")}
+    return sorted((t for t in texts if len(t) >= 4), key=len, reverse=True)
+
+
+def _is_link_line(line: str, anchors: Sequence[str]) -> bool:
+    core = _STAMP.sub("", _LIST_MARK.sub("", line)).strip()
+    if not core:
+        return False
+    covered = 0
+    rest = core
+    for anchor in anchors:
+        if anchor in rest:
+            covered += len(anchor)
+            rest = rest.replace(anchor, "", 1)
+            if covered >= LINK_COVER_SHARE * len(core):
+                return True
+    return False
+
+
+def _is_filler(line: str) -> bool:
+    """A list's heading or a stamp between its items: `更多科技新聞`, `- [21:26] 01-17`."""
+    core = _STAMP.sub("", _LIST_MARK.sub("", line)).strip()
+    return len(core) <= _FILLER_CHARS and not _PROSE.search(core)
+
+
+def _trim_link_edges(paragraphs: list[str], anchors: Sequence[str]) -> list[str]:
+    """Cut runs of link lines (related stories, more news) from both ends of the body.
+
+    A run is cut when it holds two link lines or more; short headings and stamps between
+    them go with it. The first line of prose stops the run.
+    """
+    def run_length(lines: Sequence[str]) -> int:
+        links = cut = 0
+        for index, line in enumerate(lines[:_EDGE_SCAN]):
+            if _is_link_line(line, anchors):
+                links += 1
+                cut = index + 1
+            elif not _is_filler(line):
+                break
+        return cut if links >= 2 else 0
+
+    tail = run_length(paragraphs[::-1])
+    kept = paragraphs[: len(paragraphs) - tail] if tail else paragraphs
+    head = run_length(kept)
+    return kept[head:] if head < len(kept) else kept
 
 
 def clean_body(paragraphs: Iterable[str], *, title: str | None, meta_lines: Iterable[str]) -> str:

@@ -21,7 +21,13 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^(?:标签|关键词|关键字|tags?)\s*[:：]",                                 # tag line
     r"^(?:网友评论|发表评论|评论\s*\(\d+\)|阅读\s*\(\d+\))",
     r"^[(（\[【]?\s*(?:责任编辑|责编)\s*[:：]",
+    r"(?:电话|電話)\s*[:：].{0,40}(?:传真|傳真)|^(?:邮箱|郵箱|E-?mail)\s*[:：]",        # contacts
 ))
+# Disclaimers run long: matched at any length.
+_DISCLAIMER = re.compile(r"不代表本(?:站|网|網|平台|号|號)(?:赞同|贊同)?(?:其)?(?:观点|觀點|立场|立場)|"
+                         r"^\W{0,3}\S{0,6}(?:声明|聲明)\s*[:：]|转载并不代表|轉載並不代表")
+# Style sheets a page left in its body text: `body {`, `MARGIN: 0 0 0 0;`, `}`.
+_CSS = re.compile(r"^(?:[#.\w\s,>:-]+\{|\}|[\w-]+\s*:\s*[^;{}]+;|/\*.*\*/)$")
 _META_LABEL = re.compile(
     r"^(?:\(|（)?(?:作\s*者|文|撰\s*文|记者|编辑|来源|发布时间|发布日期|时间|日期|出处|执笔人?)"
     r"\s*[:：|｜丨/]"
@@ -31,6 +37,8 @@ MAX_BOILERPLATE_CHARS = 120
 
 def is_boilerplate(line: str) -> bool:
     """Tell whether a short line is a footer, share bar, disclaimer, breadcrumb or similar."""
+    if _DISCLAIMER.search(line) or _CSS.match(line):
+        return True
     if len(line) > MAX_BOILERPLATE_CHARS:
         return False
     return any(pattern.search(line) for pattern in _BOILERPLATE)
