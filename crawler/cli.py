@@ -208,9 +208,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.site:
         from crawler.sites import get_profile
 
-        overrides = get_profile(args.site).overrides
-    # The fetch time of a saved file is unknown: now is its latest possible value.
+        try:
+            overrides = get_profile(args.site).overrides
+        except KeyError as exc:
+            raise CliError(str(exc)) from None
+    # The fetch time of a saved file is unknown unless given: now is its latest possible value.
     fetched_at = datetime.now(UTC)
+    if args.fetched_at:
+        try:
+            fetched_at = datetime.fromisoformat(args.fetched_at)
+        except ValueError:
+            raise CliError(f"--fetched-at: not an ISO 8601 time: {args.fetched_at!r}") from None
+        if fetched_at.tzinfo is None:
+            raise CliError("--fetched-at needs a UTC offset (2024-11-08T10:00:00+08:00)")
     extracted = extract_article(data, url, ExtractOptions(
         fetched_at=fetched_at, explain=args.explain, overrides=overrides))
     if extracted is None:
@@ -516,6 +526,8 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument("--explain", action="store_true",
                          help="show every field's candidates, scores and why the winner won")
     extract.add_argument("--site", help="apply this site profile's field overrides")
+    extract.add_argument("--fetched-at", help="when the page was fetched (ISO 8601 with offset); "
+                         "relative dates count back from it (default: now)")
     extract.set_defaults(func=cmd_extract)
 
     query = sub.add_parser("query", help="DuckDB SQL over the `articles` view")

@@ -50,7 +50,8 @@ def body_lines(html: str, tree: HtmlElement, lines: Sequence[str], url: str | No
     paragraph per line, garbled lines and forum replies left out."""
     body = _visible_body(html, tree, url, is_chinese=is_chinese, min_chars=min_chars)
     paragraphs = _without_replies(
-        [" ".join(line.split()) for line in body.split("\n") if line.strip() and not _garbled(line)],
+        [" ".join(line.split()) for line in body.split("\n")
+         if line.strip() and not _garbled(line)],
         lines,
     )
     return _trim_link_edges(paragraphs, _anchor_texts(tree))

@@ -24,7 +24,8 @@ _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"(?:电话|電話)\s*[:：].{0,40}(?:传真|傳真)|^(?:邮箱|郵箱|E-?mail)\s*[:：]",        # contacts
 ))
 # Disclaimers run long: matched at any length.
-_DISCLAIMER = re.compile(r"不代表本(?:站|网|網|平台|号|號)(?:赞同|贊同)?(?:其)?(?:观点|觀點|立场|立場)|"
+_DISCLAIMER = re.compile(r"不代表本(?:站|网|網|平台|号|號)(?:赞同|贊同)?(?:其)?"
+                         r"(?:观点|觀點|立场|立場)|"
                          r"^\W{0,3}\S{0,6}(?:声明|聲明)\s*[:：]|转载并不代表|轉載並不代表")
 # Style sheets a page left in its body text: `body {`, `MARGIN: 0 0 0 0;`, `}`.
 _CSS = re.compile(r"^(?:[#.\w\s,>:-]+\{|\}|[\w-]+\s*:\s*[^;{}]+;|/\*.*\*/)$")

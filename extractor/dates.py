@@ -112,9 +112,9 @@ def _gather(page: ParsedPage, regions: Regions, now: datetime | None,
             found_date = parse_date("-".join(match.groups()), now=now, tz=tz)
             if found_date is not None:
                 add(found_date.value, match.group(0).strip("/"), "url")
-    for raw in (page.ld_text("dateModified"), page.meta(*_MODIFIED_META, "dateupdate")):
-        if raw:
-            add(parse_iso(raw, tz=tz, now=now), raw, "modified")
+    for modified in (page.ld_text("dateModified"), page.meta(*_MODIFIED_META, "dateupdate")):
+        if modified:
+            add(parse_iso(modified, tz=tz, now=now), modified, "modified")
     # A line that is a full date and little else (not a sentence that starts with one).
     for line in page.lines:
         if len(line) <= 40 and not is_footer(line):
@@ -167,7 +167,7 @@ def choose_published(page: ParsedPage, regions: Regions, *, now: datetime | None
     if not scored:
         return PublishDate(None, None, False, FieldReport(
             "published", (), report_candidates, "highest score"))
-    best_score, _, best = max(scored, key=lambda s: s[0])
+    _, _, best = max(scored, key=lambda s: s[0])
     value, raw, has_time = best.value, best.raw, best.has_time
     rule = "highest score"
     day = _local_day(best.value, tz)

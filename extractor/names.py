@@ -18,25 +18,35 @@ from extractor.script import HAN, has_han
 # Family names, most common first: the first block is the common tier (about nine in ten
 # people carry one of them); the second holds rarer ones that still head bylines.
 _COMMON_SURNAMES = (
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
-    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
-    "邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
-    "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈"
-    "饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵"
-    "苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝傅帅嵇阎萧"
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章"
+    "鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉"
+    "骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦"
+    "戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛"
+    "仲虞敖巩佘池查麻苑迟邝傅帅嵇阎萧"
 )
 _RARE_SURNAMES = (
-    "和明支信丰秋雍荆郁晋宦揭奚郗禹鞠洪封储厉满劳寿阙蔺楚闻原幸慕宓尉冼区钮鄢谈贝井舍衣"
-    "银达鄂母习芮蓬官束燕苌羊钭巴茅武斯计伏成"
+    "和明支信丰秋雍荆郁晋宦揭奚郗禹鞠洪封储厉满劳寿阙蔺楚闻原幸慕宓尉冼区钮鄢谈贝井舍"
+    "衣银达鄂母习芮蓬官束燕苌羊钭巴茅武斯计伏成赖蔚雒逯蓟昝栗展漆邸练隆钦伊桓宣"
 )
 _COMPOUND_SURNAMES = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 令狐 司徒 夏侯 轩辕 长孙 宇文 端木 申屠 "
     "澹台 南宫 西门 呼延 独孤 万俟 闻人 拓跋"
 ).split()
 # Traditional forms of the family names above whose characters differ from the simplified.
-_SIMPLIFIED = "张刘陈杨黄赵吴孙郑谢韩冯邓叶苏吕卢钟谭陆贾韦邹闫龙贺顾龚万钱严汤齐乔庞颜庄聂鲁欧关兰纪毕单骆蓝饶缪车项连芦娄窦卫宁华丛栾邝蒋罗许冯沈阳时师邬边刁荣郎农乔应孙谷盛丰储厉满劳寿阙蔺闻钮谈贝银鄂习苌钭马萧阎东长诸门俟独"
-_TRADITIONAL = "張劉陳楊黃趙吳孫鄭謝韓馮鄧葉蘇呂盧鍾譚陸賈韋鄒閆龍賀顧龔萬錢嚴湯齊喬龐顏莊聶魯歐關蘭紀畢單駱藍饒繆車項連蘆婁竇衛寧華叢欒鄺蔣羅許馮瀋陽時師鄔邊刁榮郎農喬應孫穀盛豐儲厲滿勞壽闕藺聞鈕談貝銀鄂習萇鈄馬蕭閻東長諸門俟獨"
-_TO_TRADITIONAL = str.maketrans(_SIMPLIFIED, _TRADITIONAL)
+_SCRIPT_PAIRS = (
+    "张張 刘劉 陈陳 杨楊 黄黃 赵趙 吴吳 孙孫 郑鄭 谢謝 韩韓 冯馮 "
+    "邓鄧 叶葉 苏蘇 吕呂 卢盧 钟鍾 谭譚 陆陸 贾賈 韦韋 邹鄒 闫閆 "
+    "龙龍 贺賀 顾顧 龚龔 万萬 钱錢 严嚴 汤湯 齐齊 乔喬 庞龐 颜顏 "
+    "庄莊 聂聶 鲁魯 欧歐 关關 兰蘭 纪紀 毕畢 单單 骆駱 蓝藍 饶饒 "
+    "缪繆 车車 项項 连連 芦蘆 娄婁 窦竇 卫衛 宁寧 华華 丛叢 栾欒 "
+    "邝鄺 蒋蔣 罗羅 许許 阳陽 时時 师師 邬鄔 边邊 荣榮 农農 应應 "
+    "丰豐 储儲 厉厲 满滿 劳勞 寿壽 阙闕 蔺藺 闻聞 钮鈕 谈談 贝貝 "
+    "银銀 习習 苌萇 钭鈄 马馬 萧蕭 阎閻 东東 长長 诸諸 门門 独獨 "
+    "赖賴 练練 钦欽 蓟薊 "
+).split()
+_TO_TRADITIONAL = str.maketrans({pair[0]: pair[1] for pair in _SCRIPT_PAIRS})
 
 
 def _both_scripts(chars: str) -> frozenset[str]:
@@ -53,7 +63,8 @@ COMPOUND_SURNAMES = frozenset(_COMPOUND_SURNAMES) | frozenset(
 
 # Words a page puts where a name could stand: interface labels, placeholders, generic roles.
 _NOT_NAMES = frozenset((
-    "关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 查看 回复 上页 下页 全文 "
+    "关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 "
+    "查看 回复 上页 下页 全文 "
     "原文 简介 相关 热点 排行 专题 视频 图片 新闻 滚动 未知 佚名 匿名 管理员 编辑部 本站 本网 本报 "
     "网友 小编 用户 游客 作者 记者 编辑 来源 综合 整理 报道 通讯员 实习生 "
     "文字大小 字号 大中小 默认 正文 标题 时间 日期 发布 发表 点击 阅读 浏览 微博 微信 手机 客户端 "
@@ -87,7 +98,8 @@ _KNOWN_OUTLETS = frozenset(
     "Reuters AP AFP Bloomberg Xinhua".split()
 )
 _PLACES_SIMPLIFIED = (
-    "北京 上海 天津 重庆 香港 澳门 台北 台中 台南 高雄 新北 桃园 嘉义 新竹 基隆 花莲 台东 屏东 宜兰 "
+    "北京 上海 天津 重庆 香港 澳门 台北 台中 台南 高雄 新北 桃园 嘉义 新竹 "
+    "基隆 花莲 台东 屏东 宜兰 "
     "广州 深圳 杭州 南京 武汉 成都 西安 长沙 郑州 济南 沈阳 哈尔滨 长春 石家庄 太原 呼和浩特 兰州 "
     "西宁 银川 乌鲁木齐 拉萨 昆明 贵阳 南宁 海口 三亚 福州 厦门 南昌 合肥 青岛 大连 宁波 苏州 无锡 "
     "珠海 东莞 佛山 温州 烟台 洛阳 桂林 延安 保定 唐山 秦皇岛 江门 庆阳 天水 酒泉 琼海 "
@@ -103,7 +115,8 @@ _PLACES_TRADITIONAL = (
 PLACES = frozenset(_PLACES_SIMPLIFIED) | frozenset(_PLACES_TRADITIONAL)
 """Cities that datelines name (`北京1月5日电`, `台北報導`), both scripts."""
 _PLACE_TAIL = re.compile("(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + ")$")
-_PHRASE = re.compile(r"[的了此看过這那其该該更]|以下|以上|相关|相關|更多|手机|手機|网友|網友|首页|首頁")
+_PHRASE = re.compile(
+    r"[的了此看过這那其该該更]|以下|以上|相关|相關|更多|手机|手機|网友|網友|首页|首頁")
 # A name never opens with a role word: `作者一覽`, `编辑首推`, `记者会` are phrases.
 _ROLE_WORD = re.compile(r"作者|编辑|編輯|记者|記者|责编|責編|来源|來源")
 _UI_MARKS = re.compile(r"[【】\[\]<>《》|｜@#:：=+*{}]|\d{3,}|https?:|www\.|\.(?:com|cn|net|org)\b",
@@ -179,7 +192,8 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
     name = squeeze(text)
     if len(name) >= 3 and name[-1] in "讯訊" and name[:-1].endswith(_ORG_ENDINGS):
         name = name[:-1]  # `大江网讯`: the outlet's dateline word
-    if len(name) < 2 or len(name) > 30 or name in PLACES or name.casefold() in _NOT_NAMES or name in _NOT_NAMES:
+    if (len(name) < 2 or len(name) > 30 or name in PLACES or name in _NOT_NAMES
+            or name.casefold() in _NOT_NAMES):
         return Kind.JUNK
     if _DATE_LIKE.search(name) or re.fullmatch(r"[\d\W_]+", name) or _ROLE_WORD.match(name):
         return Kind.JUNK

@@ -85,11 +85,11 @@ def apply_overrides(extracted: Extracted, page: ParsedPage, options: ExtractOpti
             changes.update(published_at=value, published_raw=texts[0],
                            published_has_time=bool(re.search(r"\d:\d{2}", texts[0])))
             shown = (value.isoformat(),)
-        where = f"override {override.selector or ''} {override.pattern or ''}".strip()
         earlier = reports.get(name)
         reports[name] = FieldReport(
             name, shown,
-            (*(Candidate(v, float("inf"), "override", "the site profile says so", v)
+            (*(Candidate(v, float("inf"), "override",
+                         f"the site profile says so: {override.selector or override.pattern}", v)
                for v in shown), *(earlier.candidates if earlier else ())),
             "the site profile's override")
     if options.explain:

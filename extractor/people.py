@@ -68,7 +68,8 @@ _CLOSING_BRACKET = re.compile(r"[（(]([^（()）]{2,40})[)）]\s*$")
 _BARE_CLOSING_NAME = re.compile(rf"[。！？”」』…]\s*([{HAN}][{HAN}\s/／、]{{1,18}})\s*$")
 # A closing bracket that is a note, not a credit: the original title, `完`, where the piece
 # first appeared (`刊于《半月谈》2019年第24期`).
-_NOT_CREDIT = re.compile(r"原标题|原標題|完|待续|待續|注[:：]|图[:：]|圖[:：]|资料图|圖片|图片|点击|詳|详|"
+_NOT_CREDIT = re.compile(r"原标题|原標題|完|待续|待續|注[:：]|图[:：]|圖[:：]|资料图|"
+                         r"圖片|图片|点击|詳|详|"
                          r"刊于|刊於|原载|原載|首发|首發|选自|選自|\d{4}\s*年")
 _LEAD_BRACKET = re.compile(r"^\W{0,2}[【\[〔]([^】\]〕]{2,60})[】\]〕]")
 _DATELINE = re.compile(
@@ -88,7 +89,8 @@ _DATELINE_SEARCH = 20  # page lines after the headline searched for a dateline
 _CAPTION_END = re.compile(r".*(?:摄|攝|图|圖|记者|記者|文)")
 _LEAD_CREDIT = re.compile(r"^\s*[（(]([^（()）]{2,50})[)）]")
 _LEAD_UNTIL_COLON = re.compile(r"^([^。，,：:]{2,40}?(?:报道|報導))\s*[:：]")
-_REPORTED_BY = re.compile(rf"据([{HAN}A-Za-z0-9]{{2,12}}?)(?:\d{{1,2}}月\d{{1,2}}日)?(?:报道|報導|消息)")
+_REPORTED_BY = re.compile(
+    rf"据([{HAN}A-Za-z0-9]{{2,12}}?)(?:\d{{1,2}}月\d{{1,2}}日)?(?:报道|報導|消息)")
 _SELF = re.compile(r"^(?:本报|本報|本台|本刊|本网|本網|本站|本社)$")
 _LABEL_AT_END = re.compile(r"[:：]\s*$|(?:编辑|編輯|作者|记者|記者|来源|來源)\s*$")
 
@@ -334,7 +336,8 @@ def _gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     # The dateline opens the article: among the body's first paragraphs, or on the page
     # lines after the headline when the body extractor started below it.
     start = regions.title_index if regions.title_index is not None else 0
-    opening = [*regions.lead, *(line for line in page.lines[start + 1 : start + 1 + _DATELINE_SEARCH]
+    after_headline = page.lines[start + 1 : start + 1 + _DATELINE_SEARCH]
+    opening = [*regions.lead, *(line for line in after_headline
                                 if line not in regions.lead and _DATELINE.match(line))]
     for index, paragraph in enumerate(opening):
         found = _lead(paragraph, page, first=index < 2)

@@ -17,9 +17,9 @@ from archive.export import export
 from archive.maintenance import maintain, verify
 from archive.schema import SCHEMA, V1_COLUMNS
 from crawler.demo.site import build_sites
-from pipelines.archiving import article_row
 from crawler.items import Article
 from extractor import ExtractOptions, extract_article
+from pipelines.archiving import article_row
 from pipelines.reextract import reextract
 
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)

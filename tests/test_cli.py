@@ -64,6 +64,37 @@ def test_scrapy_crawl_works_too(demo_server, tmp_path):
     assert Archive(archive).to_arrow().num_rows == len(demo_server.sites["demo-wp"].articles)
 
 
+def test_extract_explain_is_pinned_on_a_golden_page():
+    from scripts.regen_golden import EXPLAINED, FETCHED_AT, GOLDEN, page_url
+
+    for pinned in sorted(EXPLAINED.glob("*.txt")):
+        result = run("extract", str(GOLDEN / f"{pinned.stem}.html"), "--explain",
+                     "--url", page_url(pinned.stem), "--fetched-at", FETCHED_AT.isoformat())
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == pinned.read_text(encoding="utf-8"), (
+            "run `python scripts/regen_golden.py` after an intended change")
+        for field in ("title:", "authors:", "editors:", "source:", "published:"):
+            assert field in result.stdout
+
+
+def test_extract_explain_with_a_site_override_and_bad_input(tmp_path):
+    import gzip
+
+    from scripts.regen_golden import site_pages
+
+    _, page = next((n, p) for n, p in site_pages() if n == "demo-wp")
+    html = tmp_path / "page.html"
+    html.write_bytes(gzip.decompress(page.read_bytes()))
+    result = run("extract", str(html), "--site", "demo-wp", "--explain")
+    assert result.returncode == 0, result.stderr
+    authors = result.stdout.split("authors:")[1].split("editors:")[0]
+    assert "admin" in authors and "override" in authors
+    bad = run("extract", str(FIXTURE), "--fetched-at", "yesterday")
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+    unknown = run("extract", str(FIXTURE), "--site", "no-such-site")
+    assert unknown.returncode == 2 and "unknown site" in unknown.stderr
+
+
 def test_extract_prints_the_fields():
     result = run("extract", str(FIXTURE), "--url", "https://www.aigcdaily.cn/news/123.html")
     assert result.returncode == 0, result.stderr

@@ -20,7 +20,8 @@ NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 
 def test_aigcdaily_page():
     html = (FIXTURES / "aigcdaily_article.html").read_bytes()
-    article = extract_article(html, "https://www.aigcdaily.cn/news/123.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "https://www.aigcdaily.cn/news/123.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.title == "大模型训练的电费账单,到底有多贵?"
     assert list(article.authors) == ["算力观察室"]
@@ -46,7 +47,8 @@ def _demo_cases():
 @pytest.mark.parametrize(("site", "truth"), list(_demo_cases()))
 def test_demo_layouts(site, truth):
     body = site.render(truth.path, "http://127.0.0.1:1", now=NOW).body
-    article = extract_article(body, "http://127.0.0.1:1" + truth.path, ExtractOptions(fetched_at=NOW))
+    article = extract_article(body, "http://127.0.0.1:1" + truth.path,
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.title == truth.title
     assert list(article.authors) == truth.authors
@@ -71,7 +73,8 @@ def test_gbk_bytes_without_charset_decode():
     body = portal.render(truth.path, "http://x", now=NOW).body
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
-    article = extract_article(body, "http://x" + truth.path, ExtractOptions(fetched_at=NOW))
+    article = extract_article(body, "http://x" + truth.path,
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.encoding == "gb18030"
     assert article.title == truth.title
@@ -82,7 +85,8 @@ def test_relative_date_keeps_raw_string():
     wp = build_sites(NOW)[1]
     truth = wp.articles[3]  # three hours old
     body = wp.render(truth.path, "http://x", now=NOW).body
-    article = extract_article(body, "http://x" + truth.path, ExtractOptions(fetched_at=NOW))
+    article = extract_article(body, "http://x" + truth.path,
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.published_raw == "3小时前"
     assert article.published_at == NOW - timedelta(hours=3)
@@ -111,7 +115,8 @@ def test_copyright_year_is_never_the_publish_date():
                   for i in range(5))
         + "<div class='footer'>Copyright © 2024 example.cn 版权所有</div></body></html>"
     )
-    article = extract_article(html, "http://x/a.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "http://x/a.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.published_at is None
 
@@ -124,7 +129,8 @@ def test_xhtml_with_an_xml_declaration_is_read():
         + "".join(f"<p>Absatz {i} mit genug Text, damit es ein Artikel ist.</p>" for i in range(6))
         + "</body></html>"
     )
-    article = extract_article(html.encode(), "https://example.de/a.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html.encode(), "https://example.de/a.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.title == "Titel"
     assert article.lang == "de"
@@ -137,7 +143,8 @@ def test_a_declared_modified_date_beats_a_stray_date_line():
         + "<p>这是一段足够长的百科正文,介绍这个词条的来历与相关作品。</p>" * 6
         + "<table><tr><td>很靠近海</td><td>2012-10-26</td></tr></table></body></html>"
     )
-    article = extract_article(html, "https://baike.example.cn/item/1", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "https://baike.example.cn/item/1",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.published_raw == "2020-02-14 10:47:36"
 
@@ -149,7 +156,8 @@ def test_gbk_bytes_with_a_broken_byte_and_no_charset_are_still_read_as_gbk():
     broken = body.replace(b"</body>", b"\xc7\x20</body>", 1)  # half a character
     with pytest.raises(UnicodeDecodeError):
         broken.decode("gb18030")
-    article = extract_article(broken, "http://x" + truth.path, ExtractOptions(fetched_at=NOW))
+    article = extract_article(broken, "http://x" + truth.path,
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.encoding == "gb18030"
     assert truth.paragraphs[0] in article.text
@@ -160,7 +168,8 @@ def test_utf8_bytes_with_a_broken_byte_stay_utf8():
             + "<p>Schöne Grüße aus München, wo die Forscher über große Modelle berichten.</p>" * 6
             + "<p>Ein kaputtes Byte: \udcff.</p></body></html>")
     raw = html.encode("utf-8", errors="surrogateescape")
-    article = extract_article(raw, "http://x/bericht", ExtractOptions(fetched_at=NOW))
+    article = extract_article(raw, "http://x/bericht",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.encoding == "utf-8"
     assert "Schöne Grüße aus München" in article.text
@@ -170,7 +179,8 @@ def test_a_page_wrapped_in_a_foreign_root_element_is_still_extracted():
     # What archives and datasets store: the page inside a wrapper trafilatura turns down.
     html = ('<text id="http://bbs.example.cn/forum/thread-221-4487-1.shtml" encoding="gb2312">'
             "<div><h1>论坛里的一篇长帖</h1>" + _paragraphs("帖子正文", 8) + "</div></text>")
-    article = extract_article(html.encode("gb18030"), "http://x/t", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html.encode("gb18030"), "http://x/t",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert "帖子正文第7段" in article.text
 
@@ -193,7 +203,8 @@ def test_hidden_text_is_not_part_of_the_article():
         + "<template hidden><p>模板里的隐藏段落,同样不应该出现在正文里面。</p></template>"
         + "</body></html>"
     )
-    article = extract_article(html, "http://x/a.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "http://x/a.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert "正文第5段" in article.text
     assert "新进展" in article.text
@@ -208,7 +219,8 @@ def test_an_article_hidden_until_a_script_runs_is_still_extracted():
         + _paragraphs("隐藏正文", 8)
         + "</div></body></html>"
     )
-    article = extract_article(html, "http://x/b.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "http://x/b.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert "隐藏正文第7段" in article.text
 
@@ -220,7 +232,8 @@ def test_lines_lost_to_a_wrong_decode_are_dropped():
         + _paragraphs("正文", 5)
         + f"<p>{garbled} 2005 {garbled}</p></body></html>"
     )
-    article = extract_article(html, "http://x/c.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "http://x/c.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert "\ufffd" not in article.text
     assert "正文第4段" in article.text
@@ -243,7 +256,8 @@ def test_text_served_as_utf8_read_as_latin1_is_repaired():
         f"<p>Every {broken} calculator is different, and café owners use them too.</p>"
         "</body></html>"
     )
-    article = extract_article(html.encode(), "http://x/guide", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html.encode(), "http://x/guide",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.title == "A Investor’s Guide"
     assert "Every Investor’s calculator" in article.text
@@ -258,7 +272,8 @@ def test_headline_drops_the_date_inside_it_and_unrendered_templates():
         "<h1><a href='/p'><time datetime='2025-12-18'>Dec 18 2025</time> Preparing a "
         f"transition</a></h1>{_english_paragraphs(5)}</body></html>"
     )
-    article = extract_article(html, "http://x/p", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html, "http://x/p",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.title == "Preparing a transition"
 
@@ -288,7 +303,8 @@ def _english_page(head: str, body_extra: str = "") -> str:
     ],
 )
 def test_authors_declared_in_markup(head, body_extra, authors):
-    article = extract_article(_english_page(head, body_extra), "http://x/r", ExtractOptions(fetched_at=NOW))
+    article = extract_article(_english_page(head, body_extra), "http://x/r",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert list(article.authors) == authors
 
@@ -309,7 +325,8 @@ def test_a_short_brief_inside_a_portals_menus_comes_out_alone():
         "</ul></div><div class='footer'>Copyright © 2025 科技网 京ICP备12345678号</div>"
         "</body></html>"
     )
-    article = extract_article(html.encode(), "http://x.cn/kuaixun/1.html", ExtractOptions(fetched_at=NOW))
+    article = extract_article(html.encode(), "http://x.cn/kuaixun/1.html",
+                              ExtractOptions(fetched_at=NOW))
     assert article is not None
     assert article.text == brief
     assert article.source == "科技网"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crawler.sites.base import DEMO_SETTINGS, SiteProfile
+from extractor.options import FieldOverride
 
 PROFILE = SiteProfile(
     name="demo-wp",
@@ -13,4 +14,6 @@ PROFILE = SiteProfile(
     article_pattern=r"/archives/[\w/-]+",
     notes="Offline demo site; `ainews demo-server` serves it.",
     extra_settings=DEMO_SETTINGS,
+    # The theme prints the author unlabelled (`admin 8个月前`): its element says who it is.
+    overrides={"authors": FieldOverride(selector=".entry-meta .author")},
 )
