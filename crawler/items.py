@@ -88,9 +88,10 @@ class Article:
         """The archive row of an extraction: the one place an ``Extracted`` becomes an item.
 
         ``crawl`` holds what the crawl knows and the page does not (``site``,
-        ``http_status``, ``spider``, ``crawl_run_id``, ``page``...).
+        ``http_status``, ``spider``, ``crawl_run_id``, ``page``...); it wins over the
+        extraction where both say something (``encoding``: what the response declared).
         """
-        return cls(
+        fields: dict[str, object] = dict(
             url=url,
             canonical_url=extracted.canonical_url,
             title=extracted.title,
@@ -108,5 +109,6 @@ class Article:
             text_sha256=hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
             fetched_at=fetched_at,
             encoding=extracted.encoding,
-            **crawl,  # type: ignore[arg-type]
         )
+        fields.update(crawl)
+        return cls(**fields)  # type: ignore[arg-type]

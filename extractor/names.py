@@ -157,14 +157,17 @@ def _common_words() -> frozenset[str]:
     """Two- and three-character words of jieba's dictionary that are not person names."""
     words = set()
     try:
-        text = importlib.resources.files("jieba").joinpath("dict.txt").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
+        source = importlib.resources.files("jieba").joinpath("dict.txt")
+        with source.open("r", encoding="utf-8") as lines:
+            for line in lines:
+                word, _, rest = line.partition(" ")
+                if not 2 <= len(word) <= 3:
+                    continue
+                frequency, _, tag = rest.partition(" ")
+                if not tag.startswith("nr") and int(frequency) >= COMMON_WORD_FREQUENCY:
+                    words.add(word)
+    except (ModuleNotFoundError, FileNotFoundError, ValueError):
         return frozenset()
-    for line in text.splitlines():
-        parts = line.split()
-        if (len(parts) == 3 and 2 <= len(parts[0]) <= 3 and not parts[2].startswith("nr")
-                and parts[1].isdigit() and int(parts[1]) >= COMMON_WORD_FREQUENCY):
-            words.add(parts[0])
     return frozenset(words)
 
 

@@ -479,9 +479,6 @@ def choose_people(page: ParsedPage, regions: Regions) -> People:
     sources_c = _sources(seen, page)
     best = max(sources_c, key=lambda c: c.score, default=None)
     source = best.value if best is not None and best.score >= SOURCE_MIN else None
-    # A source that is one of the people is the person's outlet slot misread.
-    if source and any(_norm(source) == _norm(a) for a in authors):
-        source = None
     reports = (
         FieldReport("authors", authors, tuple(authors_c), f"every name scoring >= {PERSON_MIN}"),
         FieldReport("editors", editors, tuple(editors_c), f"every name scoring >= {PERSON_MIN}"),

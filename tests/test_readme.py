@@ -30,3 +30,13 @@ def test_readme_names_the_two_commands_first():
     assert commands[:2] == ["demo", "test"]
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_readme_extractor_example_runs(monkeypatch, capsys):
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    example = next(b for b in blocks if "from extractor import" in b)
+    monkeypatch.chdir(REPO)
+    exec(compile(example, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    assert "大模型训练的电费账单" in out and "authors:" in out
