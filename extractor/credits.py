@@ -197,7 +197,7 @@ def read_credit(text: str, *, site_names: tuple[str, ...] = ()) -> list[Mention]
         for chunk, chunk_role, chunk_label in parts:
             found = _read_chunk(chunk, chunk_role, chunk_label, site_names)
             following = chunks[position + 1][2] if position + 1 < len(chunks) else ""
-            if (found and chunk is parts[-1][0] and chunk and not chunk[-1].isspace()
+            if (found and chunk is parts[-1][0] and chunk and re.match(r"\w", chunk[-1])
                     and _REPORTER.search(following) and found[-1].kind is not Kind.OUTLET):
                 # `半月谈记者谭飞`, `南都记者 X`: what a reporter's label is glued to is the
                 # paper they report for.

@@ -42,7 +42,7 @@ _REGION = {
     "closing": 2.5,      # a bracket closing the article: `…。（忆松）`
     "tail": 2.0,         # short credit lines after the last paragraph
     "labelled": 1.0,     # a labelled line in or just after the article: `编辑：X`
-    "after": 0.0,        # a labelled line well after the article (editors sit there)
+    "after": -0.5,       # a labelled line well after the article (editors sit there)
     "elsewhere": -1.0,   # a labelled line before the article: a sidebar's credits
     # <meta name=author>, JSON-LD: a fallback (see _people); on Chinese portals it names the
     # uploader or the site as often as the writer.
@@ -56,7 +56,7 @@ _HANDLE_UNLABELLED = -1.5  # a handle counts only in a strong slot or after a st
 _STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆|"
                             r"发表于|發表於|发布于|發佈於|^[Bb]y$|"
                             r"编辑|編輯|责编|責編")
-_EDITOR_AFTER = 1.0  # a page's editor line closes it, often after comments and related links
+_EDITOR_AFTER = 1.5  # a page's editor line closes it, often after comments and related links
 _AGREEMENT = 1.0
 _MARKUP_ONLY = 3.0
 _FALLBACK = frozenset(("markup", "element"))
@@ -122,7 +122,7 @@ _MENU_SEPARATOR = re.compile(r"[>＞›»→]")
 _NAME_THEN_DATE = re.compile(
     r"^\s*(\S{2,20}?)\s*[·•|｜-]?\s*(?:\d{2,4}\s*[-/.年]\s*\d{1,2}|\d{1,2}\s*月|刚刚|刚才|剛剛|昨天|前天|今天|"
     r"\d+\s*(?:秒|分钟|分鐘|小时|小時|天|周|个月|個月|月|年)前)")
-_RUNNING_TEXT = -1.0
+_RUNNING_TEXT = -1.5
 _BYLINE_SLOT = 1.5
 _SENTENCE = re.compile(r"[。！？，,!?]")
 _MAX_BARE_NAMES = 2
@@ -130,6 +130,7 @@ _MENU_ITEM_CHARS = 4
 _MENU_ITEMS_MIN = 3
 _IN_MENU = -1.5
 _POST_LABEL = re.compile(r"发表于|發表於|发布于|發佈於")
+_LIST_ITEM = re.compile(r"^\s*[-・•·]\s")  # `- 王茜`: an item of a list, not a credit line
 _MENU_BAR = re.compile(r"\s[|｜]\s")
 _MENU_ITEMS = re.compile(r"\S\s*[/／|｜&＆]\s*\S")  # `西雅圖/夏威夷`: links, not people
 
@@ -246,7 +247,8 @@ def _closing(lines: Sequence[str], page: ParsedPage,
         if bare:
             # `…毒素。 黃千容 賴世杰 台中`, `…等。记者祝勇`: a credit after the last sentence.
             seen.extend(_credit(bare.group(1), "tail", page, slot=True))
-        elif len(line) <= 40 and not re.search(r"[。！？!?]", line) and not is_footer(line):
+        elif (len(line) <= 40 and not re.search(r"[。！？!?]", line) and not is_footer(line)
+              and not _LIST_ITEM.match(line)):
             seen.extend(_credit(line, "tail", page))
     return seen
 
