@@ -403,6 +403,12 @@ def _people(seen: Iterable[_Seen], roles: tuple[Role, ...]) -> list[Candidate]:
         if extra:
             score += _AGREEMENT * extra
             why += f", on {len(regions[key])} lines {_AGREEMENT * extra:+g}"
+            if (s.mention.kind is Kind.HANDLE and s.region == "header"
+                    and squeeze(s.raw) == s.mention.name and "handle without" in why):
+                # A self-media account: its name alone under the headline and again on the
+                # page (the profile card) stands where a byline stands.
+                score -= _HANDLE_UNLABELLED
+                why += f", an account named alone under the headline {-_HANDLE_UNLABELLED:+g}"
         candidates.append(Candidate(s.mention.name, score, s.region, why, s.raw))
     visible = any(c.score >= PERSON_MIN for c in candidates if c.where not in _FALLBACK)
     if visible:
