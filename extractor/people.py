@@ -64,7 +64,8 @@ _SITE_ITSELF = -1.0  # the site naming itself loses to an outlet it credits
 _OUTLET_SLOT = {Role.SOURCE: 2.0, Role.WRITER: 1.0, Role.NONE: 0.5, Role.PHOTO: 0.0,
                 Role.EDITOR: 0.0}
 
-_CLOSING_BRACKET = re.compile(r"[（(]([^（()）]{2,40})[)）]\s*$")
+# `…措施。（編輯：陳小華）1130321`: a wire's date code may follow the closing credit.
+_CLOSING_BRACKET = re.compile(r"[（(]([^（()）]{2,40})[)）]\s*[0-9A-Za-z]{0,10}\s*$")
 _BARE_CLOSING_NAME = re.compile(rf"[。！？”」』…]\s*([{HAN}][{HAN}\s/／、]{{1,18}})\s*$")
 # A closing bracket that is a note, not a credit: the original title, `完`, where the piece
 # first appeared (`刊于《半月谈》2019年第24期`).

@@ -46,6 +46,15 @@ def test_golden_pages_show_the_hard_cases():
     bracketed = load("bracketed_byline_hyphen_title")
     assert bracketed["authors"] == ["宋立平"]
     assert bracketed["title"] == "机器人公司上市首日破发：一个行业的冷思考"
+    wire = load("dateline_credit_traditional")
+    assert wire["authors"] == ["王小明"] and wire["editors"] == ["陳小華"]
+    assert wire["source"] == "中央社"
+    closing = load("closing_bracket_and_sidebar")
+    assert closing["authors"] == ["晓风"] and closing["editors"] == ["liuxiao"]
+    assert closing["source"] == "示例晚报"  # not the sidebar's columnist, not the site itself
+    glued = load("glued_reporters_photo_caption")
+    assert glued["authors"] == ["谭飞", "王艳明", "闫鹃"], "the photographer is no author"
+    assert glued["editors"] == ["孙楚"] and glued["text"].startswith("昨天是春运首日")
     english = load("english_news_jsonld")
     assert english["published_at"] == "2025-03-05T03:30:00+00:00"
     assert english["authors"] == ["Dana Whitfield"]
