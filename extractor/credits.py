@@ -254,6 +254,7 @@ _UI_NOISE = re.compile(
 _DATE_TIME = re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
                         r"|\d{1,2}\s*[:：]\s*\d{2}"
                         r"(?:\s*[:：]\s*\d{2})?|\d{1,2}\s*月\s*\d{1,2}\s*日|[AaPp][Mm]\b")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 RESIDUE_MAX = 4
 """A credit line has at most this many word characters besides its labels, names, outlets,
 dates and interface words: more, and it is running text that merely holds a label."""
@@ -262,7 +263,7 @@ dates and interface words: more, and it is running text that merely holds a labe
 def residue(text: str, mentions: list[Mention]) -> int:
     """How many word characters of ``text`` are neither credits nor dates nor interface
     words (0 for `作者：潘姿羽 2012-01-17`, many for a sentence)."""
-    rest = re.sub(r"\s+", "", _WEIBO.sub("", text))
+    rest = re.sub(r"\s+", "", _URL.sub(" ", _WEIBO.sub("", text)))
     for mention in sorted(mentions, key=lambda m: -len(m.name)):
         rest = rest.replace(re.sub(r"\s+", "", mention.name), " ")
     rest = _DATE_TIME.sub(" ", rest)

@@ -61,6 +61,11 @@ _AGREEMENT = 1.0
 _MARKUP_ONLY = 3.0
 _FALLBACK = frozenset(("markup", "element"))
 _SITE_ITSELF = -1.0  # the site naming itself loses to an outlet it credits
+_SOURCE_LABEL_SLOT = 3.0
+_DATELINE_SLOT = 1.5
+_GLUED_SLOT = 1.0
+_SOURCE_LABEL = re.compile(r"本文来源于|来源于|來源於|来源|來源|稿源|转载自|轉載自|转自|轉自|"
+                           r"摘自|出处|出處|原载|原載|供稿|据…报道")
 _OUTLET_SLOT = {Role.SOURCE: 2.0, Role.WRITER: 1.0, Role.NONE: 0.5, Role.PHOTO: 0.0,
                 Role.EDITOR: 0.0}
 
@@ -76,7 +81,7 @@ _LEAD_BRACKET = re.compile(r"^\W{0,2}[【\[〔]([^】\]〕]{2,60})[】\]〕]")
 _DATELINE = re.compile(
     rf"^\W{{0,2}}([{HAN}A-Za-z0-9·\-]{{2,24}}?)\s*(?:[（(]\s*微博\s*[)）])?\s*(?:(?:\d{{1,2}}|[１-９][０-９]?)\s*月)?"
     rf"\s*(?:\d{{1,2}}|[０-９]{{1,2}})\s*日\s*(?:电|電|讯|訊|消息|报道|報導)"
-    rf"|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?:讯|訊)"
+    rf"|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?<![资資快简簡通喜视視电電])(?:讯|訊)"
     # `据新华社拉萨电（记者 格桑边觉）`: an agency's dateline without its date
     rf"|^\W{{0,2}}据?([{HAN}]{{2,12}}?)(?:电|電)(?=\s*[（(])"
 )
@@ -427,7 +432,11 @@ def _sources(seen: Iterable[_Seen], page: ParsedPage) -> list[Candidate]:
     for s in seen:
         m = s.mention
         if m.kind is Kind.OUTLET:
-            slot = _OUTLET_SLOT.get(m.role, 0.0) if m.label != "电/讯" else 2.0
+            # The outlet a page names as its source (来源, 稿源, 转载自) comes first, a
+            # dateline's agency next, an outlet named beside a reporter after that.
+            slot = (_DATELINE_SLOT if m.label == "电/讯" else _SOURCE_LABEL_SLOT
+                    if m.role is Role.SOURCE and _SOURCE_LABEL.fullmatch(m.label)
+                    else _GLUED_SLOT if m.role is Role.SOURCE else _OUTLET_SLOT.get(m.role, 0.0))
             kind = 1.5
         elif m.role is Role.SOURCE and m.kind is Kind.HANDLE:
             slot, kind = 2.0, 0.0  # `来源：中国证券报·中证网`-like text that is no known outlet

@@ -1,1 +1,1 @@
-"""Scrapy item pipelines of ainews, and the pure extraction functions they wrap."""
+"""Scrapy item pipelines of ainews: extraction (a shell over the ``extractor`` library), archive."""
