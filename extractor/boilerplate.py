@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from extractor.script import HAN_CHAR
+
 # Each pattern names one kind of boilerplate; they apply to short lines only, so a body
 # sentence that merely mentions 版权 or 转载 survives.
 _BOILERPLATE = tuple(re.compile(p, re.IGNORECASE) for p in (
@@ -72,7 +74,7 @@ def clean_lines(lines: Iterable[str], *, title: str | None, meta_lines: Iterable
     return kept
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CJK = HAN_CHAR
 
 
 def _is_repeated_paragraph(line: str) -> bool:

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from lxml.html import HtmlElement
 
 from extractor import html_meta
+from extractor.names import Kind, classify
+from extractor.page import is_footer
 
 if TYPE_CHECKING:
     from extractor.page import ParsedPage, Regions
@@ -101,11 +103,6 @@ def _names(run: str) -> list[str]:
     return names
 
 
-# Two-character interface words that start with a family name's character (关闭 = close).
-_UI_WORDS = frozenset(
-    "关闭 打印 收藏 返回 登录 注册 更多 顶部 评论 分享 订阅 纠错 举报 推荐 查看 回复 "
-    "上页 下页 全文 原文 简介 相关 热点 排行 专题 视频 图片 新闻 滚动".split()
-)
 _BRACKETED = re.compile(r"[\[【(（]\s*([\u4e00-\u9fff]{2,3})\s*[\]】)）]")
 
 
@@ -148,27 +145,9 @@ def parse_byline(lines: list[str]) -> Byline:
     return byline
 
 
-# The most common Chinese family names, enough to tell `来源:王晓明` from `来源:新华社`.
-_SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
-    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚"
-    "邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左"
-    "柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈"
-    "饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵"
-    "苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-)
-_PUBLICATION_ENDINGS = ("报", "网", "社", "刊", "台", "站", "号", "部", "局", "院", "会", "馆",
-                        "厅", "所", "中心", "频道", "新闻", "日报", "晚报", "杂志", "观察", "科技")
-
-
 def looks_like_person(name: str) -> bool:
     """Tell whether a 2-3 character Chinese name is a person's rather than a publication's."""
-    return (
-        re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name) is not None
-        and name[0] in _SURNAMES
-        and name not in _UI_WORDS
-        and not name.endswith(_PUBLICATION_ENDINGS)
-    )
+    return len(name) <= 3 and classify(name) is Kind.PERSON
 
 
 _BYLINE_LABEL = re.compile(
@@ -177,7 +156,6 @@ _BYLINE_LABEL = re.compile(
     r"|^(?:Text |Ein Artikel |Artikel |Article |Un article )?(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-ZÄÖÜÉ]"
 )
 _REPORTER_LEAD = re.compile(r"^\W{0,3}.{0,10}记者|[（(]\s*(?:本报)?记者[^（()）]{2,20}[)）]\s*$")
-_FOOTER = re.compile(r"copyright|©|版权所有|icp", re.IGNORECASE)
 _AUTHOR_META = re.compile(r"(?:^|[:_.])author(?:_?name)?$")
 _SITE_LIKE = re.compile(r"https?:|www\.|\.(?:com|cn|net)")
 _URL_LIKE = re.compile(r"https?:|www\.|/")
@@ -210,7 +188,7 @@ def find_people(page: ParsedPage, regions: Regions) -> FoundPeople:
         # Labelled lines anywhere on the page: `（责任编辑：X）` often closes the article.
         labelled = [line for line in page.lines if (
             (len(line) <= 80 and _BYLINE_LABEL.search(line)) or _REPORTER_LEAD.search(line))
-            and not _FOOTER.search(line)]
+            and not is_footer(line)]
         had = bool(byline.authors)
         _fill_missing(byline, parse_byline(labelled))
         where = "header" if had else "labelled"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from extractor.result import Candidate, FieldReport
+from extractor.script import HAN, KANA
 
 if TYPE_CHECKING:
     from extractor.page import ParsedPage
@@ -21,7 +22,7 @@ _SEPARATOR = re.compile(
     r"|(?<=[\u4e00-\u9fff”》」）！？])\s*[-–—]\s*(?=[\u4e00-\u9fff])"
 )
 _PIPE = re.compile(r"\s[|｜]\s")
-_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+_CJK = re.compile(f"[{KANA}{HAN}]")
 _NON_WORD = re.compile(r"\W+")
 
 
@@ -60,7 +61,7 @@ def _is_site(part: str, names: Sequence[str]) -> bool:
 def _size(text: str) -> int:
     """Length in words, a CJK character counting as half a word."""
     cjk = len(_CJK.findall(text))
-    return len(re.findall(r"[^\W\u3040-\u30ff\u4e00-\u9fff]+", text)) + cjk // 2
+    return len(re.findall(rf"[^\W{KANA}{HAN}]+", text)) + cjk // 2
 
 
 def strip_site_name(title: str, site_name: str | None = None,
