@@ -55,7 +55,7 @@ def extract_article(html: str | bytes, url: str | None = None,
     """
     options = options or ExtractOptions()
     now = options.fetched_at
-    text_html, encoding = decode_page(html)
+    text_html, encoding = decode_page(html, options.charset)
     if not text_html.strip():
         return None
     try:

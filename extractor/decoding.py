@@ -14,8 +14,17 @@ UTF-8 with a few broken bytes; above it, the page is read as its declared charse
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
-def decode_html(html: str | bytes) -> tuple[str, str]:
-    """Decode page bytes: a BOM, the page's own ``<meta charset>``, then UTF-8, then GB18030."""
+# Single-byte Latin charsets decode any bytes without an error, so a page declaring one says
+# nothing about whether it is UTF-8: they are tried after UTF-8 (a UTF-8 page labelled
+# iso-8859-1 is common, and read as Latin-1 it becomes mojibake).
+_DECODES_ANYTHING = frozenset(("iso-8859-1", "latin-1", "latin1", "cp1252", "windows-1252",
+                               "ascii", "us-ascii"))
+
+
+def decode_html(html: str | bytes, transport_charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes: a BOM, the page's own ``<meta charset>``, the charset the server
+    declared (``transport_charset``), then UTF-8, then GB18030; the first that decodes the
+    bytes cleanly wins, a Latin single-byte charset only after UTF-8."""
     if isinstance(html, str):
         return html, "utf-8"
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
@@ -23,7 +32,10 @@ def decode_html(html: str | bytes) -> tuple[str, str]:
         if html.startswith(bom):
             return html[len(bom) :].decode(encoding, errors="replace"), encoding
     declared = declared_charset(html)
-    candidates = list(dict.fromkeys([*([declared] if declared else []), "utf-8", "gb18030"]))
+    named = [c.lower() for c in (declared, transport_charset) if c]
+    first = [c for c in named if c not in _DECODES_ANYTHING]
+    last = [c for c in named if c in _DECODES_ANYTHING]
+    candidates = list(dict.fromkeys([*first, "utf-8", "gb18030", *last]))
     for encoding in candidates:
         try:
             return html.decode(encoding), encoding
@@ -41,9 +53,9 @@ def decode_html(html: str | bytes) -> tuple[str, str]:
         return html.decode("gb18030", errors="replace"), "gb18030"
 
 
-def decode_page(html: str | bytes) -> tuple[str, str]:
+def decode_page(html: str | bytes, transport_charset: str | None = None) -> tuple[str, str]:
     """The page as text, and the charset it was read in: ``decode_html``, then text a CMS
     served as UTF-8 but labelled Latin-1 repaired (trafilatura drops the C1 controls a wrong
     decode leaves behind)."""
-    text, encoding = decode_html(html)
+    text, encoding = decode_html(html, transport_charset)
     return repair_mojibake(text), encoding

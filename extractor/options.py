@@ -31,6 +31,10 @@ class ExtractOptions:
     date after it is accepted; None reads no relative date and applies no such bound."""
     timezone: str | None = None
     """IANA zone of dates printed without one; None: Asia/Shanghai for Chinese pages, else UTC."""
+    charset: str | None = None
+    """The charset the server declared (the HTTP header), for page bytes: tried after the
+    page's own ``<meta charset>``; a wrong one (GBK bytes labelled utf-8) loses to what the
+    bytes decode as."""
     min_chars: int = 10
     """Minimum body length of an article; shorter pages give None."""
     explain: bool = False

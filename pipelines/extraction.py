@@ -12,6 +12,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.items import Article, Page
 from crawler.runs import crawl_run_id
+from extractor.options import ExtractOptions
 from pipelines.pool import ExtractionPool, ExtractionTimeout
 
 if TYPE_CHECKING:
@@ -68,17 +69,19 @@ class ExtractionPipeline:
         """Extract a Page (in the pool when there is one); pass anything else through."""
         if not isinstance(item, Page):
             return item
+        # The bytes as received, with the server's charset as a hint: the extractor decodes by
+        # what the bytes are (a GBK page labelled utf-8 would otherwise arrive garbled).
+        page: str | bytes = item.raw_body if item.raw_body is not None else item.body
+        options = ExtractOptions(fetched_at=item.fetched_at, timezone=item.timezone,
+                                 charset=item.encoding, min_chars=self.min_chars,
+                                 overrides=item.overrides)
         try:
             if self.pool is not None:
-                extracted = await self.pool.extract(
-                    item.body, item.url, fetched_at=item.fetched_at, tz=item.timezone,
-                    min_chars=self.min_chars, overrides=item.overrides)
+                extracted = await self.pool.extract(page, item.url, options)
             else:
-                from extractor import ExtractOptions, extract_article  # only inline crawls
+                from extractor import extract_article  # only inline crawls load it
 
-                extracted = extract_article(item.body, item.url, ExtractOptions(
-                    fetched_at=item.fetched_at, timezone=item.timezone,
-                    min_chars=self.min_chars, overrides=item.overrides))
+                extracted = extract_article(page, item.url, options)
         except ExtractionTimeout as exc:
             self.stats.inc_value("extract/timeout")
             logger.warning("%s", exc)

@@ -10,12 +10,11 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from extractor import Extracted
-    from extractor.options import FieldOverride
+    from extractor.options import ExtractOptions
 
 logger = logging.getLogger(__name__)
 
@@ -82,16 +81,15 @@ class ExtractionPool:
                 initargs=(os.getpid(),))
         return self._executor
 
-    async def extract(self, html: str, url: str, *, fetched_at: datetime, tz: str | None,
-                      min_chars: int,
-                      overrides: dict[str, FieldOverride] | None = None) -> Extracted | None:
+    async def extract(self, html: str | bytes, url: str,
+                      options: ExtractOptions) -> Extracted | None:
         """The page's extraction (None when it is no article); ExtractionTimeout when too slow."""
         for attempt in (1, 2):
             if self.inline:
-                return _extract(html, url, fetched_at, tz, min_chars, overrides)
+                return _extract(html, url, options)
             executor = self._pool()
             future = asyncio.get_running_loop().run_in_executor(
-                executor, _extract, html, url, fetched_at, tz, min_chars, overrides)
+                executor, _extract, html, url, options)
             try:
                 article = await asyncio.wait_for(future, self.timeout_s)
                 self._broken_in_a_row = 0
@@ -111,7 +109,7 @@ class ExtractionPool:
                 if attempt == 2 and not self.inline:
                     raise
         # Reached only when the pool was just given up on.
-        return _extract(html, url, fetched_at, tz, min_chars, overrides)
+        return _extract(html, url, options)
 
     def _restart(self, executor: ProcessPoolExecutor) -> bool:
         """Stop the workers of ``executor`` (one may be stuck) so the next page gets fresh ones.
@@ -136,11 +134,9 @@ class ExtractionPool:
             self._executor = None
 
 
-def _extract(html: str, url: str, fetched_at: datetime, tz: str | None, min_chars: int,
-             overrides: dict[str, FieldOverride] | None = None) -> Extracted | None:
+def _extract(html: str | bytes, url: str, options: ExtractOptions) -> Extracted | None:
     # Imported here: the crawl process itself never needs trafilatura while the pool works
     # (workers have it preloaded by the forkserver).
-    from extractor import ExtractOptions, extract_article
+    from extractor import extract_article
 
-    return extract_article(html, url, ExtractOptions(
-        fetched_at=fetched_at, timezone=tz, min_chars=min_chars, overrides=overrides or {}))
+    return extract_article(html, url, options)

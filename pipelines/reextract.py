@@ -46,15 +46,11 @@ def reextract(archive: Archive, *, site: str | None = None, since: datetime | No
             newest[page["url_hash"]] = page
     for page in newest.values():
         body: bytes = page["body"] or b""
-        html: str | bytes = body
-        if page.get("encoding"):
-            # Decode as the crawl did, so an unchanged extractor gives an unchanged result.
-            try:
-                html = body.decode(str(page["encoding"]))
-            except (LookupError, UnicodeDecodeError):
-                html = body
-        extracted = extract_article(html, str(page["url"]), ExtractOptions(
-            fetched_at=page["fetched_at"], timezone=page.get("timezone")))
+        # The stored bytes and the charset the crawl saw, decoded as the crawl did, so an
+        # unchanged extractor gives an unchanged result.
+        extracted = extract_article(body, str(page["url"]), ExtractOptions(
+            fetched_at=page["fetched_at"], timezone=page.get("timezone"),
+            charset=page.get("encoding")))
         if extracted is None:
             continue
         article = Article.from_extracted(
