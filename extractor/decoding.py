@@ -24,7 +24,7 @@ _DECODES_ANYTHING = frozenset(("iso-8859-1", "latin-1", "latin1", "cp1252", "win
 def decode_html(html: str | bytes, transport_charset: str | None = None) -> tuple[str, str]:
     """Decode page bytes: a BOM, the page's own ``<meta charset>``, the charset the server
     declared (``transport_charset``), then UTF-8, then GB18030; the first that decodes the
-    bytes cleanly wins, a Latin single-byte charset only after UTF-8."""
+    bytes cleanly wins, a declared Latin single-byte charset only after UTF-8."""
     if isinstance(html, str):
         return html, "utf-8"
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"),
@@ -35,7 +35,9 @@ def decode_html(html: str | bytes, transport_charset: str | None = None) -> tupl
     named = [c.lower() for c in (declared, transport_charset) if c]
     first = [c for c in named if c not in _DECODES_ANYTHING]
     last = [c for c in named if c in _DECODES_ANYTHING]
-    candidates = list(dict.fromkeys([*first, "utf-8", "gb18030", *last]))
+    # A declared Latin charset still beats the GB18030 guess: German `für` in Latin-1 bytes
+    # also decodes as GB18030.
+    candidates = list(dict.fromkeys([*first, "utf-8", *last, "gb18030"]))
     for encoding in candidates:
         try:
             return html.decode(encoding), encoding
