@@ -14,8 +14,12 @@ FORMATS = ("parquet", "jsonl", "csv")
 
 
 def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: str | None = None,
-           view: str = "articles", as_of: AsOf = None) -> int:
-    """Write the latest articles (filtered by a SQL ``where``) to ``out``; return the row count."""
+           view: str = "articles", as_of: AsOf = None, sandbox: bool = True) -> int:
+    """Write the latest articles (filtered by a SQL ``where``) to ``out``; return the row count.
+
+    ``sandbox`` (the default): the query may read only the archive and write only ``out``'s
+    staging file, whatever ``where`` holds.
+    """
     if fmt not in FORMATS:
         raise ArchiveError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     if view not in ("articles", "article_versions", "stories"):
@@ -25,12 +29,12 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
     options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "jsonl": "FORMAT json",
                "csv": "FORMAT csv, HEADER"}[fmt]
     query = f"SELECT * FROM {view}" + (f" WHERE {where}" if where else "")
-    con = archive.to_duckdb(as_of=as_of)
+    # Write next to the target and rename: a failed export never leaves half a file.
+    partial = out.with_name(f".{out.name}.partial")
+    con = archive.to_duckdb(as_of=as_of, sandbox=sandbox, writable=[partial])
     try:
         count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
-        # Write next to the target and rename: a failed export never leaves half a file.
-        partial = out.with_name(f".{out.name}.partial")
-        target = str(partial).replace("'", "''")
+        target = str(partial.resolve()).replace("'", "''")
         con.execute(f"COPY ({query}) TO '{target}' ({options})")
         partial.replace(out)
     except duckdb.Error as exc:

@@ -280,23 +280,38 @@ class Archive:
         return self._dataset("articles", as_of)
 
     def to_duckdb(self, con: duckdb.DuckDBPyConnection | None = None,
-                  as_of: AsOf = None) -> duckdb.DuckDBPyConnection:
+                  as_of: AsOf = None, *, sandbox: bool = False,
+                  writable: Sequence[str | Path] = ()) -> duckdb.DuckDBPyConnection:
         """A DuckDB connection with the views ``articles`` (latest version per URL, with
         ``dup_group`` and ``is_canonical``), ``article_versions``, ``stories`` (one row per
-        duplicate cluster), ``pages`` and ``crawl_runs``."""
+        duplicate cluster), ``pages`` and ``crawl_runs``.
+
+        ``sandbox``: once the views exist, the connection may read only the archive's data
+        files and write only ``writable``: no ``read_csv('/etc/passwd')``, ``COPY … TO``
+        elsewhere, ``ATTACH`` or extension installs (for SQL a user types into the CLI).
+        """
         con = con or duckdb.connect()
         try:
-            self._create_views(con, as_of)
+            read = self._create_views(con, as_of)
+            if sandbox:
+                paths = [*read, *(str(Path(p).resolve()) for p in writable)]
+                listing = ", ".join("'" + p.replace("'", "''") + "'" for p in paths)
+                con.execute(f"SET allowed_paths = [{listing}]")
+                con.execute("SET enable_external_access = false")
+                con.execute("SET lock_configuration = true")
         except duckdb.Error as exc:
             con.close()
             raise ArchiveError(f"cannot read {self.root}: {str(exc).splitlines()[0]}") from exc
         return con
 
-    def _create_views(self, con: duckdb.DuckDBPyConnection, as_of: AsOf) -> None:
-        self._scan(con, "_versions", self.articles_path, SCHEMA, as_of)
-        self._scan(con, "_dedup_table", self.dedup_path, DEDUP_SCHEMA)
-        self._scan(con, "pages", self.pages_path, PAGES_SCHEMA)
-        self._scan(con, "crawl_runs", self.runs_path, RUNS_SCHEMA)
+    def _create_views(self, con: duckdb.DuckDBPyConnection, as_of: AsOf) -> list[str]:
+        """Create the views; return the data files they read."""
+        read = [
+            *self._scan(con, "_versions", self.articles_path, SCHEMA, as_of),
+            *self._scan(con, "_dedup_table", self.dedup_path, DEDUP_SCHEMA),
+            *self._scan(con, "pages", self.pages_path, PAGES_SCHEMA),
+            *self._scan(con, "crawl_runs", self.runs_path, RUNS_SCHEMA),
+        ]
         present = {row[0] for row in con.execute("DESCRIBE _versions").fetchall()}
         # An archive of an older schema still reads: absent columns come back as NULL.
         extra = "".join(f", NULL::{_duck_type(f.type)} AS {f.name}"
@@ -328,22 +343,23 @@ class Archive:
             FROM grouped g JOIN canonical c USING (dup_group)
         """)
         con.execute("CREATE VIEW stories AS SELECT * FROM articles WHERE is_canonical")
+        return read
 
     @staticmethod
     def _scan(con: duckdb.DuckDBPyConnection, name: str, path: Path, schema: pa.Schema,
-              as_of: AsOf = None) -> None:
+              as_of: AsOf = None) -> list[str]:
         """View ``name`` over the data files the Delta log lists (DuckDB's own Parquet reader:
-        many times faster than a pyarrow dataset over hundreds of partitions)."""
+        many times faster than a pyarrow dataset over hundreds of partitions); return them."""
         if not tables.is_table(path):
             if as_of is not None:
                 raise ArchiveError(f"no table at {path}")
             con.register(name, schema.empty_table())
-            return
+            return []
         table = tables.open_table(path, as_of)
         files = table.file_uris()
         if not files:
             con.register(name, schema.empty_table())
-            return
+            return []
         # Matching columns by name costs a footer read per file up front: only needed when some
         # files predate a column (the log has no statistics of that column for them).
         actions = pa.table(table.get_add_actions(flatten=True))
@@ -354,10 +370,12 @@ class Archive:
             f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{listing}], "
             "hive_partitioning = true, hive_types_autocast = false, "
             f"union_by_name = {str(by_name).lower()})")
+        return [f.removeprefix("file://") for f in files]
 
-    def sql(self, query: str, as_of: AsOf = None) -> pa.Table:
-        """Run DuckDB SQL over the views (see ``to_duckdb``) and return Arrow."""
-        con = self.to_duckdb(as_of=as_of)
+    def sql(self, query: str, as_of: AsOf = None, *, sandbox: bool = False) -> pa.Table:
+        """Run DuckDB SQL over the views (see ``to_duckdb``) and return Arrow; ``sandbox``
+        keeps the query from reading or writing anything but the archive's views."""
+        con = self.to_duckdb(as_of=as_of, sandbox=sandbox)
         try:
             relation = con.sql(query)
             # Statements that return no rows (SET, CREATE …) give no relation.

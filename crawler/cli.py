@@ -241,7 +241,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     """Run DuckDB SQL over the ``articles`` view."""
     from archive import Archive
 
-    table = Archive(_archive_path(args)).sql(args.sql, as_of=_as_of(args.as_of))
+    table = Archive(_archive_path(args)).sql(args.sql, as_of=_as_of(args.as_of),
+                                                 sandbox=True)
     rows = table.to_pylist()
     if args.format == "json":
         for row in rows:

@@ -243,3 +243,29 @@ def test_crawl_a_url_without_profile_discovers_the_site(demo_server, tmp_path):
     rows = Archive(tmp_path / "a").to_arrow(columns=["url", "site"]).to_pylist()
     assert {r["site"] for r in rows} == {site} and len(rows) == total
     assert not list((tmp_path / "jobs" / site).iterdir())  # finished: no job left behind
+
+
+def test_query_and_export_cannot_touch_files_outside_the_archive(demo_server, tmp_path):
+    archive = tmp_path / "archive"
+    crawled = run("crawl", "demo-portal", "--base-url", demo_server.base_url("demo-portal"),
+                  "--quiet", archive=archive)
+    assert crawled.returncode == 0, crawled.stderr
+    stolen = tmp_path / "stolen.csv"
+    for sql in ("SELECT * FROM read_csv('/etc/passwd')",
+                f"COPY (SELECT 1) TO '{stolen}'",
+                f"ATTACH '{tmp_path / 'other.db'}'",
+                "SET enable_external_access = true"):
+        result = run("query", sql, archive=archive)
+        assert result.returncode == 2, (sql, result.stdout)
+        assert result.stderr.count("\n") == 1 and "query failed" in result.stderr
+    assert not stolen.exists() and not (tmp_path / "other.db").exists()
+    # the archive itself still answers, and export writes only its own file
+    counted = run("query", "SELECT count(*) AS n FROM articles", "--format", "json",
+                  archive=archive)
+    assert json.loads(counted.stdout.splitlines()[0])["n"] > 0
+    out = tmp_path / "out.parquet"
+    sneaky = f"true) TO '{stolen}' (FORMAT csv); SELECT (1"
+    assert run("export", "--out", str(out), "--where", sneaky, archive=archive).returncode == 2
+    assert not stolen.exists()
+    done = run("export", "--out", str(out), "--where", "category IS NOT NULL", archive=archive)
+    assert done.returncode == 0, done.stderr and out.exists()
