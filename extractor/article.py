@@ -29,9 +29,6 @@ from extractor.titles import choose_title, title_report
 
 logger = logging.getLogger(__name__)
 
-MIN_TEXT_CHARS = 10
-"""Pages with less body text than this are not articles (link lists, stubs, error pages).
-The crawl pipeline archives only articles of ``EXTRACT_MIN_CHARS`` (40) characters or more."""
 _META_WORDS = re.compile(
     r"作\s*者|责任编辑|编辑|責任編輯|編輯|责编|来源|來源|记者|記者|发布时间|发布日期|发布|發佈|发表于|"
     r"时间|時間|日期|浏览|阅读|评论|字号|[文撰]\s*[|｜/:：]|本报讯|报道|報導"

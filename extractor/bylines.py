@@ -7,7 +7,7 @@ Chinese pages are read by ``people`` from scored candidates instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -222,10 +222,7 @@ def _fill_from_markup(byline: Byline, tree: HtmlElement, metas: Mapping[str, str
         # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
         names = _markup_names([meta]) if meta and not _SITE_LIKE.search(meta) else []
     if not names:
-        for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
-            hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
-            if not _AUTHOR_HINT.search(hint) or in_form(element):
-                continue
+        for element in author_elements(tree):
             text = html_meta.node_text(element)
             if text and len(text) <= 30 and not _BYLINE_WORD.fullmatch(text):
                 labelled = parse_byline([text])
@@ -250,6 +247,15 @@ def _markup_names(values: Sequence[str]) -> list[str]:
         elif value not in names:
             names.append(value)
     return names
+
+
+def author_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements marked as the author (`rel=author`, `itemprop=author`, a class naming an
+    author, byline or writer), in page order, outside forms and comment threads."""
+    for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
+        hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
+        if _AUTHOR_HINT.search(hint) and not in_form(element):
+            yield element
 
 
 def in_form(element: HtmlElement) -> bool:

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from enum import Enum
 
-from extractor.script import HAN, has_han
+from extractor.script import HAN, fold, has_han
 
 # Family names, most common first: the first block is the common tier (about nine in ten
 # people carry one of them); the second holds rarer ones that still head bylines.
@@ -200,7 +200,7 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
         return Kind.JUNK
     if _DATE_LIKE.search(name) or re.fullmatch(r"[\d\W_]+", name) or _ROLE_WORD.match(name):
         return Kind.JUNK
-    folded = re.sub(r"\W+", "", name.casefold())
+    folded = fold(name)
     if folded and any(folded == s or (len(s) >= 3 and s in folded) for s in site_names):
         return Kind.OUTLET
     if name in _KNOWN_OUTLETS:

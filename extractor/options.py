@@ -36,7 +36,8 @@ class ExtractOptions:
     page's own ``<meta charset>``; a wrong one (GBK bytes labelled utf-8) loses to what the
     bytes decode as."""
     min_chars: int = 10
-    """Minimum body length of an article; shorter pages give None."""
+    """Minimum body length of an article; shorter pages (link lists, stubs, error pages)
+    give None. The crawl pipeline asks for ``EXTRACT_MIN_CHARS`` (40)."""
     explain: bool = False
     """Keep every field's candidates in ``Extracted.reports``."""
     overrides: dict[str, FieldOverride] = field(default_factory=dict)

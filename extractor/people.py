@@ -15,12 +15,10 @@ and the markup as their candidates.
 
 from __future__ import annotations
 
+import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-from lxml.html import HtmlElement
 
 from extractor import bylines, html_meta
 from extractor.boilerplate import is_boilerplate
@@ -28,7 +26,7 @@ from extractor.credits import RESIDUE_MAX, Mention, Role, has_label, read_credit
 from extractor.names import Kind, classify, squeeze, strip_place
 from extractor.page import ParsedPage, Regions, is_footer
 from extractor.result import Candidate, FieldReport
-from extractor.script import HAN
+from extractor.script import HAN, fold
 
 PERSON_MIN = 3.5
 """Authors and editors: every name scoring at least this is kept."""
@@ -59,6 +57,7 @@ _STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|�
 _EDITOR_AFTER = 1.5  # a page's editor line closes it, often after comments and related links
 _AGREEMENT = 1.0
 _MARKUP_ONLY = 3.0
+_AUTHOR_ELEMENTS = 3  # the first author elements; later ones are lists of columnists
 _FALLBACK = frozenset(("markup", "element"))
 _SITE_ITSELF = -1.0  # the site naming itself loses to an outlet it credits
 _SOURCE_LABEL_SLOT = 3.0
@@ -114,10 +113,6 @@ class _Seen:
     strong_slot: bool = False
     """The name stands where bylines stand (a meta line opening with it before its date):
     a handle needs no label there."""
-
-
-def _norm(name: str) -> str:
-    return re.sub(r"\W+", "", unicodedata.normalize("NFKC", name).casefold())
 
 
 # ---- 1. gather ---------------------------------------------------------------------------
@@ -297,7 +292,7 @@ def _markup(page: ParsedPage) -> list[_Seen]:
             role = Role.WRITER if m.role is Role.NONE else m.role
             seen.append(_Seen(Mention(role, "meta author", m.name, m.kind), "markup", meta,
                               s.adjust, s.note))
-    for element in _author_elements(page.tree):
+    for element in itertools.islice(bylines.author_elements(page.tree), _AUTHOR_ELEMENTS):
         text = html_meta.node_text(element)
         if text and len(text) <= 40:
             for m in read_credit(text, site_names=page.names_of_site):
@@ -305,18 +300,6 @@ def _markup(page: ParsedPage) -> list[_Seen]:
                 seen.append(_Seen(Mention(role, m.label or "author element", m.name, m.kind),
                                   "element", text))
     return seen
-
-
-def _author_elements(tree: HtmlElement) -> list[HtmlElement]:
-    found = []
-    for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
-        hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
-        if re.search(r"author|byline|writer|zuozhe", hint, re.IGNORECASE) and not bylines.in_form(
-                element):
-            found.append(element)
-            if len(found) >= 3:
-                break
-    return found
 
 
 def _first_post_only(seen: list[_Seen]) -> list[_Seen]:
@@ -392,7 +375,7 @@ def _people(seen: Iterable[_Seen], roles: tuple[Role, ...]) -> list[Candidate]:
             continue
         if s.mention.role is Role.SOURCE and s.mention.kind is not Kind.PERSON:
             continue  # `来源：X` names a person only when X is a name
-        key = _norm(s.mention.name)
+        key = fold(s.mention.name)
         if not key:
             continue
         score, why = _person_score(s)
@@ -446,8 +429,8 @@ def _sources(seen: Iterable[_Seen], page: ParsedPage) -> list[Candidate]:
         why = f"{s.region} {_REGION[s.region]:+g}, {m.label or 'no label'} {slot:+g}, " \
               f"{m.kind.value} {kind:+g}" + (f", {s.note} {s.adjust:+g}" if s.note else "")
         value = m.name.strip("《》")
-        if _norm(value) in page.names_of_site or any(
-                len(n) >= 3 and n in _norm(value) for n in page.names_of_site):
+        if fold(value) in page.names_of_site or any(
+                len(n) >= 3 and n in fold(value) for n in page.names_of_site):
             score += _SITE_ITSELF
             why += f", the site itself {_SITE_ITSELF:+g}"
         found.append(Candidate(value, score, s.region, why, s.raw))
@@ -464,7 +447,7 @@ def _sources(seen: Iterable[_Seen], page: ParsedPage) -> list[Candidate]:
 
 
 def _same_outlet(a: str, b: str) -> bool:
-    x, y = _norm(a), _norm(b)
+    x, y = fold(a), fold(b)
     return bool(x) and bool(y) and (x in y or y in x)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 """Han ideograph ranges, for use inside a regex character class."""
@@ -12,6 +13,15 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 """One Han character."""
 KANA_CHAR = re.compile(f"[{KANA}]")
 """One kana character."""
+
+
+_NON_WORD = re.compile(r"\W+")
+
+
+def fold(text: str) -> str:
+    """The key two spellings of one name share: NFKC, casefolded, non-word characters
+    dropped (`新浪 财经` and `新浪财经`, `The Site` and `thesite`)."""
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def has_han(text: str) -> bool:

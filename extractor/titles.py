@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from extractor.result import Candidate, FieldReport
-from extractor.script import HAN, KANA
+from extractor.script import HAN, KANA, fold
 
 if TYPE_CHECKING:
     from extractor.page import ParsedPage
@@ -23,11 +22,8 @@ _SEPARATOR = re.compile(
 )
 _PIPE = re.compile(r"\s[|｜]\s")
 _CJK = re.compile(f"[{KANA}{HAN}]")
-_NON_WORD = re.compile(r"\W+")
 
 
-def _norm(text: str) -> str:
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 _SMALL_WORDS = re.compile(r"\b(?:the|of|for|and|a|an|on|in)\b|&", re.IGNORECASE)
@@ -39,9 +35,9 @@ def site_names(site_name: str | None, url: str | None = None) -> tuple[str, ...]
     (`Site - tagline`), and its host's main label (`partnershipstudentsuccess`)."""
     names: list[str] = []
     if site_name:
-        names.append(_norm(site_name))
+        names.append(fold(site_name))
         first = _SEPARATOR.split(site_name.strip())[0]
-        names.append(_norm(first))
+        names.append(fold(first))
     if url:
         host = urlsplit(url).hostname or ""
         labels = [label for label in host.split(".")[:-1] if label not in _HOST_NOISE]
@@ -53,8 +49,8 @@ def site_names(site_name: str | None, url: str | None = None) -> tuple[str, ...]
 def _is_site(part: str, names: Sequence[str]) -> bool:
     """Whether a title part is the site's name (`The Partnership for Student Success` on
     partnershipstudentsuccess.org), not a headline."""
-    norm = _norm(part)
-    bare = _norm(_SMALL_WORDS.sub("", part))
+    norm = fold(part)
+    bare = fold(_SMALL_WORDS.sub("", part))
     return bool(norm) and any(norm == name or bare == name for name in names)
 
 
@@ -96,17 +92,17 @@ def _is_name(part: str, core: str, names: Sequence[str]) -> bool:
 
 
 def _looks_like_site_name(heading: str, declared: Sequence[str], names: Sequence[str]) -> bool:
-    norm = _norm(heading)
+    norm = fold(heading)
     if not norm or _is_site(heading, names):
         return True
     for title in declared:
-        parts = [_norm(p) for p in _SEPARATOR.split(title) if p.strip()]
+        parts = [fold(p) for p in _SEPARATOR.split(title) if p.strip()]
         if len(parts) < 2 or norm not in parts[1:] + parts[:1]:
             continue
         # A headline of some length opening the title (`Headline | Longer tagline`).
         if norm == parts[0] and _size(heading) >= 4:
             continue
-        if norm != _norm(strip_site_name(title, names=names)):
+        if norm != fold(strip_site_name(title, names=names)):
             return True
     return False
 
@@ -132,9 +128,9 @@ def _agreed_title(declared: Sequence[str], names: Sequence[str]) -> str | None:
     split = [[p.strip() for p in _SEPARATOR.split(d) if p.strip()] for d in declared]
     if len(split[0]) < 2:
         return first
-    others = {_norm(p) for parts in split[1:] for p in parts}
-    shared = [p for p in split[0] if _norm(p) in others and not _is_site(p, names)]
-    if shared and _norm(first) not in others and _norm(first) not in map(_norm, declared[1:]):
+    others = {fold(p) for parts in split[1:] for p in parts}
+    shared = [p for p in split[0] if fold(p) in others and not _is_site(p, names)]
+    if shared and fold(first) not in others and fold(first) not in map(fold, declared[1:]):
         return max(shared, key=_size)
     return first
 
@@ -156,7 +152,7 @@ def choose_title(
     3. else the declared title with the site names stripped.
     """
     declared = [" ".join(t.split()) for t in (ld_headline, og_title, title_tag) if t and t.strip()]
-    if site_name and _norm(site_name) in map(_norm, declared):
+    if site_name and fold(site_name) in map(fold, declared):
         site_name = None  # a CMS that fills og:site_name with the page's title
     names = site_names(site_name, url)
     stripped = _agreed_title(declared, names)
@@ -165,7 +161,7 @@ def choose_title(
         agreeing = [
             h for h in (_clean_heading(h, names) for h in group if h and h.strip())
             if _size(h) >= smallest
-            and any(_norm(h) in _norm(d) for d in declared)
+            and any(fold(h) in fold(d) for d in declared)
             and not _looks_like_site_name(h, declared, names)
         ]
         if agreeing:
@@ -173,19 +169,19 @@ def choose_title(
     for heading in (_clean_heading(h, names) for h in headings if h and h.strip()):
         if _looks_like_site_name(heading, declared, names):
             continue
-        if stripped and _norm(stripped) and _norm(stripped) in _norm(heading) and (
+        if stripped and fold(stripped) and fold(stripped) in fold(heading) and (
                 _size(heading) > 3 * _size(stripped)
-                or re.fullmatch(r"[\W\d_]{1,4}", _norm(heading).replace(_norm(stripped), "", 1))):
+                or re.fullmatch(r"[\W\d_]{1,4}", fold(heading).replace(fold(stripped), "", 1))):
             # An <h1> wrapping half the page, or the headline with a count glued to it
             # (`第二章 失乡号的船长241`): the declared title is the headline.
             return stripped
         kicker = _KICKER.match(heading)
-        if kicker and stripped and _norm(heading[kicker.end():]) == _norm(stripped):
+        if kicker and stripped and fold(heading[kicker.end():]) == fold(stripped):
             return heading[kicker.end():].strip()  # `【记者即时播报】满记甜品…`
         # A one- or two-word heading beside a longer declared title is a logo or a section.
         if stripped and _size(heading) < 3 and _size(stripped) > _size(heading):
             continue
-        if stripped and _size(stripped) >= 4 and _norm(heading).endswith(_norm(stripped)):
+        if stripped and _size(stripped) >= 4 and fold(heading).endswith(fold(stripped)):
             # A kicker in the heading before the headline the page declares:
             # `Grenzschließungen Deutschland, Frankreich und…`, `Covid-19: Lässt sich…`.
             return stripped
@@ -205,7 +201,7 @@ def title_report(page: ParsedPage, chosen: str | None) -> FieldReport:
         if not value or not value.strip():
             continue
         text = " ".join(value.split())
-        is_chosen = chosen is not None and (text == chosen or _norm(chosen) in _norm(text))
+        is_chosen = chosen is not None and (text == chosen or fold(chosen) in fold(text))
         why = ("the headline (declared titles agree, site names cut)" if text == chosen
                else "holds the headline, with site or section names" if is_chosen
                else "not the headline")
