@@ -17,7 +17,12 @@ __all__ = ["Revisit", "last_finished_crawl", "revisit_candidates"]
 
 
 def last_finished_crawl(archive: Archive, site: str) -> datetime | None:
-    """Start of the newest crawl of ``site`` that ran to its end, or None."""
+    """Start of the newest crawl of ``site`` that ran to its end, or None.
+
+    None also when the archive holds fewer articles of the site than its crawls added (a lost
+    log entry, a data file set aside by a repair): the next crawl must walk every listing and
+    sitemap entry again, or those articles would never be fetched again.
+    """
     import pyarrow.compute as pc
     import pyarrow.dataset as ds
 
@@ -28,10 +33,31 @@ def last_finished_crawl(archive: Archive, site: str) -> datetime | None:
     if not tables.is_table(archive.runs_path):
         return None
     runs = tables.dataset(archive.runs_path, RUNS_SCHEMA).to_table(
-        columns=["started_at"],
-        filter=(ds.field("site") == site) & (ds.field("finish_reason") == "finished"))
-    value = pc.max(runs.column("started_at")).as_py() if runs.num_rows else None
-    return value if isinstance(value, datetime) else None
+        columns=["started_at", "finish_reason", "articles_added"],
+        filter=ds.field("site") == site)
+    finished = runs.filter(pc.equal(runs.column("finish_reason"), "finished"))
+    value = pc.max(finished.column("started_at")).as_py() if finished.num_rows else None
+    if not isinstance(value, datetime):
+        return None
+    added = pc.sum(runs.column("articles_added")).as_py() or 0
+    return value if _archived_count(archive, site) >= added else None
+
+
+def _archived_count(archive: Archive, site: str) -> int:
+    import pyarrow.compute as pc
+    import pyarrow.dataset as ds
+
+    from archive import tables
+    from archive.schema import SCHEMA
+
+    if not tables.is_table(archive.articles_path):
+        return 0
+    try:
+        hashes = tables.dataset(archive.articles_path, SCHEMA).to_table(
+            columns=["url_hash"], filter=ds.field("site") == site).column("url_hash")
+    except OSError:  # an unreadable data file: `verify` names it; walk everything meanwhile
+        return 0
+    return int(pc.count_distinct(hashes).as_py())
 
 
 def revisit_candidates(archive: Archive, site: str, since: datetime,

@@ -1,4 +1,5 @@
-"""Keeping an archive small and sound: compaction, vacuum, checkpoints, migration, verification."""
+"""Keeping an archive small: compaction, vacuum, checkpoints and migration (checks and repairs
+are in ``archive.verification``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-from deltalake import DeltaTable, Field
+from deltalake import Field
 from deltalake.exceptions import DeltaError
 
 from archive import tables
@@ -81,42 +80,3 @@ def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> Mai
                                   ("numFilesAdded", "numFilesRemoved")}
         report.vacuumed[name] = len(removed)
     return report
-
-
-def verify(archive: Archive) -> list[str]:
-    """Every problem found in the logs, data files and schemas; empty when all is well."""
-    problems: list[str] = []
-    if not archive.exists():
-        return [f"no archive at {archive.root}"]
-    for name, path in _tables(archive).items():
-        try:
-            table = DeltaTable(str(path))
-            actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
-        except (DeltaError, OSError, ValueError) as exc:
-            problems.append(f"{name}: unreadable log: {tables.first_line(exc)}")
-            continue
-        for action in actions:
-            file = path / action["path"]
-            if not file.exists():
-                problems.append(f"{name}: missing data file {action['path']}")
-                continue
-            if file.stat().st_size != action["size_bytes"]:
-                problems.append(f"{name}: {action['path']} is {file.stat().st_size} bytes, "
-                                f"the log says {action['size_bytes']}")
-                continue
-            try:
-                rows = pq.ParquetFile(file).metadata.num_rows
-            except (OSError, ValueError) as exc:
-                problems.append(f"{name}: corrupt data file {action['path']}: {exc}")
-                continue
-            expected = action.get("num_records")
-            if expected is not None and rows != expected:
-                problems.append(f"{name}: {action['path']} holds {rows} rows, the log says "
-                                f"{expected}")
-        if name == "articles":
-            present = {f.name for f in table.schema().fields}
-            absent = [c for c in SCHEMA.names if c not in present]
-            if absent:
-                problems.append(f"articles: columns missing (run `ainews maintain`): "
-                                f"{', '.join(absent)}")
-    return problems

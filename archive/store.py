@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -15,7 +18,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.dataset as ds
 
-from archive import dedup, tables
+from archive import dedup, locks, tables
 from archive.errors import ArchiveError
 from archive.results import AppendResult
 from archive.schema import (
@@ -57,12 +60,39 @@ class Archive:
         self.runs_path = self.root / "crawl_runs"
         self.dedup_path = self.root / "dedup"
         self._known: UrlHashSet | None = None
+        self._known_version: int | None = None
+        """The articles table's version ``_known`` reflects: another writer's commit since
+        means it must be read again before the next append."""
         self._lsh: dedup.LshIndex | None = None
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(self, *args)``: the same call an ``ArchiveProcess`` runs in its process,
         so crawl code is written once for an archive here or one served by another process."""
         return function(self, *args)
+
+    def check_writable(self) -> None:
+        """ArchiveError naming why nothing could be written here (not a folder, read-only, no
+        space), found before a crawl spends its time on pages it could not store."""
+        probe = self.root / f".write-probe-{os.getpid()}"
+        if self.root.exists() and not self.root.is_dir():
+            raise ArchiveError(f"the archive {self.root} is a file, not a folder")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with probe.open("wb") as handle:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise ArchiveError(f"cannot write to the archive {self.root}: "
+                               f"{exc.strerror or exc}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                probe.unlink()
+
+    def writer_lock(self, keys: Iterable[str], *, what: str) -> AbstractContextManager[None]:
+        """Hold the archive's lock for each key (a site name, a host and port) for the block:
+        two crawls of one site into one archive would store every article twice."""
+        return locks.exclusive(self.root / "_locks", keys, what=what)
 
     def exists(self) -> bool:
         """Tell whether articles have been written here."""
@@ -83,6 +113,11 @@ class Archive:
         records = [_normalize(row) for row in rows]
         if not records:
             return AppendResult()
+        before = tables.version(self.articles_path)
+        if self._known is not None and before != self._known_version:
+            # Another writer committed since: its rows must count, or a second copy of an
+            # unchanged version would be stored.
+            self._known = None
         known = self.archived_url_hashes()
         latest = self._latest_versions([r["url_hash"] for r in records if r["url_hash"] in known])
         fresh: list[dict[str, Any]] = []
@@ -111,6 +146,9 @@ class Archive:
                           PARTITION_COLUMNS)
             for record in fresh:
                 known.add(record["url_hash"])
+            after = tables.version(self.articles_path)
+            # Only our commit in between: the set is current; otherwise read it again.
+            self._known_version = after if after == (-1 if before is None else before) + 1 else None
             if cluster:
                 self._assign_duplicates(fresh)
         logger.debug("archive %s: %d added, %d updated, %d unchanged", self.root, added, updated,
@@ -247,6 +285,7 @@ class Archive:
     def archived_url_hashes(self) -> UrlHashSet:
         """Hashes of every archived URL (loaded once per object; appends keep it current)."""
         if self._known is None:
+            self._known_version = tables.version(self.articles_path)
             # Straight from the articles' files (DuckDB reads one column of every partition
             # fast): a separate index could lag behind after a crash and let URLs in twice.
             con = duckdb.connect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -40,15 +41,31 @@ AsOf = int | datetime | None
 """A table version number, a point in time, or None for the latest."""
 
 
+_OS_ERROR = re.compile(r"([^:]+\(os error \d+\))")
+
+
 def first_line(exc: BaseException) -> str:
-    """deltalake errors carry a Rust backtrace after the first line."""
+    """deltalake errors carry a Rust backtrace after the first line, and wrap an operating
+    system's error (disk full, read-only) in layers of context: the OS error is what counts."""
     lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__
+    line = lines[0] if lines else type(exc).__name__
+    cause = _OS_ERROR.findall(line)
+    return cause[-1].strip() if cause else line
 
 
 def is_table(path: Path) -> bool:
     """Tell whether a Delta table lives at ``path``."""
     return DeltaTable.is_deltatable(str(path))
+
+
+def version(path: Path) -> int | None:
+    """The table's latest version, None when there is no table."""
+    if not is_table(path):
+        return None
+    try:
+        return DeltaTable(str(path)).version()
+    except (DeltaError, OSError, ValueError) as exc:
+        raise ArchiveError(f"cannot open {path}: {first_line(exc)}") from exc
 
 
 def open_table(path: Path, as_of: AsOf = None) -> DeltaTable:

@@ -58,6 +58,8 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
     settings: dict[str, Any] = {"ARCHIVE_URI": _archive_path(args)}
     if args.quiet:
         settings["LOG_LEVEL"] = "WARNING"
+    if getattr(args, "allow_private", False):
+        settings["ALLOW_PRIVATE_ADDRESSES"] = True
     for pair in getattr(args, "set", None) or []:
         key, sep, value = pair.partition("=")
         if not sep or not key:
@@ -78,8 +80,8 @@ def cmd_sites(args: argparse.Namespace) -> int:
     return 0
 
 
-def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
-    """(spider name, spider arguments, site name) for a profile name or a start URL."""
+def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str, list[str]]:
+    """(spider name, spider arguments, site name, start URLs) for a profile name or a URL."""
     from crawler.sites import PROFILES, get_profile
     from crawler.sites.base import discovered_profile
     from crawler.spiders.fetch import validate_url
@@ -88,16 +90,28 @@ def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str]:
         url = validate_url(args.site)
         netloc = urlsplit(url).netloc
         for profile in PROFILES.values():
-            starts = (*profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls)
+            starts = [*profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls]
             if not args.discover and any(urlsplit(s).netloc == netloc for s in starts):
-                return profile.name, {}, profile.name
-        return "site", {"url": url}, discovered_profile(url).name
+                return profile.name, {}, profile.name, starts
+        return "site", {"url": url}, discovered_profile(url).name, [url]
     profile = get_profile(args.site)
     kwargs: dict[str, Any] = {}
     if args.base_url:
         kwargs["base_url"] = validate_url(args.base_url)
-        profile.rebased(kwargs["base_url"])
-    return profile.name, kwargs, profile.name
+        profile = profile.rebased(kwargs["base_url"])
+    return profile.name, kwargs, profile.name, [
+        *profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls]
+
+
+def _writer_keys(site: str, starts: Sequence[str]) -> list[str]:
+    """What one crawl locks in the archive: the site's name and every origin it starts on, so
+    a profile and a discovery crawl of the same host and port also exclude each other."""
+    from crawler.addresses import origin
+
+    keys = [f"site-{site}"]
+    for found in filter(None, map(origin, starts)):
+        keys.append(f"origin-{found[1].removeprefix('www.')}-{found[2]}")
+    return keys
 
 
 def _jobs_root(args: argparse.Namespace) -> Path:
@@ -108,29 +122,24 @@ def _jobs_root(args: argparse.Namespace) -> Path:
     return Path(_archive_path(args)).resolve().parent / "jobs"
 
 
-def crawl_summary(site: str, stats: dict[str, Any]) -> str:
-    """One line on what a crawl did."""
-    not_article = stats.get("extract/not_article", 0) + stats.get("discovery/not_article", 0)
-    line = (
-        f"{site}: {stats.get('downloader/response_count', 0)} pages fetched, "
-        f"{stats.get('archive/rows_written', 0)} articles archived "
-        f"({stats.get('archive/added', 0)} new, {stats.get('archive/updated', 0)} updated), "
-        f"{stats.get('archive/skipped_archived', 0)} archived URLs skipped, "
-        f"{not_article} non-article pages"
-    )
-    if stats.get("revisit/requested"):
-        line += (f", {stats['revisit/requested']} revisited "
-                 f"({stats.get('revisit/not_modified', 0)} not modified)")
-    return line + f" ({stats.get('finish_reason', 'unknown')})"
-
-
 def cmd_crawl(args: argparse.Namespace) -> int:
     """Crawl one site (a profile name, or a start URL for a site without one) into the archive."""
-    from crawler.jobs import JobError, open_job
-    from crawler.runner import run_crawl
+    from archive import Archive
 
-    spider, kwargs, site = _crawl_target(args)
+    spider, kwargs, site, starts = _crawl_target(args)
     settings = _crawl_settings(args)
+    archive = Archive(_archive_path(args))
+    archive.check_writable()
+    with archive.writer_lock(_writer_keys(site, starts), what=f"the crawl of {site}"):
+        return _crawl_locked(args, spider, kwargs, site, settings)
+
+
+def _crawl_locked(args: argparse.Namespace, spider: str, kwargs: dict[str, Any], site: str,
+                  settings: dict[str, Any]) -> int:
+    from crawler.jobs import JobError, open_job
+    from crawler.outcome import crawl_failure, crawl_summary
+    from crawler.runner import ABORTED, run_crawl
+
     try:
         job, message = open_job(_jobs_root(args), site, resume=args.resume)
     except (JobError, OSError) as exc:
@@ -144,13 +153,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     stats, _ = run_crawl(spider, settings=settings, spider_kwargs=kwargs)
     reason = stats.get("finish_reason", "unknown")
     print(crawl_summary(site, stats))
-    if reason == "finished":
+    failure = crawl_failure(stats) if reason != "unknown" else None
+    if reason == "finished" and failure is None:
         job.finish()
         return 0
     if reason == "unknown":
         # Stopped before the engine ran: Scrapy may have saved a seen-set without its queue.
         job.finish()
         print(f"ainews: crawl of {site} did not start ({reason})", file=sys.stderr)
+        return 1
+    if failure is not None or reason == ABORTED:
+        # The job's seen-set names pages whose articles were never stored: a fresh crawl
+        # fetches exactly those again, because the archive skips the rest.
+        job.finish()
+        print(f"ainews: error: crawl of {site}: " + (
+            failure or "stopped at once; what was extracted is committed, the next crawl "
+            "fetches the rest"), file=sys.stderr)
         return 1
     job.mark("interrupted")
     print(f"ainews: crawl of {site} stopped ({reason}); `ainews crawl {args.site} --resume` "
@@ -168,6 +186,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     urls = [validate_url(url) for url in args.urls]
     settings = _crawl_settings(args)
     settings.update({"ARCHIVE_ENABLED": not args.no_archive, "DOWNLOAD_DELAY": 0.0})
+    if not args.no_archive:
+        _writable_archive(args)
     if not args.verbose:
         # One-off fetches report failures in one line each; Scrapy's logs are for --verbose.
         settings["LOG_LEVEL"] = "CRITICAL"
@@ -181,10 +201,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             print(f"{article.url}\n  {article.title}\n  {', '.join(article.authors)} "
                   f"{article.published_at or ''} [{article.category or ''}] "
                   f"{len(article.text)} chars")
-    missing = set(urls) - {a.url for a in articles}
+    answered = {a.url for a in articles}
+    missing = {url for url in urls if url not in answered
+               and stats.get(f"fetch/redirected/{url}") not in answered}
     for url in sorted(missing):
         reason = stats.get(f"fetch/failure/{url}")
-        detail = f"fetch failed: {reason}" if reason else "no article extracted"
+        detail = reason or "no article extracted"
         print(f"ainews: {url}: {detail}", file=sys.stderr)
     return 1 if missing and len(missing) >= len(urls) else 0
 
@@ -270,6 +292,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _writable_archive(args: argparse.Namespace) -> None:
+    from archive import Archive
+
+    Archive(_archive_path(args)).check_writable()
+
+
 def _existing_archive(args: argparse.Namespace) -> Any:
     from archive import open as open_archive
 
@@ -291,6 +319,16 @@ def cmd_maintain(args: argparse.Namespace) -> int:
     """Migrate, compact, vacuum and checkpoint every table."""
     from archive.maintenance import maintain
 
+    if args.repair:
+        from archive.verification import repair
+
+        fixed = repair(_existing_archive(args))
+        for name, rows in fixed.recommitted_rows.items():
+            print(f"repair: {name}: {rows} rows committed again")
+        for path in fixed.quarantined:
+            print(f"repair: set aside {path}")
+        if fixed.dropped_files:
+            print(f"repair: {fixed.dropped_files} unreadable data files taken out of the log")
     report = maintain(_existing_archive(args), retention_hours=args.retention_hours)
     if report.migrated_columns:
         print(f"migrated: added columns {', '.join(report.migrated_columns)}")
@@ -304,7 +342,7 @@ def cmd_maintain(args: argparse.Namespace) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     """Check the logs, every data file and the schema; exit 1 naming each problem."""
     from archive import Archive
-    from archive.maintenance import verify
+    from archive.verification import verify
 
     problems = verify(Archive(_archive_path(args)))
     for problem in problems:
@@ -509,6 +547,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--jobs-dir", help="job directories (default: next to the archive)")
     crawl.add_argument("--base-url", help="serve the profile's paths from this origin instead")
     crawl.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
+    crawl.add_argument("--allow-private", action="store_true",
+                       help="allow loopback, private and link-local addresses beyond the "
+                            "start URLs' own")
     crawl.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     crawl.set_defaults(func=cmd_crawl)
 
@@ -518,6 +559,9 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--no-archive", action="store_true", help="do not write the archive")
     fetch.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
     fetch.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
+    fetch.add_argument("--allow-private", action="store_true",
+                       help="allow loopback, private and link-local addresses beyond the "
+                            "start URLs' own")
     fetch.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     fetch.set_defaults(func=cmd_fetch)
 
@@ -544,6 +588,8 @@ def build_parser() -> argparse.ArgumentParser:
     maintain = sub.add_parser("maintain", help="migrate, compact, vacuum, checkpoint")
     maintain.add_argument("--retention-hours", type=int, default=7 * 24,
                           help="keep replaced files this long for running readers")
+    maintain.add_argument("--repair", action="store_true",
+                          help="first fix what `verify` finds (lost commits, unreadable files)")
     maintain.set_defaults(func=cmd_maintain)
 
     sub.add_parser("verify", help="check logs, data files and schema").set_defaults(

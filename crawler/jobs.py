@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -25,7 +26,13 @@ class Job:
     pid: int | None
 
     def mark(self, status: str) -> Job:
-        """Record ``status`` (written atomically: a crash never leaves half a state file)."""
+        """Record ``status`` (written atomically: a crash never leaves half a state file).
+
+        A running job also holds a lock on its directory until this process ends, which tells
+        a live crawl from a dead one whose pid the system has given to another process.
+        """
+        if status == RUNNING:
+            _hold(self.path)
         state = {"status": status, "pid": os.getpid(), "updated_at": datetime.now(UTC).isoformat()}
         temporary = self.path / "state.json.tmp"
         temporary.write_text(json.dumps(state), encoding="utf-8")
@@ -34,6 +41,9 @@ class Job:
 
     def finish(self) -> None:
         """A finished crawl's queue is spent: remove the directory."""
+        fd = _HELD.pop(self.path, None)
+        if fd is not None:
+            os.close(fd)
         shutil.rmtree(self.path, ignore_errors=True)
 
 
@@ -45,7 +55,31 @@ def _read(path: Path) -> Job | None:
     return Job(path, str(state.get("status")), state.get("pid"))
 
 
-def _alive(pid: int | None) -> bool:
+_HELD: dict[Path, int] = {}
+
+
+def _hold(path: Path) -> None:
+    if path not in _HELD:
+        fd = os.open(path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _HELD[path] = fd
+
+
+def _alive(job: Job) -> bool:
+    if job.path in _HELD:
+        return False  # ours
+    lock = job.path / "lock"
+    if lock.exists():
+        fd = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # closing releases a lock we took
+        return False
+    # A job directory from before job locks: its pid is all there is to go by.
+    pid = job.pid
     if not pid or pid == os.getpid():
         return False
     try:
@@ -76,7 +110,7 @@ def open_job(root: Path, site: str, *, resume: bool) -> tuple[Job, str]:
     message = ""
     resumable: Job | None = None
     for job in jobs_of(root, site):
-        if job.status == RUNNING and _alive(job.pid):
+        if job.status == RUNNING and _alive(job):
             raise JobError(f"a crawl of {site} is already running (pid {job.pid}, {job.path})")
         if job.status == INTERRUPTED:
             resumable = job

@@ -1,17 +1,21 @@
-"""Downloader middlewares: skip archived articles, trust a page's own charset over the header."""
+"""Downloader middlewares: skip archived articles, refuse internal addresses, trust a page's
+own charset over the header."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import socket
 from typing import Any
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.statscollectors import StatsCollector
 
 from archive.urlset import url_hash
+from crawler.addresses import Origin, is_internal, literal_address, origin
 from crawler.runs import CrawlArchive, crawl_archive
 from extractor.charset import declared_charset
 
@@ -71,3 +75,71 @@ class MetaCharsetMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Any:
         """Build the middleware."""
         return cls()
+
+
+class InternalAddressMiddleware:
+    """Refuse requests (redirects, meta refreshes and links included) to loopback, private,
+    link-local or reserved addresses, except on an origin the crawl started on.
+
+    A public page must not steer the crawler at the machine's own services or its network: a
+    redirect to 127.0.0.1:6379 or 169.254.169.254 is refused. A crawl started on
+    http://127.0.0.1:8701 may fetch that origin (and only that one) of its own accord.
+    ``ALLOW_PRIVATE_ADDRESSES`` (``--allow-private``) lifts the rule. Names are resolved before
+    the request is sent; a name that resolves differently a moment later (DNS rebinding) is
+    not caught.
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        """Start with no allowed origin; the spider's start URLs add theirs when it opens."""
+        self.stats = stats
+        self.allowed: set[Origin] = set()
+        self._verdicts: dict[str, str | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> InternalAddressMiddleware:
+        """Off with ALLOW_PRIVATE_ADDRESSES."""
+        if crawler.settings.getbool("ALLOW_PRIVATE_ADDRESSES"):
+            raise NotConfigured
+        assert crawler.stats is not None
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Allow the origins the spider starts on (``start_origins``, else ``start_urls``)."""
+        starts = getattr(spider, "start_origins", None) or getattr(spider, "start_urls", None)
+        self.allowed |= {o for o in map(origin, starts or ()) if o is not None}
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        """IgnoreRequest when the request's host is, or resolves to, an internal address."""
+        target = origin(request.url)
+        if target is None or target in self.allowed:
+            return
+        reason = await self._internal(target[1], target[2])
+        if reason is not None:
+            self.stats.inc_value("ainews/internal_refused")
+            raise IgnoreRequest(f"refused: {request.url} {reason} (--allow-private to permit)")
+
+    async def _internal(self, host: str, port: int) -> str | None:
+        if host not in self._verdicts:
+            self._verdicts[host] = await _internal_verdict(host, port)
+        return self._verdicts[host]
+
+
+async def _internal_verdict(host: str, port: int) -> str | None:
+    """Why ``host`` counts as internal, or None."""
+    literal = literal_address(host)
+    if literal is not None:
+        return f"is the internal address {literal}" if is_internal(literal) else None
+    if host == "localhost" or host.endswith(".localhost"):
+        return "names this machine"
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port,
+                                                              type=socket.SOCK_STREAM)
+    except OSError:
+        return None  # the download fails with the resolver's own error
+    for info in infos:
+        address = str(info[4][0])
+        if is_internal(address):
+            return f"resolves to the internal address {address}"
+    return None

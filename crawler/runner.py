@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from scrapy import Spider, signals
-from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.utils.project import get_project_settings
+
+from crawler import logs
 
 logger = logging.getLogger(__name__)
 
@@ -41,10 +43,36 @@ def run_crawl(
     project.setdict(dict(settings or {}), priority="cmdline")
     process = AsyncCrawlerProcess(project)
     crawler = process.create_crawler(spider)
+    # The crawler replaces the root handler when it starts: filter the one it installs.
+    crawler.signals.connect(logs.install, signal=signals.engine_started)
     collector = _ItemCollector()
     if collect_items:
         crawler.signals.connect(collector.item_scraped, signal=signals.item_scraped)
     process.crawl(crawler, **dict(spider_kwargs or {}))
     process.start()
+    _salvage(crawler)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     return stats, collector.items
+
+
+ABORTED = "aborted"
+"""The finish reason of a crawl stopped at once (a second SIGINT/SIGTERM): the engine never
+closed the spider, so its pipelines were never told."""
+
+
+def _salvage(crawler: Crawler) -> None:
+    """After a stop at once, let pipelines with a ``salvage()`` commit what they hold.
+
+    Scrapy's second signal stops the reactor without closing the spider: items extracted but
+    not yet committed would be lost with the process.
+    """
+    stats = crawler.stats
+    if stats is None or stats.get_value("finish_reason") is not None:
+        return
+    scraper = getattr(crawler.engine, "scraper", None)
+    for component in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
+        salvage = getattr(component, "salvage", None)
+        if callable(salvage):
+            salvage()
+    if stats.get_value("start_time") is not None:
+        stats.set_value("finish_reason", ABORTED)

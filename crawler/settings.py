@@ -41,6 +41,9 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 # The telnet console and the remote-control server both run code sent to them: off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# Requests, redirects and links to loopback, private, link-local or reserved addresses are
+# refused unless the crawl started on that origin; True allows them (`--allow-private`).
+ALLOW_PRIVATE_ADDRESSES = False
 # Give up on a URL after this many retries.
 RETRY_TIMES = 2
 # A redirect chain longer than this is abandoned.
@@ -51,6 +54,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's own lets the third and later concurrent requests past a pending robots.txt.
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
+    "crawler.middlewares.InternalAddressMiddleware": 40,
     "crawler.middlewares.ArchivedUrlFilterMiddleware": 50,
     "crawler.middlewares.MetaCharsetMiddleware": 950,
 }

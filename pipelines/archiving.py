@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -40,15 +41,26 @@ def page_row(article: Article) -> dict[str, Any] | None:
     }
 
 
+COMMIT_ATTEMPTS = 3
+"""Tries of one batch's commit before the crawl gives up on the archive."""
+COMMIT_RETRY_SECONDS = (1.0, 4.0)
+"""Waits between those tries: a transient failure (a busy disk, a network share) passes."""
+ARCHIVE_FAILED = "archive_failed"
+"""The finish reason of a crawl stopped because its archive refused a commit."""
+
+
 class ArchivePipeline:
     """Append articles (and their raw pages) to the archive, ``ARCHIVE_BATCH_SIZE`` per commit.
 
     A commit runs on a thread of its own while the crawl goes on; the next batch waits for it,
-    so at most one commit is in flight and batches are committed in order.
+    so at most one commit is in flight and batches are committed in order. A commit that still
+    fails after ``COMMIT_ATTEMPTS`` stops the crawl (``archive_failed``); every article not
+    stored is counted in ``archive/not_stored``, and none of them counts as archived.
     """
 
     def __init__(self, archive: CrawlArchive, batch_size: int, keep_pages: bool,
-                 stats: StatsCollector, flush_seconds: float = 30.0) -> None:
+                 stats: StatsCollector, flush_seconds: float = 30.0,
+                 crawler: Crawler | None = None) -> None:
         """Keep the archive; its tables are created on the first commit."""
         self.archive = archive
         self.batch_size = max(1, batch_size)
@@ -56,10 +68,16 @@ class ArchivePipeline:
         self.last_flush = time.monotonic()
         self.keep_pages = keep_pages
         self.stats = stats
+        self.crawler = crawler
         self.rows: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
         self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-commit")
         self._pending: Future[AppendResult] | None = None
+        self._pending_count = 0
+        self.failed: str | None = None
+        """The first line of the commit failure that stopped the crawl, if one did."""
+        self.closed = False
+        self._stopping: asyncio.Task[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -70,7 +88,7 @@ class ArchivePipeline:
         assert crawler.stats is not None
         return cls(crawl_archive(crawler), settings.getint("ARCHIVE_BATCH_SIZE"),
                    settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats,
-                   settings.getfloat("ARCHIVE_FLUSH_SECONDS"))
+                   settings.getfloat("ARCHIVE_FLUSH_SECONDS"), crawler)
 
     def open_spider(self) -> None:
         """Load the archived-URL set before the first item arrives."""
@@ -79,6 +97,10 @@ class ArchivePipeline:
     async def process_item(self, item: object) -> object:
         """Buffer an article; commit the buffer when it is full."""
         if not isinstance(item, Article):
+            return item
+        if self.failed is not None:
+            # The archive refused a batch: the crawl is stopping; nothing more is stored.
+            self.stats.inc_value("archive/not_stored")
             return item
         self.rows.append(article_row(item))
         page = page_row(item) if self.keep_pages else None
@@ -91,15 +113,25 @@ class ArchivePipeline:
 
     def close_spider(self) -> None:
         """Commit what is left and wait for it; a clean stop (SIGINT/SIGTERM) loses nothing."""
+        self.salvage()
+
+    def salvage(self) -> None:
+        """Wait for the commit in flight and commit the buffer (once; also after a stop at
+        once, when Scrapy never calls ``close_spider``)."""
+        if self.closed:
+            return
+        self.closed = True
         try:
             if self._pending is not None:
-                pending, self._pending = self._pending, None
+                self._settle(self._pending)
+            if self.rows and self.failed is None:
+                rows, pages = self._take_buffer()
                 try:
-                    self._count(pending.result())
-                except ArchiveError as exc:  # that batch is lost; the buffered one need not be
-                    logger.error("archive commit failed: %s", exc)
-            if self.rows:
-                self._count(self.archive.append(*self._take_buffer()))
+                    self._count(self._commit(rows, pages))
+                except ArchiveError as exc:
+                    self._fail(exc, len(rows))
+            elif self.rows:
+                self.stats.inc_value("archive/not_stored", len(self._take_buffer()[0]))
         finally:
             self._committer.shutdown(wait=True)
 
@@ -110,11 +142,61 @@ class ArchivePipeline:
         # Another item may start a commit while this one waits: wait for that one too, so a
         # single commit is ever pending and every result is counted once.
         while self._pending is not None:
-            pending, self._pending = self._pending, None
-            self._count(await asyncio.wrap_future(pending))
-        if not self.rows:
+            pending = self._pending
+            with contextlib.suppress(ArchiveError):
+                await asyncio.wrap_future(pending)
+            if self._pending is pending:
+                self._settle(pending)
+        if not self.rows or self.failed is not None:
             return
-        self._pending = self._committer.submit(self.archive.append, *self._take_buffer())
+        rows, pages = self._take_buffer()
+        self._pending, self._pending_count = self._committer.submit(self._commit, rows,
+                                                                    pages), len(rows)
+
+    def _settle(self, pending: Future[AppendResult]) -> None:
+        """Count a finished (or awaited) commit, or fail the crawl with it."""
+        self._pending = None
+        try:
+            self._count(pending.result())
+        except ArchiveError as exc:
+            self._fail(exc, self._pending_count)
+
+    def _commit(self, rows: list[dict[str, Any]], pages: list[dict[str, Any]]) -> AppendResult:
+        """Append one batch, trying again after a failure (runs on the commit thread)."""
+        for attempt in range(1, COMMIT_ATTEMPTS + 1):
+            try:
+                return self.archive.append(rows, pages)
+            except ArchiveError as exc:
+                if attempt == COMMIT_ATTEMPTS:
+                    raise
+                logger.warning("archive commit failed (try %d of %d): %s", attempt,
+                               COMMIT_ATTEMPTS, str(exc).splitlines()[0])
+                self.stats.inc_value("archive/commit_retries")
+                time.sleep(COMMIT_RETRY_SECONDS[min(attempt, len(COMMIT_RETRY_SECONDS)) - 1])
+        raise AssertionError("unreachable")
+
+    def _fail(self, exc: ArchiveError, lost: int) -> None:
+        """Record a batch the archive refused and stop the crawl."""
+        line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        self.stats.inc_value("archive/not_stored", lost)
+        if self.failed is None:
+            self.failed = line
+            self.stats.set_value("archive/failure", line)
+            logger.error("archive commit failed, stopping the crawl: %s", line)
+            self._stop_crawl()
+        # The rest of the buffer would fail the same way.
+        if self.rows:
+            self.stats.inc_value("archive/not_stored", len(self._take_buffer()[0]))
+
+    def _stop_crawl(self) -> None:
+        engine = self.crawler.engine if self.crawler is not None else None
+        if engine is None or self.closed:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._stopping = loop.create_task(engine.close_spider_async(reason=ARCHIVE_FAILED))
 
     def _take_buffer(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         rows, pages, self.rows, self.pages = self.rows, self.pages, [], []

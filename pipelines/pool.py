@@ -6,6 +6,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -27,20 +28,24 @@ def _context() -> multiprocessing.context.BaseContext:
     # forkserver, not fork: the crawl process runs threads (DNS, Delta Lake's runtime), and
     # forking a threaded process can deadlock. The server preloads the extractor once.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["extractor.article"])
+    context.set_forkserver_preload(["pipelines.shielded", "extractor.article"])
     return context
 
 
 PARENT_CHECK_SECONDS = 1.0
 
 
-def watch_parent(crawl_pid: int) -> None:
-    """Worker initializer: exit once the crawl process is gone.
+def init_worker(crawl_pid: int) -> None:
+    """Worker initializer: ignore stop signals (the crawl drains its pool), exit once the crawl
+    process is gone.
 
     A crawl killed with SIGKILL never tells its workers to stop, and a worker holds both ends
     of its task queue's pipe, so it would wait for work forever (and keep the forkserver
     alive with it): seen as orphaned processes piling up after kill -9.
     """
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
     def watch() -> None:
         while True:
@@ -77,7 +82,7 @@ class ExtractionPool:
             # No max_tasks_per_child: on Python 3.11 the executor stopped replacing workers
             # that had reached it, and the crawl hung with pages waiting on no process.
             self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=_context(), initializer=watch_parent,
+                self.workers, mp_context=_context(), initializer=init_worker,
                 initargs=(os.getpid(),))
         return self._executor
 

@@ -233,3 +233,20 @@ def test_a_relative_date_read_again_later_is_no_new_version(tmp_path):
     moved = row(2, published_at=datetime(2024, 11, 9, 4, 0, tzinfo=UTC),
                 published_raw="2024-11-09")
     assert archive.append([moved]).updated == 1
+
+
+def test_a_second_writer_never_stores_another_copy_of_an_unchanged_version(tmp_path):
+    from datetime import UTC, datetime
+
+    from archive import Archive
+
+    row = {"url": "https://example.com/news/1.html", "site": "example", "title": "一篇文章",
+           "text": "正文" * 40, "fetched_at": datetime(2026, 11, 1, tzinfo=UTC)}
+    first, second = Archive(tmp_path / "a"), Archive(tmp_path / "a")
+    first.append([{**row, "url": "https://example.com/news/0.html"}])
+    second.archived_url_hashes()  # loaded before the other writer's commit
+    assert first.append([row]).added == 1
+    result = second.append([row])
+    assert (result.added, result.unchanged) == (0, 1)
+    urls = Archive(tmp_path / "a").sql("SELECT url FROM article_versions")["url"].to_pylist()
+    assert sorted(urls) == ["https://example.com/news/0.html", "https://example.com/news/1.html"]

@@ -14,8 +14,9 @@ from deltalake import DeltaTable, write_deltalake
 
 from archive import Archive, ArchiveError
 from archive.export import export
-from archive.maintenance import maintain, verify
+from archive.maintenance import maintain
 from archive.schema import SCHEMA, V1_COLUMNS
+from archive.verification import verify
 from crawler.demo.site import build_sites
 from crawler.items import Article
 from extractor import ExtractOptions, extract_article

@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
@@ -40,25 +42,45 @@ class FetchSpider(scrapy.Spider):
         super().__init__(**kwargs)
         items = urls.replace(",", " ").split() if isinstance(urls, str) else list(urls)
         self.urls = [validate_url(url) for url in items]
+        self.start_origins = self.urls
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FetchSpider:
+        """Also listen for dropped pages, whose reason the CLI reports per URL."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.dropped, signal=signals.item_dropped)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """One request per URL, even when it was fetched before."""
         for url in self.urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.failed, dont_filter=True)
 
+    def dropped(self, item: Any, response: Response, exception: BaseException) -> None:
+        """Record why a fetched page gave no article (not an article, extraction failed…)."""
+        self._record(_requested_url(response.request, response.url), str(exception))
+
+    def _record(self, url: str, reason: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"fetch/failure/{url}", reason.splitlines()[0])
+
     def failed(self, failure: Failure) -> None:
         """Record why a URL could not be fetched, for the CLI's one-line report."""
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
+        url = _requested_url(request, "?")
         reason = failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else str(
             failure.type.__name__ if failure.type else "error")
-        if self.crawler.stats is not None:
-            self.crawler.stats.set_value(f"fetch/failure/{url}", reason)
+        self._record(url, f"fetch failed: {reason}")
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Page]:
         """Hand the page to the pipelines, tagged with its site's profile when one matches."""
         if not isinstance(response, TextResponse):
+            self._record(_requested_url(response.request, response.url),
+                         f"not a text page ({response.headers.get('Content-Type', b'?')!r})")
             return
+        requested = _requested_url(response.request, response.url)
+        if requested != response.url and self.crawler.stats is not None:
+            self.crawler.stats.set_value(f"fetch/redirected/{requested}", response.url)
         host = urlsplit(response.url).hostname or ""
         # A host several profiles share (the demo sites on 127.0.0.1) names no single site.
         matches = [p for p in PROFILES.values() if host in p.domains]
@@ -66,3 +88,11 @@ class FetchSpider(scrapy.Spider):
         site = profile.name if profile else host
         yield page_from_response(response, site, profile.timezone if profile else None,
                                  profile.overrides if profile else None)
+
+
+def _requested_url(request: scrapy.Request | None, default: str) -> str:
+    """The URL the user gave for ``request`` (the first of its redirect chain)."""
+    if request is None:
+        return default
+    chain = request.meta.get("redirect_urls")
+    return str(chain[0]) if chain else request.url

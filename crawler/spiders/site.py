@@ -50,6 +50,11 @@ class SiteSpider(scrapy.Spider):
         self.seen_since: datetime | None = None
         self.listing_pages = 0
 
+    @property
+    def start_origins(self) -> list[str]:
+        """The URLs this crawl starts on: their origins may be internal (a local site)."""
+        return [*self.profile.listing_urls, *self.profile.feed_urls, *self.profile.sitemap_urls]
+
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
         """Apply the profile's own settings on top of the project's."""

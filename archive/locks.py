@@ -1,0 +1,50 @@
+"""Advisory locks in the archive folder: one writer per site, whatever the crawl was called.
+
+``flock`` locks end with the process that holds them, so a killed crawl never leaves a lock
+behind, and a recycled pid can never keep one alive.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from archive.errors import ArchiveError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class LockHeld(ArchiveError):
+    """Another process holds one of the locks."""
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path, keys: Iterable[str], *, what: str) -> Iterator[None]:
+    """Hold an exclusive lock per key in ``folder`` for the block; LockHeld when one is taken.
+
+    ``what`` names the work in the message (``a crawl of demo-daily``).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    held: list[int] = []
+    try:
+        for key in sorted(set(keys)):
+            path = folder / (_UNSAFE.sub("_", key) + ".lock")
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
+                os.close(fd)
+                raise LockHeld(f"{what} cannot start: pid {holder} is writing the same site "
+                               f"({key}) to this archive") from None
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+            held.append(fd)
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
