@@ -25,19 +25,29 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
     if view not in ("articles", "article_versions", "stories"):
         raise ArchiveError(f"unknown view {view!r}")
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir():
+        raise ArchiveError(f"--out {out} is a folder; name the file to write")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchiveError(f"cannot create {out.parent}: {exc.strerror or exc}") from None
     options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "jsonl": "FORMAT json",
                "csv": "FORMAT csv, HEADER"}[fmt]
-    query = f"SELECT * FROM {view}" + (f" WHERE {where}" if where else "")
     # Write next to the target and rename: a failed export never leaves half a file.
     partial = out.with_name(f".{out.name}.partial")
     con = archive.to_duckdb(as_of=as_of, sandbox=sandbox, writable=[partial])
     try:
-        count = con.execute(f"SELECT count(*) FROM ({query})").fetchone()
+        relation = con.table(view)
+        if where:
+            # Parsed as one expression, never pasted into SQL: `1=1; DROP …` is a syntax error.
+            relation = relation.filter(where)
+        count = relation.aggregate("count(*)").fetchall()[0]
         target = str(partial.resolve()).replace("'", "''")
-        con.execute(f"COPY ({query}) TO '{target}' ({options})")
+        relation.create_view("_export", replace=True)
+        con.execute(f"COPY (SELECT * FROM _export) TO '{target}' ({options})")
         partial.replace(out)
-    except duckdb.Error as exc:
+    except (duckdb.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
         raise ArchiveError(f"export failed: {str(exc).splitlines()[0]}") from exc
     finally:
         con.close()

@@ -33,18 +33,25 @@ def exclusive(folder: Path, keys: Iterable[str], *, what: str) -> Iterator[None]
     try:
         for key in sorted(set(keys)):
             path = folder / (_UNSAFE.sub("_", key) + ".lock")
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            # Read-only: a file held open for writing would keep the archive's filesystem from
+            # being remounted read-only, and flock needs no write access.
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                holder = os.read(fd, 32).decode("ascii", "replace").strip() or "?"
                 os.close(fd)
-                raise LockHeld(f"{what} cannot start: pid {holder} is writing the same site "
-                               f"({key}) to this archive") from None
-            os.ftruncate(fd, 0)
-            os.write(fd, str(os.getpid()).encode())
+                raise LockHeld(f"{what} cannot start: pid {_holder(path)} is writing the same "
+                               f"site ({key}) to this archive") from None
             held.append(fd)
+            path.with_suffix(".pid").write_text(str(os.getpid()), encoding="ascii")
         yield
     finally:
         for fd in held:
             os.close(fd)
+
+
+def _holder(lock: Path) -> str:
+    try:
+        return lock.with_suffix(".pid").read_text(encoding="ascii").strip() or "?"
+    except OSError:
+        return "?"

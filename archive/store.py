@@ -411,12 +411,14 @@ class Archive:
             f"union_by_name = {str(by_name).lower()})")
         return [f.removeprefix("file://") for f in files]
 
-    def sql(self, query: str, as_of: AsOf = None, *, sandbox: bool = False) -> pa.Table:
+    def sql(self, query: str, as_of: AsOf = None, *, sandbox: bool = False,
+            params: Mapping[str, Any] | None = None) -> pa.Table:
         """Run DuckDB SQL over the views (see ``to_duckdb``) and return Arrow; ``sandbox``
-        keeps the query from reading or writing anything but the archive's views."""
+        keeps the query from reading or writing anything but the archive's views; ``params``
+        fill ``$name`` placeholders."""
         con = self.to_duckdb(as_of=as_of, sandbox=sandbox)
         try:
-            relation = con.sql(query)
+            relation = con.sql(query, params=dict(params) if params else None)
             # Statements that return no rows (SET, CREATE …) give no relation.
             return relation.to_arrow_table() if relation is not None else pa.table({})
         except duckdb.Error as exc:

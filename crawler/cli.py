@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
 import dataclasses
 import io
 import json
+import math
 import os
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 DEFAULT_ARCHIVE = "data/archive"
@@ -29,8 +34,19 @@ def _archive_path(args: argparse.Namespace) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date | dt_time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if type(value).__name__ == "MonthDayNano":  # a DuckDB INTERVAL, as ISO 8601
+        months, days, nanos = value
+        return f"P{months}M{days}DT{nanos / 1e9:g}S"
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no Infinity or NaN
+    if isinstance(value, Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
     if isinstance(value, dict):
@@ -60,11 +76,16 @@ def _crawl_settings(args: argparse.Namespace) -> dict[str, Any]:
         settings["LOG_LEVEL"] = "WARNING"
     if getattr(args, "allow_private", False):
         settings["ALLOW_PRIVATE_ADDRESSES"] = True
+    from crawler.setting_values import parse_setting
+
     for pair in getattr(args, "set", None) or []:
         key, sep, value = pair.partition("=")
-        if not sep or not key:
+        if not sep or not key.strip():
             raise CliError(f"--set needs KEY=VALUE, got {pair!r}")
-        settings[key] = value
+        try:
+            settings[key.strip()] = parse_setting(key.strip(), value)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
     return settings
 
 
@@ -96,7 +117,7 @@ def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str, l
         return "site", {"url": url}, discovered_profile(url).name, [url]
     profile = get_profile(args.site)
     kwargs: dict[str, Any] = {}
-    if args.base_url:
+    if args.base_url is not None:
         kwargs["base_url"] = validate_url(args.base_url)
         profile = profile.rebased(kwargs["base_url"])
     return profile.name, kwargs, profile.name, [
@@ -261,10 +282,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     """Run DuckDB SQL over the ``articles`` view."""
-    from archive import Archive
-
-    table = Archive(_archive_path(args)).sql(args.sql, as_of=_as_of(args.as_of),
-                                                 sandbox=True)
+    table = _existing_archive(args).sql(args.sql, as_of=_as_of(args.as_of), sandbox=True)
     rows = table.to_pylist()
     if args.format == "json":
         for row in rows:
@@ -371,7 +389,11 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     since = _as_of(args.since) if args.since else None
     if isinstance(since, int):
         raise CliError("--since needs a date")
-    result = reextract(_existing_archive(args), site=args.site, since=since)
+    archive = _existing_archive(args)
+    if args.site and not archive.sql("SELECT 1 FROM pages WHERE site = $site LIMIT 1",
+                                     params={"site": args.site}).num_rows:
+        raise CliError(f"no stored pages of site {args.site!r} in {archive.root}")
+    result = reextract(archive, site=args.site, since=since)
     print(f"reextract: {result.updated} new versions, {result.unchanged} unchanged, "
           f"{result.added} new articles")
     return 0
@@ -459,6 +481,8 @@ def cmd_demo_server(args: argparse.Namespace) -> int:
     """Serve the demo sites until interrupted."""
     from crawler.demo.server import DEFAULT_PORTS, DemoServer
 
+    if not 1 <= args.port_base <= 65535 - len(DEFAULT_PORTS):
+        raise CliError(f"--port-base must be a port number, got {args.port_base}")
     ports = {name: args.port_base + i for i, name in enumerate(DEFAULT_PORTS)}
     with DemoServer(ports=ports) as server:
         for name in DEFAULT_PORTS:
@@ -523,9 +547,28 @@ def _print_summary(archive: Any) -> None:
 
 # ---- entry point -----------------------------------------------------------------------------
 
+def _count(text: str) -> int:
+    """argparse type: a whole number, zero or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"needs a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with errors in one line (its own print a usage block first)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``ainews: error: …`` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``ainews``."""
-    parser = argparse.ArgumentParser(prog="ainews", description=__doc__)
+    parser = _Parser(prog="ainews", description=__doc__)
     parser.add_argument("--archive", help=f"archive folder (default $AINEWS_ARCHIVE or "
                                           f"{DEFAULT_ARCHIVE})")
     parser.add_argument("-q", "--quiet", action="store_true", help="only warnings in crawl logs")
@@ -582,11 +625,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(func=cmd_query)
 
     runs = sub.add_parser("runs", help="list crawl runs")
-    runs.add_argument("--limit", type=int, default=20)
+    runs.add_argument("--limit", type=_count, default=20)
     runs.set_defaults(func=cmd_runs)
 
     maintain = sub.add_parser("maintain", help="migrate, compact, vacuum, checkpoint")
-    maintain.add_argument("--retention-hours", type=int, default=7 * 24,
+    maintain.add_argument("--retention-hours", type=_count, default=7 * 24,
                           help="keep replaced files this long for running readers")
     maintain.add_argument("--repair", action="store_true",
                           help="first fix what `verify` finds (lost commits, unreadable files)")

@@ -60,7 +60,7 @@ _HELD: dict[Path, int] = {}
 
 def _hold(path: Path) -> None:
     if path not in _HELD:
-        fd = os.open(path / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path / "lock", os.O_RDONLY | os.O_CREAT, 0o644)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         _HELD[path] = fd
 
@@ -70,7 +70,7 @@ def _alive(job: Job) -> bool:
         return False  # ours
     lock = job.path / "lock"
     if lock.exists():
-        fd = os.open(lock, os.O_RDWR)
+        fd = os.open(lock, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

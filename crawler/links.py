@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import re
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 NEXT_TEXTS = frozenset(("下一页", "下页", "后页", "下一頁", "next", "next page", "›", "»", ">"))
 
@@ -68,11 +69,25 @@ def is_feed_link(rel: str, media_type: str) -> bool:
     return "alternate" in rel.lower().split() and media_type.strip().lower() in _FEED_TYPES
 
 
-def sitemaps_in_robots(robots_txt: str) -> list[str]:
-    """The ``Sitemap:`` URLs a robots.txt names."""
+def sitemaps_in_robots(robots_txt: str, robots_url: str) -> list[str]:
+    """The ``Sitemap:`` URLs a robots.txt names, relative ones resolved against it."""
     found = []
     for line in robots_txt.splitlines():
         key, sep, value = line.partition(":")
         if sep and key.strip().lower() == "sitemap" and value.strip():
-            found.append(value.strip())
+            found.append(feed_url(value, robots_url))
     return found
+
+
+def feed_url(raw: str, base: str) -> str:
+    """An absolute URL from a feed's, sitemap's or robots.txt's text.
+
+    The XML parser decodes entities once; a URL inside CDATA, or escaped twice by its
+    generator, still reads ``?id=88&amp;cid=2`` and would be fetched as a junk query.
+    """
+    text = raw.strip()
+    for _ in range(3):
+        if "&amp;" not in text and "&#" not in text:
+            break
+        text = html.unescape(text)
+    return urljoin(base, text)

@@ -76,6 +76,9 @@ ITEM_PIPELINES = {
 EXTRACT_MIN_CHARS = 40
 # Worker processes that extract pages off the reactor thread; -1: one per CPU, 0: inline.
 EXTRACT_WORKERS = -1
+# Longest page parsed, bytes: beyond it scripts, styles and inline data are dropped, then the
+# tail is cut (parsing costs ~90 times the page in memory).
+EXTRACT_MAX_BYTES = 2 * 1024 * 1024
 # A page whose extraction takes longer is dropped (its worker is replaced), seconds.
 EXTRACT_TIMEOUT = 30.0
 

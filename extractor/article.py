@@ -18,7 +18,8 @@ from extractor import html_meta
 from extractor.body import body_lines, clean_body
 from extractor.dates import choose_published, find_updated
 from extractor.datetext import parse_date
-from extractor.decoding import decode_page
+from extractor.decoding import decode_page, is_binary
+from extractor.limits import shrink
 from extractor.options import ExtractOptions
 from extractor.overrides import apply_overrides
 from extractor.page import ParsedPage, find_regions, parse_page
@@ -52,6 +53,9 @@ def extract_article(html: str | bytes, url: str | None = None,
     """
     options = options or ExtractOptions()
     now = options.fetched_at
+    html, _ = shrink(html, options.max_bytes)
+    if is_binary(html):
+        return None
     text_html, encoding = decode_page(html, options.charset)
     if not text_html.strip():
         return None

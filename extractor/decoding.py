@@ -61,3 +61,17 @@ def decode_page(html: str | bytes, transport_charset: str | None = None) -> tupl
     decode leaves behind)."""
     text, encoding = decode_html(html, transport_charset)
     return repair_mojibake(text), encoding
+
+
+def is_binary(html: str | bytes) -> bool:
+    """True for data no web page is: NUL bytes, or mostly control characters (an image, an
+    archive, a PDF served as text/html)."""
+    head = html[:8192]
+    if isinstance(head, bytes):
+        if b"\0" in head:
+            return True
+        head = head.decode("latin-1")
+    if "\0" in head:
+        return True
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls > len(head) * 0.02

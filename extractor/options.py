@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from extractor.limits import MAX_BYTES
+
 OVERRIDABLE_FIELDS = frozenset(("title", "authors", "editors", "source", "published"))
 """Fields a site profile may point at an element or a pattern for."""
 
@@ -38,6 +40,9 @@ class ExtractOptions:
     min_chars: int = 10
     """Minimum body length of an article; shorter pages (link lists, stubs, error pages)
     give None. The crawl pipeline asks for ``EXTRACT_MIN_CHARS`` (40)."""
+    max_bytes: int = MAX_BYTES
+    """Longest page parsed: beyond it, scripts, styles and inline data go, then the tail (see
+    ``extractor.limits``), so memory stays bounded on hostile pages."""
     explain: bool = False
     """Keep every field's candidates in ``Extracted.reports``."""
     overrides: dict[str, FieldOverride] = field(default_factory=dict)

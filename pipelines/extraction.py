@@ -12,6 +12,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.items import Article, Page
 from crawler.runs import crawl_run_id
+from extractor.limits import MAX_BYTES, shrink
 from extractor.options import ExtractOptions
 from pipelines.pool import ExtractionPool, ExtractionTimeout
 
@@ -37,22 +38,24 @@ class ExtractionPipeline:
     """Turn each fetched Page into a clean Article, or drop it."""
 
     def __init__(self, crawler: Crawler, min_chars: int, run_id: str,
-                 pool: ExtractionPool | None = None) -> None:
+                 pool: ExtractionPool | None = None, max_bytes: int = MAX_BYTES) -> None:
         """Keep the crawler for its spider name and stats; ``pool`` None extracts inline."""
         self.crawler = crawler
         self.min_chars = min_chars
+        self.max_bytes = max_bytes
         self.run_id = run_id
         self.pool = pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        """Read EXTRACT_MIN_CHARS, EXTRACT_WORKERS, EXTRACT_TIMEOUT and CRAWL_RUN_ID once."""
+        """Read the EXTRACT_* settings and CRAWL_RUN_ID once."""
         settings = crawler.settings
         workers = settings.getint("EXTRACT_WORKERS")
         if workers < 0:
             workers = os.cpu_count() or 1
         pool = ExtractionPool(workers, settings.getfloat("EXTRACT_TIMEOUT")) if workers else None
-        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), crawl_run_id(crawler), pool)
+        return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), crawl_run_id(crawler), pool,
+                   settings.getint("EXTRACT_MAX_BYTES"))
 
     def close_spider(self) -> None:
         """Stop the worker processes."""
@@ -72,9 +75,14 @@ class ExtractionPipeline:
         # The bytes as received, with the server's charset as a hint: the extractor decodes by
         # what the bytes are (a GBK page labelled utf-8 would otherwise arrive garbled).
         page: str | bytes = item.raw_body if item.raw_body is not None else item.body
+        # Shrunk here, before the page travels to a worker; the raw bytes stay for the archive.
+        page, how = shrink(page, self.max_bytes)
+        if how is not None:
+            self.stats.inc_value("extract/shrunk")
+            logger.warning("page over EXTRACT_MAX_BYTES, %s: %s", how, item.url)
         options = ExtractOptions(fetched_at=item.fetched_at, timezone=item.timezone,
                                  charset=item.encoding, min_chars=self.min_chars,
-                                 overrides=item.overrides)
+                                 overrides=item.overrides, max_bytes=self.max_bytes)
         try:
             if self.pool is not None:
                 extracted = await self.pool.extract(page, item.url, options)

@@ -50,14 +50,24 @@ def init_worker(crawl_pid: int) -> None:
     def watch() -> None:
         while True:
             time.sleep(PARENT_CHECK_SECONDS)
-            try:
-                os.kill(crawl_pid, 0)
-            except ProcessLookupError:
-                os._exit(0)
-            except PermissionError:  # the pid now belongs to another user's process
+            if not _running(crawl_pid):
                 os._exit(0)
 
     threading.Thread(target=watch, name="ainews-watch-crawl", daemon=True).start()
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie: a killed crawl stays a zombie until its parent reaps it, and a
+    parent waiting for the crawl's output pipes (which the workers hold) never would."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):  # gone, or the pid is another user's now
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True  # no /proc: trust kill(0)
 
 
 # Pools that break this many times in a row (workers dying at start) are given up for inline.

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,19 @@ def test_query_and_export_cannot_touch_files_outside_the_archive(demo_server, tm
     assert not stolen.exists()
     done = run("export", "--out", str(out), "--where", "category IS NOT NULL", archive=archive)
     assert done.returncode == 0, done.stderr and out.exists()
+
+
+def test_query_json_prints_every_duckdb_type(tmp_path):
+    from archive import Archive
+
+    Archive(tmp_path / "a").append([{"url": "https://example.com/1.html", "site": "example",
+                                     "text": "正文" * 30, "fetched_at": datetime.now(UTC)}])
+    result = run("query", "SELECT 1.5::DECIMAL(4,2) AS d, DATE '2024-01-03' AS day, "
+                 "'ab'::BLOB AS b, INTERVAL 3 HOUR AS i, TIME '10:00' AS t, uuid() AS u, "
+                 "{'a': 1} AS s, [1, 2] AS l, 'inf'::DOUBLE AS x", "--format", "json",
+                 archive=tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert row["d"] == "1.50" and row["day"] == "2024-01-03" and row["i"] == "P0M0DT10800S"
+    assert row["x"] is None and "Infinity" not in result.stdout
+    assert row["b"] == "YWI=" and row["t"] == "10:00:00" and row["s"] == {"a": 1}

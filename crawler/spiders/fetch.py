@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,13 @@ def validate_url(url: str) -> str:
         raise ValueError(f"malformed URL {url!r}: {exc}") from None
     if not host:
         raise ValueError(f"URL has no host: {url!r}")
+    if any(ch.isspace() or ord(ch) < 32 for ch in url.strip()) or not _HOST.fullmatch(host):
+        raise ValueError(f"malformed URL {url!r}: bad characters in it")
     return url.strip()
+
+
+# Letters of any script (internationalized names), digits, dots, hyphens; or an IPv6 literal.
+_HOST = re.compile(r"[\w.-]+|[0-9a-f:.]+", re.IGNORECASE)
 
 
 class FetchSpider(scrapy.Spider):

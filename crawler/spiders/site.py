@@ -17,11 +17,18 @@ from scrapy.utils.sitemap import Sitemap
 from archive.crawlstate import last_finished_crawl, revisit_candidates
 from archive.urlset import url_hash
 from crawler.items import Page
-from crawler.links import is_feed_link, is_next_link, is_pagination_url, sitemaps_in_robots
+from crawler.links import (
+    feed_url,
+    is_feed_link,
+    is_next_link,
+    is_pagination_url,
+    sitemaps_in_robots,
+)
 from crawler.middlewares import ARTICLE_META_KEY, REVISIT_META_KEY
 from crawler.runs import crawl_archive
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.base import discovered_profile
+from extractor.limits import shrink
 from extractor.options import FieldOverride
 from pipelines.classify import classify_page
 
@@ -170,7 +177,7 @@ class SiteSpider(scrapy.Spider):
         """The sitemaps robots.txt names, else ``/sitemap.xml``."""
         text = response.text if isinstance(response, TextResponse) else response.body.decode(
             "utf-8", "replace")
-        sitemaps = sitemaps_in_robots(text) or [response.urljoin("/sitemap.xml")]
+        sitemaps = sitemaps_in_robots(text, response.url) or [response.urljoin("/sitemap.xml")]
         for url in sitemaps:
             yield scrapy.Request(url, callback=self.parse_sitemap)
 
@@ -181,7 +188,7 @@ class SiteSpider(scrapy.Spider):
         response.selector.remove_namespaces()
         links = response.xpath("//item/link/text() | //entry/link/@href").getall()
         for link in links:
-            url = response.urljoin(link.strip())
+            url = feed_url(link, response.url)
             if self.profile.is_article_url(url):
                 yield self.article_request(url)
 
@@ -194,7 +201,7 @@ class SiteSpider(scrapy.Spider):
             return
         published = news_publication_dates(response.body)
         for entry in sitemap:
-            url = response.urljoin(entry.get("loc", "").strip())
+            url = feed_url(entry.get("loc", ""), response.url)
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap)
             elif self.profile.is_article_url(url):
@@ -227,7 +234,9 @@ class SiteSpider(scrapy.Spider):
         if response.meta.get(REVISIT_META_KEY):
             self._count("revisit/fetched")
         if self.profile.discover:
-            verdict = classify_page(response.text, response.url)
+            # Bounded like extraction: a 16 MiB page took the crawl process past 1 GB here.
+            html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
+            verdict = classify_page(str(html), response.url)
             if not verdict.is_article:
                 self._count("discovery/not_article")
                 logger.debug("not an article (%s): %s", verdict.reason, response.url)

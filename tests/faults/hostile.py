@@ -30,8 +30,10 @@ class Reply:
 
 def article(title: str) -> Reply:
     """An article page a crawl would archive."""
-    paragraphs = "".join(f"<p>{title}的第{n}段正文，讲述模型训练第{n}步与推理的细节和数据。</p>"
-                         for n in range(1, 13))
+    paragraphs = "".join(
+        f"<p>{title}的第{n}段正文，讲述模型训练第{n}步与推理的细节和数据，研究团队在实验中"
+        f"比较了{n * 3}种不同的设置，并公开了全部评测结果与复现所需的代码。</p>"
+        for n in range(1, 13))
     return Reply(body=ARTICLE.format(title=title, paragraphs=paragraphs).encode("utf-8"))
 
 

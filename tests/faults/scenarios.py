@@ -27,6 +27,9 @@ from crawler.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parents[2]
 AINEWS = str(Path(sys.executable).parent / "ainews")
+COMMAND = shlex.split(os.environ.get("AINEWS_FAULTS_COMMAND", "")) or [AINEWS]
+"""How scenarios run ``ainews`` (``bench/faults.py --baseline`` points it at an older
+checkout)."""
 SITE = "demo-daily"
 
 
@@ -81,7 +84,7 @@ class PeakMemory:
 
 def crawl_command(server: DemoServer, root: Path, *extra: str) -> list[str]:
     """``ainews crawl`` of the demo site into ``root``, committing in small batches."""
-    return [AINEWS, "--archive", str(root), "crawl", SITE, "--base-url",
+    return [*COMMAND, "--archive", str(root), "crawl", SITE, "--base-url",
             server.base_url(SITE), "--quiet", "--set", "ARCHIVE_BATCH_SIZE=5",
             "--set", "REVISIT_WINDOW_DAYS=0", *extra]
 
