@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -189,5 +190,28 @@ def generate_portal(count: int, seed: int = 3) -> list[DemoArticle]:
             authors=authors,
             editors=[rng.choice(EDITORS)],
             source=rng.choice(SOURCES),
+        ))
+    return articles
+
+
+def generate_generic(site: str, count: int, *, seed: int, start: datetime, every_hours: int,
+                     authors: Sequence[str] = AUTHORS_PORTAL, editors: bool = False,
+                     sources: bool = False, categories: Sequence[str] = CATEGORIES_PORTAL,
+                     ) -> list[DemoArticle]:
+    """Articles for a zoo site (paths are set by the site's URL scheme)."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    articles = []
+    for i in range(count):
+        category = categories[i % len(categories)]
+        articles.append(DemoArticle(
+            site=site, path="", title=_unique_title(rng, seen),
+            paragraphs=_paragraphs(rng, rng.randint(3, 6)), category=category,
+            breadcrumbs=["首页", category],
+            published_at=start + timedelta(hours=i * every_hours, minutes=rng.randint(0, 50)),
+            authors=rng.sample(list(authors), 2 if i % 5 == 2 else 1),
+            editors=[rng.choice(EDITORS)] if editors else [],
+            source=rng.choice(SOURCES) if sources else None,
+            tags=rng.sample(TAGS, 2),
         ))
     return articles

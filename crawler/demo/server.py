@@ -9,20 +9,39 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from crawler.demo.site import DemoSite, build_sites
+from crawler.demo.content import DemoArticle
+from crawler.demo.site import Response, build_sites
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PORTS = {"demo-daily": 8701, "demo-wp": 8702, "demo-portal": 8703}
 
 
+class ServedSite(Protocol):
+    """What the server serves: a demo site or a zoo site."""
+
+    articles: list[DemoArticle]
+
+    @property
+    def name(self) -> str:
+        """The site's name."""
+        ...
+
+    def render(self, path: str, base_url: str) -> Response:
+        """The response for ``path`` (with its query)."""
+        ...
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: _SiteServer
 
     def do_GET(self) -> None:
-        path = unquote(urlsplit(self.path).path)
+        parts = urlsplit(self.path)
+        # The query stays: zoo sites put their article ids there (/?p=123, view.php?id=88).
+        path = unquote(parts.path) + (f"?{parts.query}" if parts.query else "")
         self.server.requests.append(path)
         if self.server.delay_s:
             time.sleep(self.server.delay_s)
@@ -50,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: DemoSite, port: int, delay_s: float) -> None:
+    def __init__(self, site: ServedSite, port: int, delay_s: float) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
         self.site = site
         self.delay_s = delay_s
@@ -67,7 +86,7 @@ class DemoServer:
         ports: dict[str, int] | None = None,
         *,
         delay_s: float = 0.0,
-        sites: Sequence[DemoSite] | None = None,
+        sites: Sequence[ServedSite] | None = None,
         now: datetime | None = None,
     ) -> None:
         """Bind every site; a port of 0 picks a free one."""

@@ -80,6 +80,7 @@ class DemoSite:
     def render(self, path: str, base_url: str, now: datetime | None = None) -> Response:
         """Return the response for ``path`` (404 when there is none)."""
         now = now or datetime.now(UTC)
+        path = path.split("?", 1)[0]  # these sites ignore queries
         html = self._render_html(path, now)
         if html is not None:
             ctype = HTML_UNDECLARED if self.encoding != "utf-8" else HTML_UTF8
