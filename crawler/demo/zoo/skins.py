@@ -67,7 +67,7 @@ def article_page(site_title: str, article: DemoArticle, related: Sequence[DemoAr
 <div class="text">{_body(article, paragraphs)}</div>{pager}
 </{container}>
 <div class="side"><h3>相关阅读</h3><ul>{links}</ul></div>
-<div class="foot">Copyright © 2024 {escape(site_title)} 版权所有 京ICP备2099{skin:04d}号</div>
+<div class="foot">Copyright (c) 2024 {escape(site_title)} 版权所有 京ICP备2099{skin:04d}号</div>
 </body></html>"""
 
 
@@ -84,7 +84,7 @@ def listing_page(site_title: str, heading: str, items: Sequence[tuple[str, str]]
 <div class="top"><a href="/">{escape(site_title)}</a> <a href="/about">关于</a></div>
 <h2>{escape(heading)}</h2><ul class="list">{rows}</ul>
 <div class="pager">{pages}{nxt}</div>
-<div class="foot">Copyright © 2024 {escape(site_title)}</div></body></html>"""
+<div class="foot">Copyright (c) 2024 {escape(site_title)}</div></body></html>"""
 
 
 def text_page(site_title: str, heading: str, links: Sequence[tuple[str, str]] = (), *,
@@ -96,7 +96,7 @@ def text_page(site_title: str, heading: str, links: Sequence[tuple[str, str]] = 
     return f"""<!DOCTYPE html><html><head>{head_charset}<title>{escape(heading)} -
 {escape(site_title)}</title></head><body><div class="top"><a href="/">{escape(site_title)}</a>
 </div><h1>{escape(heading)}</h1>{paras}<ul>{rows}</ul>
-<div class="foot">Copyright © 2024 {escape(site_title)}</div></body></html>"""
+<div class="foot">Copyright (c) 2024 {escape(site_title)}</div></body></html>"""
 
 
 def rss(base_url: str, title: str, entries: Sequence[tuple[str, DemoArticle]]) -> str:
