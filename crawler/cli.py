@@ -149,6 +149,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     spider, kwargs, site, starts = _crawl_target(args)
     settings = _crawl_settings(args)
+    if spider == "site" and "CONCURRENT_REQUESTS" not in settings:
+        # One site: no more requests in the downloader than the site may have in flight. The
+        # rest wait in the scheduler, where discovery can still reorder or drop them as it
+        # learns (the downloader's queue is beyond its reach).
+        from crawler import settings as project
+
+        settings["CONCURRENT_REQUESTS"] = settings.get(
+            "CONCURRENT_REQUESTS_PER_DOMAIN", project.CONCURRENT_REQUESTS_PER_DOMAIN)
     archive = Archive(_archive_path(args))
     archive.check_writable()
     with archive.writer_lock(_writer_keys(site, starts), what=f"the crawl of {site}"):

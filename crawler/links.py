@@ -9,7 +9,7 @@ from urllib.parse import urljoin, urlsplit
 NEXT_TEXTS = frozenset(("下一页", "下页", "后页", "下一頁", "next", "next page", "›", "»", ">"))
 
 # Paths that are never one article: sections, tags, authors, search, accounts, static files.
-_NOT_ARTICLE = re.compile(
+NOT_ARTICLE_PATH = re.compile(
     r"/(tags?|category|categories|column|topics?|author|authors|user|users|search|login|"
     r"register|signup|about|contact|help|feed|rss|list|lists|page|special|video)(/|\.|$)|"
     r"[/_](list|index)(_\d+)?\.s?html?$|"
@@ -47,7 +47,7 @@ def looks_like_article_url(url: str) -> bool:
     """Tell from its shape alone whether ``url`` is probably one article page."""
     parts = urlsplit(url)
     path = parts.path or "/"
-    if path == "/" or _NOT_ARTICLE.search(path) or is_pagination_url(url):
+    if path == "/" or NOT_ARTICLE_PATH.search(path) or is_pagination_url(url):
         return False
     return any(shape.search(path) for shape in _ARTICLE_SHAPES)
 

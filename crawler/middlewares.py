@@ -25,6 +25,9 @@ ARTICLE_META_KEY = "ainews_article"
 """Request meta flag set by spiders on requests for article pages."""
 REVISIT_META_KEY = "ainews_revisit"
 """Request meta flag on conditional re-fetches of archived articles (not skipped)."""
+DISCOVERED_META_KEY = "ainews_discovered"
+"""Request meta flag of discovery requests, whose template may be spent by the time they are
+sent."""
 
 
 class ArchivedUrlFilterMiddleware:
@@ -143,3 +146,36 @@ async def _internal_verdict(host: str, port: int) -> str | None:
         if is_internal(address):
             return f"resolves to the internal address {address}"
     return None
+
+
+class DiscoveryGateMiddleware:
+    """Drop a discovery request whose URL template stopped paying while it waited in the queue
+    (its pages gave no article and no new link), or once the page budget is used."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        """Keep the crawler: its spider holds the learner."""
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DiscoveryGateMiddleware:
+        """Build the middleware."""
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Spider | None = None) -> Request | None:
+        """IgnoreRequest for a request of a spent template; the original page instead of a
+        copy (AMP, print) once the copies' rewrite is learned."""
+        learner = getattr(self.crawler.spider, "learner", None)
+        if learner is None or not request.meta.get(DISCOVERED_META_KEY):
+            return None
+        original = learner.rewrite(request.url)
+        if original != request.url:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("discovery/rewritten")
+            if learner.first_sight(original):
+                return request.replace(url=original, priority=request.priority + 50)
+            raise IgnoreRequest(f"a copy of {original}: {request.url}")
+        if not learner.worth(request.url):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("discovery/template_spent")
+            raise IgnoreRequest(f"template spent: {request.url}")
+        return None

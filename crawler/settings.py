@@ -56,6 +56,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.robots.SharedRobotsTxtMiddleware": 100,
     "crawler.middlewares.InternalAddressMiddleware": 40,
     "crawler.middlewares.ArchivedUrlFilterMiddleware": 50,
+    "crawler.middlewares.DiscoveryGateMiddleware": 60,
     "crawler.middlewares.MetaCharsetMiddleware": 950,
 }
 EXTENSIONS = {
@@ -109,6 +110,8 @@ REVISIT_WINDOW_DAYS = 3.0
 REVISIT_MAX = 500
 # Listing pages one crawl walks at most.
 LISTING_MAX_PAGES = 200
+# Pages a discovery crawl (a site without a profile) fetches at most.
+DISCOVERY_MAX_PAGES = 5000
 
 # ---- engine ----
 # Items processed in parallel per response. Scrapy starts this many tasks for every response

@@ -17,7 +17,10 @@ _ARTICLE_TYPES = frozenset(
      "techarticle", "report", "scholarlyarticle", "liveblogposting")
 )
 _LISTING_TYPES = frozenset(("itemlist", "collectionpage", "searchresultspage", "profilepage"))
-_DATE = re.compile(r"(19|20)\d{2}[-/.年]\s?[01]?\d[-/.月]\s?[0-3]?\d|\d+\s?(分钟|小时|天)前|刚刚")
+_DATE = re.compile(
+    r"(19|20)\d{2}[-/.年]\s?[01]?\d[-/.月]\s?[0-3]?\d|[01]?\d月[0-3]?\d日|"
+    r"\d+\s?(分钟|小时|天|周|个月|年)前|刚刚|昨天\s?\d|前天\s?\d|\(\d{2}-\d{2}\)|"
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? [0-3]?\d, (19|20)\d{2}")
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg")
 # Block text of at least this many characters counts as a body paragraph.
 _PARAGRAPH_CHARS = 40
@@ -58,7 +61,8 @@ def classify_page(html: str, url: str) -> PageVerdict:
 
 def _url_signals(url: str) -> list[tuple[int, str]]:
     if is_pagination_url(url):
-        return [(-3, "pagination url")]
+        # A hint, not a verdict: WordPress's /?p=123 is a post, /list?p=2 a listing page.
+        return [(-1, "pagination-shaped url")]
     return [(1, "article-shaped url")] if looks_like_article_url(url) else []
 
 
@@ -132,7 +136,19 @@ def _text_signals(tree: lxml.html.HtmlElement, url: str) -> list[tuple[int, str]
         signals.append((1, "dated line"))
     elif dates >= 6:
         signals.append((-1, "many dates"))
+    elif dates == 0 and not _declared_date(tree):
+        # News articles show when they were published; about, topic, author and search pages
+        # with long paragraphs do not.
+        signals.append((-3, "no date"))
     return signals
+
+
+def _declared_date(tree: lxml.html.HtmlElement) -> bool:
+    """A publish date in the markup: ``<time datetime>``, article:published_time, JSON-LD."""
+    return bool(tree.xpath("//time[@datetime] | //meta[@property='article:published_time' or "
+                           "@itemprop='datePublished' or @name='pubdate' or @name='publishdate']"
+                           )) or any("datePublished" in (s or "") for s in tree.xpath(
+                               "//script[@type='application/ld+json']/text()"))
 
 
 def _paragraphs(body: lxml.html.HtmlElement) -> tuple[int, int]:

@@ -16,15 +16,18 @@ from scrapy.utils.sitemap import Sitemap
 
 from archive.crawlstate import last_finished_crawl, revisit_candidates
 from archive.urlset import url_hash
+from crawler.discovery import pages
+from crawler.discovery.learner import SiteLearner
 from crawler.items import Page
 from crawler.links import (
     feed_url,
     is_feed_link,
     is_next_link,
     is_pagination_url,
+    same_site,
     sitemaps_in_robots,
 )
-from crawler.middlewares import ARTICLE_META_KEY, REVISIT_META_KEY
+from crawler.middlewares import ARTICLE_META_KEY, DISCOVERED_META_KEY, REVISIT_META_KEY
 from crawler.runs import crawl_archive
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.base import discovered_profile
@@ -56,6 +59,8 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = list(self.profile.domains)
         self.seen_since: datetime | None = None
         self.listing_pages = 0
+        self.learner: SiteLearner | None = SiteLearner() if self.profile.discover else None
+        """What discovery learns of the site's URL templates (None with a profile)."""
 
     @property
     def start_origins(self) -> list[str]:
@@ -72,17 +77,25 @@ class SiteSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Revisits first, then listing pages, feeds and sitemaps (and robots.txt sitemaps)."""
         self.seen_since = self._last_finished_crawl()
+        if self.learner is not None:
+            self.learner.max_pages = self.settings.getint("DISCOVERY_MAX_PAGES")
         for request in self._revisits():
             yield request
         for url in self.profile.listing_urls:
-            yield scrapy.Request(url, callback=self.parse_listing)
+            if self.learner is not None:
+                self.learner.first_sight(url)
+                yield self.discovered_request(url, priority=200)
+            else:
+                yield scrapy.Request(url, callback=self.parse_listing)
         for url in self.profile.feed_urls:
             yield scrapy.Request(url, callback=self.parse_feed)
         for url in self.profile.sitemap_urls:
             yield scrapy.Request(url, callback=self.parse_sitemap)
         if self.profile.discover and self.profile.listing_urls:
             robots = urljoin(self.profile.listing_urls[0], "/robots.txt")
-            yield scrapy.Request(robots, callback=self.parse_robots)
+            # A site without robots.txt still gets its /sitemap.xml tried.
+            yield scrapy.Request(robots, callback=self.parse_robots, priority=300,
+                                 meta={"handle_httpstatus_list": [403, 404, 410]})
 
     # ---- incremental state -------------------------------------------------------------------
 
@@ -130,6 +143,66 @@ class SiteSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_article,
                               meta={ARTICLE_META_KEY: True, _HOPS: hops})
 
+    def discovered_request(self, url: str, priority: int | None = None) -> scrapy.Request:
+        """A request for any page of a site being discovered (judged once it is fetched)."""
+        assert self.learner is not None
+        return scrapy.Request(
+            url, callback=self.parse_discovered,
+            priority=self.learner.priority(url) if priority is None else priority,
+            meta={ARTICLE_META_KEY: True, DISCOVERED_META_KEY: True})
+
+    def parse_discovered(self, response: Response) -> Iterator[Page | scrapy.Request]:
+        """A page of a site being discovered: archive it if it is an article, learn what its
+        URL template holds, follow its links by what their templates have held so far."""
+        learner = self.learner
+        assert learner is not None
+        if not isinstance(response, TextResponse):
+            learner.fetched(response.url, article=False)
+            return
+        hosts = self.profile.domains
+        target = pages.duplicate_target(response, hosts)
+        if target is not None:  # a print, AMP or mirror copy: the original is the article
+            learner.fetched(response.url, article=False, duplicate_of=target)
+            self._count("discovery/duplicate")
+            if learner.first_sight(target):
+                yield self.discovered_request(target, priority=95)
+            return
+        html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
+        verdict = classify_page(str(html), response.url)
+        if verdict.is_article and pages.continues_other_page(response):
+            # Page 2 of an article is part of it, not another one.
+            first = response.urljoin(response.xpath(
+                "//head/link[contains(concat(' ', normalize-space(@rel), ' '), ' prev ')]"
+                "/@href").get() or "")
+            learner.fetched(response.url, article=False, duplicate_of=first)
+            self._count("discovery/continuation")
+            return
+        found, fresh = [], 0
+        for url in pages.site_links(response, hosts):
+            url = learner.rewrite(url)
+            if learner.first_sight(url):
+                found.append(url)
+                fresh += learner.likely_article(url)
+        learner.fetched(response.url, article=verdict.is_article, new_links=fresh)
+        if verdict.is_article:
+            yield page_from_response(response, self.profile.name, self.profile.timezone,
+                                     self.profile.overrides)
+        else:
+            self._count("discovery/not_article")
+            logger.debug("not an article (%s): %s", verdict.reason, response.url)
+        yield from self._feeds_of(response)
+        likely = [url for url in found if learner.likely_article(url)]
+        # After a finished crawl, a page whose article links are all archived ends the walk.
+        walk_on = not (self.seen_since is not None and likely
+                       and all(self._is_archived(url) for url in likely))
+        if not walk_on:
+            self._count("discovery/pagination_stopped")
+        for url in found:
+            if learner.worth(url) and (walk_on or learner.likely_article(url)):
+                yield self.discovered_request(url)
+            elif not learner.worth(url):
+                self._count("discovery/template_spent")
+
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow article links and, unless every one is archived, the next page."""
         if not isinstance(response, TextResponse):
@@ -171,12 +244,14 @@ class SiteSpider(scrapy.Spider):
         for link in response.xpath("//head/link[@href]"):
             if is_feed_link(link.attrib.get("rel", ""), link.attrib.get("type", "")):
                 yield scrapy.Request(response.urljoin(link.attrib["href"]),
-                                     callback=self.parse_feed)
+                                     callback=self.parse_feed, priority=250)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         """The sitemaps robots.txt names, else ``/sitemap.xml``."""
         text = response.text if isinstance(response, TextResponse) else response.body.decode(
             "utf-8", "replace")
+        if response.status != 200:
+            text = ""
         sitemaps = sitemaps_in_robots(text, response.url) or [response.urljoin("/sitemap.xml")]
         for url in sitemaps:
             yield scrapy.Request(url, callback=self.parse_sitemap)
@@ -189,7 +264,10 @@ class SiteSpider(scrapy.Spider):
         links = response.xpath("//item/link/text() | //entry/link/@href").getall()
         for link in links:
             url = feed_url(link, response.url)
-            if self.profile.is_article_url(url):
+            if self.learner is not None:
+                if same_site(url, self.profile.domains) and self.learner.first_sight(url):
+                    yield self.discovered_request(url, priority=95)
+            elif self.profile.is_article_url(url):
                 yield self.article_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -204,12 +282,15 @@ class SiteSpider(scrapy.Spider):
             url = feed_url(entry.get("loc", ""), response.url)
             if sitemap.type == "sitemapindex":
                 yield scrapy.Request(url, callback=self.parse_sitemap)
-            elif self.profile.is_article_url(url):
+            elif self.learner is not None or self.profile.is_article_url(url):
                 stamp = entry.get("lastmod") or published.get(entry.get("loc", "").strip())
                 if self._older_than_last_crawl(stamp):
                     self._count("discovery/sitemap_unchanged")
                     continue
-                yield self.article_request(url)
+                if self.learner is None:
+                    yield self.article_request(url)
+                elif same_site(url, self.profile.domains) and self.learner.first_sight(url):
+                    yield self.discovered_request(url, priority=95)
 
     def _older_than_last_crawl(self, stamp: str | None) -> bool:
         """A ``lastmod`` (or news publication date) well before the last finished crawl."""

@@ -42,7 +42,7 @@ def meta_line(article: DemoArticle, style: int) -> str:
     if style == 2:
         source = f"来源:{escape(article.source)}　" if article.source else ""
         return f"{when:%Y-%m-%d %H:%M:%S}　{source}作者:{escape(authors)}"
-    return f"{escape(authors)} · {when:%Y/%m/%d}"
+    return f"{escape(authors)} · {when:%Y/%m/%d %H:%M}"
 
 
 def article_page(site_title: str, article: DemoArticle, related: Sequence[DemoArticle], *,
