@@ -49,3 +49,24 @@ def test_a_template_is_spent_when_its_pages_bring_neither_articles_nor_links():
     for n in (1, 2, 3):
         learner.fetched(f"http://x/?p={n}", article=True)
     assert learner.priority("http://x/?p=9") > learner.priority("http://x/list_4.html")
+
+
+def test_a_later_page_of_an_archived_article_is_recognised_by_its_url():
+    from scrapy.http import HtmlResponse
+
+    from crawler.discovery.pages import earlier_page
+
+    def page(url: str, links: str) -> HtmlResponse:
+        return HtmlResponse(url=url, body=links.encode(), encoding="utf-8")
+
+    archived = {"http://x/a/1712.shtml", "http://x/view.php?id=8", "http://x/story/88"}
+    assert earlier_page(page("http://x/a/1712_2.shtml", "<a href='1712.shtml'>1</a>"),
+                        archived) == "http://x/a/1712.shtml"
+    assert earlier_page(page("http://x/view.php?id=8&page=2", "<a href='/view.php?id=8'>1</a>"),
+                        archived) == "http://x/view.php?id=8"
+    assert earlier_page(page("http://x/story/88/2", "<a href='/story/88'>1</a>"),
+                        archived) == "http://x/story/88"
+    # Not linked back, or page 1 no article of this crawl: another article.
+    assert earlier_page(page("http://x/a/1712_2.shtml", ""), archived) is None
+    assert earlier_page(page("http://x/archives/41", "<a href='/archives'>list</a>"),
+                        archived) is None

@@ -60,7 +60,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        self.wfile.write(response.body)
+        try:
+            self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the crawler went away (stopped, killed): nothing to tell it
 
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("demo %s: " + format, self.server.site.name, *args)

@@ -82,6 +82,8 @@ class SiteLearner:
     """The same figures per family (``family_template``): a hundred tag pages are one kind
     of page even though each tag's word makes a template of its own."""
     seen: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    """URLs this crawl found to be articles."""
     pages: int = 0
 
     def stats(self, url: str) -> TemplateStats:
@@ -134,6 +136,8 @@ class SiteLearner:
                 duplicate_of: str | None = None) -> None:
         """Record what a fetched page turned out to be."""
         self.pages += 1
+        if article:
+            self.articles.add(url)
         for stats in (self.stats(url), self.family(url)):
             stats.fetched += 1
             stats.new_links += new_links

@@ -32,10 +32,36 @@ def duplicate_target(response: TextResponse, hosts: tuple[str, ...]) -> str | No
     return None if mine.rstrip("/") == theirs.rstrip("/") else theirs
 
 
-def continues_other_page(response: TextResponse) -> bool:
-    """True for a later page of a paginated article (``rel=prev`` in its head)."""
-    return bool(response.xpath("//head/link[contains(concat(' ', normalize-space(@rel), ' '),"
-                               " ' prev ')]/@href").get())
+# `/1712_2.shtml`, `/1712-3.html`, `/story/88/2`, `/view?id=88&page=2`: page N of a URL.
+_PAGE_SUFFIX = re.compile(r"^(?P<base>.+?)(?:[_-](?P<n>\d{1,2})(?P<ext>\.\w+)?|/(?P<m>\d{1,2})/?)$")
+_PAGE_QUERY = re.compile(r"[?&](?:page|p|pn|pg)=(?P<n>\d{1,2})$")
+
+
+def earlier_page(response: TextResponse, known: set[str]) -> str | None:
+    """The first page of the article this page continues, or None.
+
+    Said by ``rel=prev`` in the head, or by the URL: page 1's URL with a page number added
+    (``_2``, ``-2``, ``/2``, ``&page=2``) when page 1 is an article this crawl archived
+    (``known``) and this page links back to it.
+    """
+    prev = response.xpath("//head/link[contains(concat(' ', normalize-space(@rel), ' '),"
+                          " ' prev ')]/@href").get()
+    if prev and prev.strip():
+        return response.urljoin(prev.strip())
+    url = urldefrag(response.url)[0]
+    first: str | None = None
+    query = _PAGE_QUERY.search(url)
+    if query and int(query.group("n")) >= 2:
+        first = url[:query.start()] + ("?" if query.group(0).startswith("?") else "")
+        first = first.rstrip("?&")
+    else:
+        match = _PAGE_SUFFIX.match(url)
+        if match and int(match.group("n") or match.group("m")) >= 2:
+            first = match.group("base") + (match.group("ext") or "")
+    if first is None or first not in known:
+        return None
+    hrefs = response.xpath("//a/@href").getall()
+    return first if first in {urldefrag(response.urljoin(h.strip()))[0] for h in hrefs} else None
 
 
 def site_links(response: TextResponse, hosts: tuple[str, ...]) -> Iterator[str]:

@@ -169,11 +169,9 @@ class SiteSpider(scrapy.Spider):
             return
         html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
         verdict = classify_page(str(html), response.url)
-        if verdict.is_article and pages.continues_other_page(response):
+        first = pages.earlier_page(response, learner.articles) if verdict.is_article else None
+        if first is not None:
             # Page 2 of an article is part of it, not another one.
-            first = response.urljoin(response.xpath(
-                "//head/link[contains(concat(' ', normalize-space(@rel), ' '), ' prev ')]"
-                "/@href").get() or "")
             learner.fetched(response.url, article=False, duplicate_of=first)
             self._count("discovery/continuation")
             return

@@ -46,6 +46,8 @@ class Outcome:
     orphans: int = 0
     corrupt: bool = False
     messages: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)
+    """The end of each run's output, for a failure's report."""
 
     @property
     def lost(self) -> int:
@@ -248,4 +250,6 @@ def starved_disk(server: DemoServer, out: Path, *, mode: str,
             err = (Path(scratch) / f"{n}.err").read_text()
             lines = [line for line in err.splitlines() if line.startswith("ainews")]
             outcome.messages.append(lines[-1] if lines else "")
+            outcome.log.append(err[-3000:] + (Path(scratch) / f"{n}.out").read_text())
+        outcome.log.append("turned read-only" if (Path(scratch) / "ro").exists() else "")
     return judge(outcome, out)
