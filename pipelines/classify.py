@@ -17,7 +17,10 @@ _ARTICLE_TYPES = frozenset(
      "techarticle", "report", "scholarlyarticle", "liveblogposting")
 )
 _LISTING_TYPES = frozenset(("itemlist", "collectionpage", "searchresultspage", "profilepage"))
-_DATE = re.compile(
+_DATE = re.compile(r"(19|20)\d{2}[-/.年]\s?[01]?\d[-/.月]\s?[0-3]?\d|\d+\s?(分钟|小时|天)前|刚刚")
+# Any way a page may print when it was published, for telling dated pages from undated ones
+# (``_DATE`` counts dates: a listing prints many).
+_ANY_DATE = re.compile(
     r"(19|20)\d{2}[-/.年]\s?[01]?\d[-/.月]\s?[0-3]?\d|[01]?\d月[0-3]?\d日|"
     r"\d+\s?(分钟|小时|天|周|个月|年)前|刚刚|昨天\s?\d|前天\s?\d|\(\d{2}-\d{2}\)|"
     r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? [0-3]?\d, (19|20)\d{2}")
@@ -136,10 +139,11 @@ def _text_signals(tree: lxml.html.HtmlElement, url: str) -> list[tuple[int, str]
         signals.append((1, "dated line"))
     elif dates >= 6:
         signals.append((-1, "many dates"))
-    elif dates == 0 and not _declared_date(tree):
-        # News articles show when they were published; about, topic, author and search pages
-        # with long paragraphs do not.
-        signals.append((-3, "no date"))
+    elif (dates == 0 and paragraphs < 5 and longest < 150 and not _ANY_DATE.search(text)
+          and not _declared_date(tree)):
+        # A few mid-length paragraphs and no date anywhere: an about, topic, author or search
+        # page. (Long articles without a date are left alone: feature pages, foreign sites.)
+        signals.append((-2, "short and undated"))
     return signals
 
 
