@@ -28,9 +28,9 @@ def crawl_summary(site: str, stats: dict[str, Any]) -> str:
 def crawl_failure(stats: dict[str, Any]) -> str | None:
     """Why a crawl counts as failed (exit 1), in one line; None when it did its job.
 
-    Failed: articles the archive did not store, no page fetched with a success status (unless
-    everything left was archived already: a resumed crawl may have nothing to fetch), or every
-    fetched page failing extraction. A crawl that found nothing new is not a failure.
+    Failed: articles the archive did not store, requests made and none answered with a success
+    status, or every fetched page failing extraction. A crawl that found nothing new, or had
+    nothing left to fetch (a resumed crawl whose queue was done), is not a failure.
     """
     not_stored = int(stats.get("archive/not_stored", 0))
     if not_stored or stats.get("archive/failure"):
@@ -39,8 +39,8 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
                 "them again")
     statuses = Counter({int(k[len(_STATUS):]): v for k, v in stats.items()
                         if k.startswith(_STATUS) and k[len(_STATUS):].isdigit()})
-    nothing_left = stats.get("archive/skipped_archived") or stats.get("revisit/not_modified")
-    if not any(n for status, n in statuses.items() if status < 400) and not nothing_left:
+    attempted = bool(statuses) or any(k.startswith(_EXCEPTION) for k in stats)
+    if attempted and not any(n for status, n in statuses.items() if status < 400):
         return f"no page could be fetched ({_causes(stats, statuses)})"
     broken = int(stats.get("extract/error", 0)) + int(stats.get("extract/timeout", 0))
     if broken and not stats.get("extract/ok") and not stats.get("extract/not_article"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import threading
@@ -60,10 +61,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
-        try:
+        # A crawler that went away (stopped, killed) has nothing more to be told.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(response.body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the crawler went away (stopped, killed): nothing to tell it
 
     def log_message(self, format: str, *args: object) -> None:
         logger.debug("demo %s: " + format, self.server.site.name, *args)
