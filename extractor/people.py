@@ -134,6 +134,7 @@ _POST_LABEL = re.compile(r"发表于|發表於|发布于|發佈於")
 _LIST_ITEM = re.compile(r"^\s*[-・•·]\s")  # `- 王茜`: an item of a list, not a credit line
 _MENU_BAR = re.compile(r"\s[|｜]\s")
 _MENU_ITEMS = re.compile(r"\S\s*[/／|｜&＆]\s*\S")  # `西雅圖/夏威夷`: links, not people
+_SLASHED_DATE = re.compile(r"\d{1,4}/\d{1,2}(?:/\d{1,4})?")
 
 
 def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> list[_Seen]:
@@ -146,8 +147,10 @@ def _credit(text: str, region: str, page: ParsedPage, *, slot: bool = False) -> 
     if slot:
         return [_Seen(m, region, text[:80]) for m in mentions]
     bare = [m for m in mentions if m.role is Role.NONE and m.kind is not Kind.OUTLET]
+    # A date's slashes (`2024/03/01`) separate no menu items.
+    undated = _SLASHED_DATE.sub(" ", text)
     if len(bare) > _MAX_BARE_NAMES or (bare and len(bare) == len(mentions)
-                                       and _MENU_ITEMS.search(text)):
+                                       and _MENU_ITEMS.search(undated)):
         mentions = [m for m in mentions if m not in bare]  # a menu of words, not a credit
     if len(_MENU_BAR.findall(text)) >= 2:
         # `示例日报网 | 新闻 | 地方 | 评论`: a navigation bar names the site, credits nobody.

@@ -109,3 +109,17 @@ def test_forum_replies_do_not_credit_the_thread():
 )
 def test_latin_bylines(line, authors):
     assert parse_byline([line]).authors == authors
+
+
+def test_a_name_opening_a_meta_line_with_a_slashed_date_is_the_author():
+    from extractor import ExtractOptions, extract_article
+
+    paragraphs = "".join(
+        f"<p>第{n}段:研究团队比较了多种训练方案,公开了评测结果和复现代码,业内认为这会降低门槛。</p>"
+        for n in range(1, 6))
+    html = ("<html><head><meta charset='utf-8'><title>新模型发布_智能周刊</title></head><body>"
+            "<div>智能周刊 关于</div><h1>新模型发布</h1>"
+            "<div class='meta'>硅基君 · 2024/03/01 08:37</div>"
+            f"<div class='text'>{paragraphs}</div></body></html>")
+    extracted = extract_article(html, "https://example.com/?p=101", ExtractOptions())
+    assert extracted is not None and list(extracted.authors) == ["硅基君"]
