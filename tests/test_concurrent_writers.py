@@ -1,0 +1,35 @@
+"""Several processes appending to one archive at once lose and double nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from archive import Archive
+from archive.verification import verify
+from tests.conftest import REPO
+
+WRITER = """
+import sys
+from datetime import UTC, datetime
+from archive import Archive
+root, who = sys.argv[1], int(sys.argv[2])
+archive = Archive(root)
+for batch in range(10):
+    archive.append([{"url": f"https://example.com/{who}/{batch}/{i}.html", "site": f"s{who % 2}",
+                     "title": f"标题{who}-{batch}-{i}", "fetched_at": datetime.now(UTC),
+                     "text": f"写者{who}批{batch}篇{i}的正文。" * 20} for i in range(5)])
+"""
+
+
+def test_four_processes_appending_at_once_lose_and_double_nothing(tmp_path):
+    root = tmp_path / "archive"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(who)], cwd=REPO,
+                                stderr=subprocess.PIPE, text=True) for who in range(4)]
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    counts = Archive(root).sql(
+        "SELECT count(*) AS n, count(DISTINCT url) AS urls FROM article_versions").to_pylist()
+    assert counts == [{"n": 200, "urls": 200}]
+    assert verify(Archive(root)) == []
