@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from deltalake import Field
 from deltalake.exceptions import DeltaError
@@ -29,12 +28,6 @@ class MaintenanceReport:
     compacted: dict[str, dict[str, object]] = field(default_factory=dict)
     vacuumed: dict[str, int] = field(default_factory=dict)
     migrated_columns: list[str] = field(default_factory=list)
-
-
-def _tables(archive: Archive) -> dict[str, Path]:
-    paths = {"articles": archive.articles_path, "pages": archive.pages_path,
-             "crawl_runs": archive.runs_path, "dedup": archive.dedup_path}
-    return {name: path for name, path in paths.items() if tables.is_table(path)}
 
 
 def migrate(archive: Archive) -> list[str]:
@@ -61,7 +54,7 @@ def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> Mai
     """
     report = MaintenanceReport(migrated_columns=migrate(archive))
     archive.assign_missing_duplicates()
-    for name, path in _tables(archive).items():
+    for name, path in archive.existing_tables().items():
         table = tables.open_table(path)
         try:
             configured = table.metadata().configuration

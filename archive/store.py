@@ -94,6 +94,12 @@ class Archive:
         two crawls of one site into one archive would store every article twice."""
         return locks.exclusive(self.root / "_locks", keys, what=what)
 
+    def existing_tables(self) -> dict[str, Path]:
+        """The archive's tables that exist, by name (``articles``, ``pages``, …)."""
+        paths = {"articles": self.articles_path, "pages": self.pages_path,
+                 "crawl_runs": self.runs_path, "dedup": self.dedup_path}
+        return {name: path for name, path in paths.items() if tables.is_table(path)}
+
     def exists(self) -> bool:
         """Tell whether articles have been written here."""
         return tables.is_table(self.articles_path)

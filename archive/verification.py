@@ -47,13 +47,6 @@ class TableCheck:
     broken_orphans: list[Path] = field(default_factory=list)
 
 
-def tables_of(archive: Archive) -> dict[str, Path]:
-    """The archive's tables that exist."""
-    paths = {"articles": archive.articles_path, "pages": archive.pages_path,
-             "crawl_runs": archive.runs_path, "dedup": archive.dedup_path}
-    return {name: path for name, path in paths.items() if tables.is_table(path)}
-
-
 def verify(archive: Archive) -> list[str]:
     """Every problem found, each with its fix; empty when all is well."""
     if not archive.exists():
@@ -64,7 +57,7 @@ def verify(archive: Archive) -> list[str]:
 
 
 def _checks(archive: Archive) -> Iterator[TableCheck]:
-    for name, path in tables_of(archive).items():
+    for name, path in archive.existing_tables().items():
         yield _check_table(name, path)
 
 

@@ -15,31 +15,9 @@ from deltalake import DeltaTable
 from archive import Archive
 from crawler.demo.server import DemoServer
 from tests.conftest import REPO
+from tests.faults.scenarios import commits, count_orphans
 
 AINEWS = str(Path(sys.executable).parent / "ainews")
-
-
-def _commits(root: Path) -> int:
-    log = root / "articles" / "_delta_log"
-    return len(list(log.glob("*.json"))) if log.exists() else 0
-
-
-def _wait_for_exit(pids: set[int], timeout_s: float = 30) -> None:
-    deadline = time.monotonic() + timeout_s
-    alive = set(pids)
-    while alive and time.monotonic() < deadline:
-        alive = {pid for pid in alive if _running(pid)}
-        time.sleep(0.2)
-    assert not alive, f"processes outlived the killed crawl: {sorted(alive)}"
-
-
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an exited child its parent has not reaped yet)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 def _crawl(server: DemoServer, root: Path, *extra: str) -> subprocess.Popen[str]:
@@ -58,7 +36,7 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         total = len(server.sites["demo-daily"].articles)
         process = _crawl(server, root)
         deadline = time.monotonic() + 90
-        while _commits(root) < 3 and process.poll() is None and time.monotonic() < deadline:
+        while commits(root) < 3 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         # The extraction pool, its forkserver, the archive process.
         helpers = {child.pid for child in psutil.Process(process.pid).children(recursive=True)}
@@ -69,7 +47,7 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         # None of them outlives the crawl for long (orphaned pool workers used to stay forever).
         # The archive process lives on for at most the commit it was making (it finishes it,
         # sees the crawl gone, and exits): what it committed counts as committed.
-        _wait_for_exit(helpers)
+        assert count_orphans(helpers) == 0, "processes outlived the killed crawl"
 
         table = DeltaTable(str(root / "articles"))
         committed = sum(table.get_add_actions(flatten=True).column("num_records").to_pylist())
@@ -101,7 +79,7 @@ def test_sigterm_then_resume_completes_every_article_once(tmp_path):
         total = len(server.sites["demo-daily"].articles)
         process = _crawl(server, root, "--set", "REVISIT_WINDOW_DAYS=0")
         deadline = time.monotonic() + 90
-        while _commits(root) < 2 and process.poll() is None and time.monotonic() < deadline:
+        while commits(root) < 2 and process.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=60)

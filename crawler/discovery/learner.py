@@ -88,19 +88,11 @@ class SiteLearner:
 
     def stats(self, url: str) -> TemplateStats:
         """The figures of ``url``'s template (created with its shape prior)."""
-        key = url_template(url)
-        found = self.templates.get(key)
-        if found is None:
-            found = self.templates[key] = TemplateStats(prior=shape_prior(url))
-        return found
+        return _entry(self.templates, url_template(url), url)
 
     def family(self, url: str) -> TemplateStats:
         """The figures of ``url``'s family of templates."""
-        key = family_template(url)
-        found = self.families.get(key)
-        if found is None:
-            found = self.families[key] = TemplateStats(prior=shape_prior(url))
-        return found
+        return _entry(self.families, family_template(url), url)
 
     def first_sight(self, url: str) -> bool:
         """Remember ``url``; True the first time."""
@@ -155,3 +147,11 @@ class SiteLearner:
         rows = [(k, s.fetched, s.articles, s.duplicates, s.new_links)
                 for k, s in self.templates.items() if s.fetched]
         return sorted(rows, key=lambda r: -r[1])
+
+
+def _entry(book: dict[str, TemplateStats], key: str, url: str) -> TemplateStats:
+    """``book[key]``, created with ``url``'s shape prior the first time."""
+    found = book.get(key)
+    if found is None:
+        found = book[key] = TemplateStats(prior=shape_prior(url))
+    return found
