@@ -237,6 +237,12 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         reason = stats.get(f"fetch/failure/{url}")
         detail = reason or "no article extracted"
         print(f"ainews: {url}: {detail}", file=sys.stderr)
+    not_stored = stats.get("archive/not_stored", 0)
+    if not_stored:
+        print(f"ainews: error: the archive refused a commit "
+              f"({stats.get('archive/failure', 'unknown error')}): {not_stored} articles "
+              "printed above were not stored", file=sys.stderr)
+        return 1
     return 1 if missing and len(missing) >= len(urls) else 0
 
 
