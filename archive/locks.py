@@ -23,10 +23,13 @@ class LockHeld(ArchiveError):
 
 
 @contextlib.contextmanager
-def exclusive(folder: Path, keys: Iterable[str], *, what: str) -> Iterator[None]:
+def exclusive(folder: Path, keys: Iterable[str], *, what: str,
+              shared: bool = False) -> Iterator[None]:
     """Hold an exclusive lock per key in ``folder`` for the block; LockHeld when one is taken.
 
-    ``what`` names the work in the message (``a crawl of demo-daily``).
+    ``what`` names the work in the message (``a crawl of demo-daily``). ``shared``: a lock
+    any number of holders share (workers of one frontier) that still excludes an exclusive
+    holder (a crawl on its own).
     """
     folder.mkdir(parents=True, exist_ok=True)
     held: list[int] = []
@@ -37,7 +40,7 @@ def exclusive(folder: Path, keys: Iterable[str], *, what: str) -> Iterator[None]
             # being remounted read-only, and flock needs no write access.
             fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
             except BlockingIOError:
                 os.close(fd)
                 raise LockHeld(f"{what} cannot start: pid {_holder(path)} is writing the same "

@@ -61,7 +61,8 @@ def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> Mai
             if any(configured.get(k) != v for k, v in tables.TABLE_CONFIGURATION.items()):
                 table.alter.set_table_properties(dict(tables.TABLE_CONFIGURATION))
                 table = tables.open_table(path)
-            metrics = table.optimize.compact(writer_properties=tables.WRITER)
+            metrics = table.optimize.compact(writer_properties=tables.WRITER,
+                                              commit_properties=tables.COMMIT)
             table = tables.open_table(path)
             removed = table.vacuum(retention_hours=retention_hours, dry_run=False,
                                    enforce_retention_duration=False)

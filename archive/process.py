@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from archive.errors import ArchiveError
+from archive.location import Location
 from archive.results import AppendResult
 from archive.urlset import UrlHashSet, url_hash
 
@@ -40,9 +41,9 @@ class ArchiveProcess:
     started again on the next call. What a child committed before it died stays committed.
     """
 
-    def __init__(self, root: str | Path, recycle_after: int = RECYCLE_AFTER) -> None:
+    def __init__(self, root: str | Path | Location, recycle_after: int = RECYCLE_AFTER) -> None:
         """Serve the archive at ``root``; the child starts on the first call."""
-        self.root = Path(root)
+        self.root = Location(root)
         self.recycle_after = max(1, recycle_after)
         self._process: subprocess.Popen[bytes] | None = None
         self._conn: Connection | None = None

@@ -20,6 +20,7 @@ import pyarrow.dataset as ds
 
 from archive import dedup, locks, tables
 from archive.errors import ArchiveError
+from archive.location import Location
 from archive.results import AppendResult
 from archive.schema import (
     DEDUP_SCHEMA,
@@ -52,9 +53,10 @@ class Archive:
     Every read goes through the Delta logs, never a glob over the folder.
     """
 
-    def __init__(self, root: str | Path) -> None:
-        """Open (lazily) the archive at ``root``; tables are created by their first append."""
-        self.root = Path(root)
+    def __init__(self, root: str | Path | Location) -> None:
+        """Open (lazily) the archive at ``root`` (a folder or ``s3://bucket/prefix``); tables
+        are created by their first append."""
+        self.root = Location(root)
         self.articles_path = self.root / "articles"
         self.pages_path = self.root / "pages"
         self.runs_path = self.root / "crawl_runs"
@@ -73,11 +75,15 @@ class Archive:
     def check_writable(self) -> None:
         """ArchiveError naming why nothing could be written here (not a folder, read-only, no
         space), found before a crawl spends its time on pages it could not store."""
-        probe = self.root / f".write-probe-{os.getpid()}"
-        if self.root.exists() and not self.root.is_dir():
+        if not self.root.is_local:
+            self._check_remote_writable()
+            return
+        root = self.root.local_path
+        probe = root / f".write-probe-{os.getpid()}"
+        if root.exists() and not root.is_dir():
             raise ArchiveError(f"the archive {self.root} is a file, not a folder")
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            root.mkdir(parents=True, exist_ok=True)
             with probe.open("wb") as handle:
                 handle.write(b"\0" * 65536)
                 handle.flush()
@@ -89,12 +95,29 @@ class Archive:
             with contextlib.suppress(OSError):
                 probe.unlink()
 
-    def writer_lock(self, keys: Iterable[str], *, what: str) -> AbstractContextManager[None]:
-        """Hold the archive's lock for each key (a site name, a host and port) for the block:
-        two crawls of one site into one archive would store every article twice."""
-        return locks.exclusive(self.root / "_locks", keys, what=what)
+    def _check_remote_writable(self) -> None:
+        probe = self.root / f"_probes/write-{os.getpid()}-{os.urandom(4).hex()}"
+        try:
+            probe.write_bytes(b"ainews")
+            probe.unlink()
+        except (OSError, ArchiveError) as exc:
+            raise ArchiveError(f"cannot write to the archive {self.root}: "
+                               f"{str(exc).splitlines()[0]}") from None
 
-    def existing_tables(self) -> dict[str, Path]:
+    def writer_lock(self, keys: Iterable[str], *, what: str,
+                    shared: bool = False) -> AbstractContextManager[None]:
+        """Hold the archive's lock for each key (a site name, a host and port) for the block:
+        two crawls of one site into one archive would store every article twice.
+
+        ``shared``: the workers of one Redis frontier hold it together (their leases keep two
+        of them off one URL) and still keep a crawl on its own out. Object storage has no
+        locks: there, crawls of one site must share a frontier.
+        """
+        if not self.root.is_local:
+            return contextlib.nullcontext()
+        return locks.exclusive(self.root.local_path / "_locks", keys, what=what, shared=shared)
+
+    def existing_tables(self) -> dict[str, Location]:
         """The archive's tables that exist, by name (``articles``, ``pages``, …)."""
         paths = {"articles": self.articles_path, "pages": self.pages_path,
                  "crawl_runs": self.runs_path, "dedup": self.dedup_path}
@@ -391,7 +414,7 @@ class Archive:
         return read
 
     @staticmethod
-    def _scan(con: duckdb.DuckDBPyConnection, name: str, path: Path, schema: pa.Schema,
+    def _scan(con: duckdb.DuckDBPyConnection, name: str, path: Location, schema: pa.Schema,
               as_of: AsOf = None) -> list[str]:
         """View ``name`` over the data files the Delta log lists (DuckDB's own Parquet reader:
         many times faster than a pyarrow dataset over hundreds of partitions); return them."""
@@ -404,6 +427,11 @@ class Archive:
         files = table.file_uris()
         if not files:
             con.register(name, schema.empty_table())
+            return []
+        if not path.is_local:
+            # DuckDB reaches S3 only through its httpfs extension, which it downloads on first
+            # use: read through delta-rs's own object store instead (the Arrow dataset).
+            con.register(name, table.to_pyarrow_dataset())
             return []
         # Matching columns by name costs a footer read per file up front: only needed when some
         # files predate a column (the log has no statistics of that column for them).

@@ -5,14 +5,20 @@ from __future__ import annotations
 import contextlib
 import re
 from datetime import datetime
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.dataset as ds
-from deltalake import ColumnProperties, DeltaTable, WriterProperties, write_deltalake
+from deltalake import (
+    ColumnProperties,
+    CommitProperties,
+    DeltaTable,
+    WriterProperties,
+    write_deltalake,
+)
 from deltalake.exceptions import DeltaError
 
 from archive.errors import ArchiveError
+from archive.location import Location
 
 # Long text columns get no min/max statistics: nobody filters on a body's lexical range, and
 # parquet-rs would store two whole bodies per file footer and per page header (measured:
@@ -28,6 +34,9 @@ WRITER = WriterProperties(
 # (20 MB with it; see docs/benchmarks.md). Applies to tables created from now on; `maintain`
 # sets it on older ones.
 TABLE_CONFIGURATION = {"delta.checkpointInterval": "10"}
+# Tries of one commit when other writers keep taking the next version (delta-rs's default
+# is 15; ten workers committing every few seconds stay far below it).
+COMMIT_RETRIES = 30
 
 def prefer_jemalloc() -> None:
     """Use Arrow's jemalloc pool in a process that writes: over 100 appends of 200 articles with
@@ -53,27 +62,30 @@ def first_line(exc: BaseException) -> str:
     return cause[-1].strip() if cause else line
 
 
-def is_table(path: Path) -> bool:
+def is_table(path: Location) -> bool:
     """Tell whether a Delta table lives at ``path``."""
-    return DeltaTable.is_deltatable(str(path))
+    try:
+        return DeltaTable.is_deltatable(str(path), storage_options=path.storage_options)
+    except (DeltaError, OSError, ValueError) as exc:
+        raise ArchiveError(f"cannot reach {path}: {first_line(exc)}") from exc
 
 
-def version(path: Path) -> int | None:
+def version(path: Location) -> int | None:
     """The table's latest version, None when there is no table."""
     if not is_table(path):
         return None
     try:
-        return DeltaTable(str(path)).version()
+        return DeltaTable(str(path), storage_options=path.storage_options).version()
     except (DeltaError, OSError, ValueError) as exc:
         raise ArchiveError(f"cannot open {path}: {first_line(exc)}") from exc
 
 
-def open_table(path: Path, as_of: AsOf = None) -> DeltaTable:
+def open_table(path: Location, as_of: AsOf = None) -> DeltaTable:
     """The Delta table at ``path`` (as of a version or time), or ArchiveError."""
     if not is_table(path):
         raise ArchiveError(f"no table at {path}")
     try:
-        table = DeltaTable(str(path))
+        table = DeltaTable(str(path), storage_options=path.storage_options)
         if as_of is not None:
             table.load_as_version(as_of)
         return table
@@ -81,7 +93,7 @@ def open_table(path: Path, as_of: AsOf = None) -> DeltaTable:
         raise ArchiveError(f"cannot open {path}: {first_line(exc)}") from exc
 
 
-def dataset(path: Path, schema: pa.Schema, as_of: AsOf = None) -> ds.Dataset:
+def dataset(path: Location, schema: pa.Schema, as_of: AsOf = None) -> ds.Dataset:
     """A pyarrow dataset over the table's current files (empty, with ``schema``, if none)."""
     if not is_table(path):
         if as_of is not None:
@@ -93,23 +105,33 @@ def dataset(path: Path, schema: pa.Schema, as_of: AsOf = None) -> ds.Dataset:
         raise ArchiveError(f"cannot read {path}: {first_line(exc)}") from exc
 
 
-def append(path: Path, table: pa.Table, partition_by: list[str] | None = None) -> None:
-    """Append ``table`` as one atomic commit; new nullable columns merge into the schema."""
-    path.mkdir(parents=True, exist_ok=True)
+COMMIT = CommitProperties(max_commit_retries=COMMIT_RETRIES)
+"""Optimistic commits: another writer's commit in between is read and the append retried."""
+
+
+def append(path: Location, table: pa.Table, partition_by: list[str] | None = None) -> None:
+    """Append ``table`` as one atomic commit; new nullable columns merge into the schema.
+
+    Many processes may append to one table at once (workers on several machines): appends
+    never conflict, and delta-rs retries a commit whose version another writer took.
+    """
+    path.mkdir()
     try:
         write_deltalake(
             str(path), table, mode="append", partition_by=partition_by,
             writer_properties=WRITER, schema_mode="merge", configuration=TABLE_CONFIGURATION,
+            storage_options=path.storage_options, commit_properties=COMMIT,
         )
     except (DeltaError, OSError) as exc:
         raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
 
 
-def overwrite(path: Path, table: pa.Table) -> None:
+def overwrite(path: Location, table: pa.Table) -> None:
     """Replace the table's rows as one commit (older versions stay readable until vacuum)."""
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir()
     try:
         write_deltalake(str(path), table, mode="overwrite", writer_properties=WRITER,
-                        schema_mode="overwrite", configuration=TABLE_CONFIGURATION)
+                        schema_mode="overwrite", configuration=TABLE_CONFIGURATION,
+                        storage_options=path.storage_options, commit_properties=COMMIT)
     except (DeltaError, OSError) as exc:
         raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc

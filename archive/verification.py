@@ -8,10 +8,9 @@ each problem names its fix. ``repair`` applies those fixes.
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -20,6 +19,7 @@ from deltalake.exceptions import DeltaError
 
 from archive import tables
 from archive.errors import ArchiveError
+from archive.location import Location
 from archive.schema import DEDUP_SCHEMA, PAGES_SCHEMA, PARTITION_COLUMNS, RUNS_SCHEMA, SCHEMA
 from archive.store import Archive
 
@@ -37,14 +37,14 @@ class TableCheck:
     """What ``verify`` found in one table."""
 
     name: str
-    path: Path
+    path: Location
     problems: list[str] = field(default_factory=list)
-    empty_last_entry: Path | None = None
-    unreadable: list[Path] = field(default_factory=list)
+    empty_last_entry: Location | None = None
+    unreadable: list[Location] = field(default_factory=list)
     """Data files the log lists that cannot be read in full (or are missing)."""
-    orphans: list[Path] = field(default_factory=list)
+    orphans: list[Location] = field(default_factory=list)
     """Readable data files no commit lists whose rows the table lacks."""
-    broken_orphans: list[Path] = field(default_factory=list)
+    broken_orphans: list[Location] = field(default_factory=list)
 
 
 def verify(archive: Archive) -> list[str]:
@@ -61,11 +61,11 @@ def _checks(archive: Archive) -> Iterator[TableCheck]:
         yield _check_table(name, path)
 
 
-def _check_table(name: str, path: Path) -> TableCheck:
+def _check_table(name: str, path: Location) -> TableCheck:
     check = TableCheck(name, path)
     _check_log(check)
     try:
-        table = DeltaTable(str(path))
+        table = DeltaTable(str(path), storage_options=path.storage_options)
         actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
     except (DeltaError, OSError, ValueError) as exc:
         check.problems.append(f"{name}: unreadable log: {tables.first_line(exc)}")
@@ -127,7 +127,7 @@ def _check_log(check: TableCheck) -> None:
         parts = list(log.glob(f"{version:020d}.checkpoint.*.parquet"))
         for file in [single] if single.exists() else parts:
             try:
-                pq.read_table(file)
+                _read_table(file)
             except (OSError, ValueError) as exc:
                 check.problems.append(f"{check.name}: checkpoint {file.name} unreadable: {exc}")
         if not single.exists() and not parts:
@@ -135,11 +135,11 @@ def _check_log(check: TableCheck) -> None:
                                   "_last_checkpoint is missing")
 
 
-def _check_file(file: Path, action: dict[str, object]) -> str | None:
+def _check_file(file: Location, action: dict[str, object]) -> str | None:
     """Why a listed data file would fail a reader, or None: it is read in full."""
     if not file.exists():
         return f"missing data file {action['path']}"
-    size = file.stat().st_size
+    size = file.size()
     if size != action["size_bytes"]:
         return f"{action['path']} is {size} bytes, the log says {action['size_bytes']}"
     try:
@@ -152,15 +152,20 @@ def _check_file(file: Path, action: dict[str, object]) -> str | None:
     return None
 
 
-def _read_fully(file: Path) -> int:
+def _read_fully(file: Location) -> int:
     """Decode every page of every column (a batch at a time); return the row count."""
     rows = 0
-    for batch in pq.ParquetFile(file).iter_batches(batch_size=4096):
-        rows += batch.num_rows
+    with file.filesystem.open_input_file(file.fs_path) as handle:
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=4096):
+            rows += batch.num_rows
     return rows
 
 
-def _ever_listed(path: Path) -> set[str]:
+def _read_table(file: Location, columns: list[str] | None = None) -> pa.Table:
+    return pq.read_table(file.fs_path, filesystem=file.filesystem, columns=columns)
+
+
+def _ever_listed(path: Location) -> set[str]:
     """Data files any commit still in the log added or removed (removed ones await vacuum)."""
     seen: set[str] = set()
     for entry in (path / "_delta_log").glob("*.json"):
@@ -194,7 +199,7 @@ def _check_orphans(check: TableCheck, table: DeltaTable, listed: set[str]) -> No
         if "_delta_log" in file.parts or QUARANTINE in file.parts or relative in listed:
             continue
         try:
-            rows = pq.read_table(file)
+            rows = _read_table(file)
         except (OSError, ValueError, pa.ArrowException):
             check.broken_orphans.append(file)
             continue
@@ -218,7 +223,7 @@ def _row_keys(table: DeltaTable, name: str) -> set[tuple[object, ...]]:
     keys: set[tuple[object, ...]] = set()
     for uri in table.file_uris():
         try:
-            read = pq.read_table(uri.removeprefix("file://"), columns=list(columns))
+            read = _read_table(Location(uri.removeprefix("file://")), list(columns))
         except (OSError, ValueError, pa.ArrowException):
             continue  # reported as unreadable already
         keys.update(zip(*(read.column(c).to_pylist() for c in columns), strict=True))
@@ -268,13 +273,13 @@ def repair(archive: Archive) -> RepairReport:
                      *([check.empty_last_entry] if check.empty_last_entry else [])]:
             if file.exists():
                 target = quarantine / check.name / file.relative_to(check.path)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.move(str(file), str(target))
+                file.move_to(target)
                 report.quarantined.append(str(target.relative_to(archive.root)))
         if check.unreadable:
             # FSCK: the log forgets files that are gone; their rows leave the table.
             try:
-                metrics = DeltaTable(str(check.path)).repair(dry_run=False)
+                metrics = DeltaTable(str(check.path), storage_options=check.path.storage_options
+                                     ).repair(dry_run=False)
             except (DeltaError, OSError) as exc:
                 raise ArchiveError(f"repair of {check.name} failed: "
                                           f"{tables.first_line(exc)}") from exc
@@ -289,13 +294,13 @@ def repair(archive: Archive) -> RepairReport:
 
 def _recommit(check: TableCheck) -> int:
     """Append the rows of orphaned files that the table lacks, as one commit."""
-    table = DeltaTable(str(check.path))
+    table = DeltaTable(str(check.path), storage_options=check.path.storage_options)
     present = _row_keys(table, check.name)
     schema = _SCHEMAS[check.name]
     columns = _key_columns(check.name)
     keep: list[dict[str, object]] = []
     for file in check.orphans:
-        rows = pq.read_table(file)
+        rows = _read_table(file)
         partition = _partition_values(file.relative_to(check.path))
         for row in rows.to_pylist():
             row = {**partition, **row}
@@ -309,7 +314,7 @@ def _recommit(check: TableCheck) -> int:
     return len(keep)
 
 
-def _partition_values(relative: Path) -> dict[str, str]:
+def _partition_values(relative: PurePosixPath) -> dict[str, str]:
     """Hive partition columns from a data file's folder names (``site=x/crawl_month=y``)."""
     values = {}
     for part in relative.parts[:-1]:

@@ -140,6 +140,11 @@ def _jobs_root(args: argparse.Namespace) -> Path:
         return Path(args.jobs_dir)
     if os.environ.get("AINEWS_JOBS"):
         return Path(os.environ["AINEWS_JOBS"])
+    from archive.location import is_remote
+
+    if is_remote(_archive_path(args)):
+        # Job folders hold this machine's queue: local, whatever the archive is.
+        return Path(DEFAULT_ARCHIVE).resolve().parent / "jobs"
     return Path(_archive_path(args)).resolve().parent / "jobs"
 
 
@@ -149,6 +154,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     spider, kwargs, site, starts = _crawl_target(args)
     settings = _crawl_settings(args)
+    if args.redis:
+        return _seed(args, (spider, kwargs, site, starts), settings)
     if spider == "site" and "CONCURRENT_REQUESTS" not in settings:
         # One site: no more requests in the downloader than the site may have in flight. The
         # rest wait in the scheduler, where discovery can still reorder or drop them as it
@@ -203,6 +210,84 @@ def _crawl_locked(args: argparse.Namespace, spider: str, kwargs: dict[str, Any],
     print(f"ainews: crawl of {site} stopped ({reason}); `ainews crawl {args.site} --resume` "
           "continues it", file=sys.stderr)
     return 1
+
+
+def _seed(args: argparse.Namespace, target: tuple[str, dict[str, Any], str, list[str]],
+          settings: dict[str, Any]) -> int:
+    """``crawl SITE --redis URL``: the site's start requests go into the shared frontier."""
+    from crawler.distributed.commands import seed, site_entry
+
+    total, new = seed(args.redis, site_entry(target), settings)
+    print(f"seeded {target[2]}: {total} start requests into {args.redis} ({new} queued; "
+          "`ainews worker --redis URL` crawls them)")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Crawl from a Redis frontier with any number of other workers."""
+    from archive import Archive
+    from crawler.distributed.commands import (
+        run_worker,
+        site_entry,
+        supervise,
+        worker_command,
+        worker_entries,
+    )
+    from crawler.distributed.frontier import SiteEntry
+    from crawler.outcome import crawl_failure, crawl_summary
+    from crawler.spiders.worker import worker_spider_for
+
+    if args.site_json:
+        name, _, text = args.site_json.partition("=")
+        entries = [SiteEntry.from_json(name, text)]
+    else:
+        targets = [site_entry(_crawl_target(argparse.Namespace(
+            site=site, discover=False, base_url=args.base_url))) for site in args.sites]
+        entries = worker_entries(args.redis, targets)
+    if len(entries) > 1:
+        return supervise([worker_command(args, entry) for entry in entries])
+    entry = entries[0]
+    settings = _crawl_settings(args)
+    settings.update(REDIS_URL=args.redis, WORKER_EXIT_WHEN_IDLE=float(args.exit_when_idle))
+    if entry.profile is None and "CONCURRENT_REQUESTS" not in settings:
+        from crawler import settings as project
+
+        settings["CONCURRENT_REQUESTS"] = settings.get(
+            "CONCURRENT_REQUESTS_PER_DOMAIN", project.CONCURRENT_REQUESTS_PER_DOMAIN)
+    if sys.stderr.isatty() and "LOG_LEVEL" not in settings:
+        settings["LOG_LEVEL"] = "WARNING"
+    archive = Archive(_archive_path(args))
+    archive.check_writable()
+    starts = worker_spider_for(entry.profile)(**dict(entry.kwargs)).start_origins
+    with archive.writer_lock(_writer_keys(entry.site, starts), shared=True,
+                             what=f"a worker of {entry.site}"):
+        stats = run_worker(entry, settings)
+    print(crawl_summary(entry.site, stats))
+    failure = crawl_failure(stats)
+    if failure is not None:
+        print(f"ainews: error: worker of {entry.site}: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_enqueue(args: argparse.Namespace) -> int:
+    """Queue one-off article URLs for the workers."""
+    from crawler.distributed.commands import enqueue
+    from crawler.spiders.fetch import validate_url
+
+    given = list(args.urls)
+    if not given or given == ["-"]:
+        given = [line.strip() for line in sys.stdin if line.strip()]
+    urls = [validate_url(url) for url in given]
+    if not urls:
+        raise CliError("no URLs given (as arguments or one per line on stdin)")
+    queued = enqueue(args.redis, urls)
+    for site, count in sorted(queued.items()):
+        print(f"{site}: {count} queued")
+    skipped = len(urls) - sum(queued.values())
+    if skipped:
+        print(f"{skipped} already seen by the workers")
+    return 0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
@@ -431,7 +516,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     profiles = [get_profile(name) for name in args.sites] if args.sites else [
         p for p in PROFILES.values() if not p.name.startswith("demo-")]
     ainews = args.ainews or str(Path(sys.argv[0]).resolve())
-    archive = str(Path(_archive_path(args)).resolve())
+    from archive.location import Location
+
+    archive = str(Location(_archive_path(args)))
     if args.systemd:
         for name, text in systemd_units(profiles, ainews=ainews, archive=archive).items():
             print(f"# --- {name}\n{text}")
@@ -607,8 +694,32 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--allow-private", action="store_true",
                        help="allow loopback, private and link-local addresses beyond the "
                             "start URLs' own")
+    crawl.add_argument("--redis", metavar="URL",
+                       help="seed the site's start requests into this Redis frontier for "
+                            "`ainews worker` instead of crawling here")
     crawl.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
     crawl.set_defaults(func=cmd_crawl)
+
+    worker = sub.add_parser("worker", help="crawl from a shared Redis frontier")
+    worker.add_argument("sites", nargs="*", metavar="SITE",
+                        help="profile names or start URLs (default: every seeded site)")
+    worker.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB")
+    worker.add_argument("--exit-when-idle", type=_count, default=0, metavar="SECONDS",
+                        help="stop once nothing was queued or held for this long (default: "
+                             "wait for work for ever)")
+    worker.add_argument("--base-url", help="serve the profile's paths from this origin instead")
+    worker.add_argument("--set", action="append", metavar="KEY=VALUE", help="a Scrapy setting")
+    worker.add_argument("--allow-private", action="store_true",
+                        help="allow loopback, private and link-local addresses beyond the "
+                             "start URLs' own")
+    worker.add_argument("--site-json", help=argparse.SUPPRESS)
+    worker.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS)
+    worker.set_defaults(func=cmd_worker)
+
+    enqueue = sub.add_parser("enqueue", help="queue one-off article URLs for the workers")
+    enqueue.add_argument("urls", nargs="*", metavar="URL", help="URLs, or - (or none) for stdin")
+    enqueue.add_argument("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB")
+    enqueue.set_defaults(func=cmd_enqueue)
 
     fetch = sub.add_parser("fetch", help="fetch one-off article URLs")
     fetch.add_argument("urls", nargs="+", metavar="URL")
@@ -690,13 +801,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ainews``; user errors are one line on stderr and exit code 2."""
     from archive import ArchiveError
+    from crawler.distributed.commands import DistributedError
     from crawler.sites import UnknownSiteError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (CliError, ArchiveError, UnknownSiteError, ValueError) as exc:
+    except (CliError, ArchiveError, UnknownSiteError, ValueError, DistributedError) as exc:
         # Library messages can carry backtraces on later lines: the first line names the problem.
         lines = str(exc).strip().splitlines() or [type(exc).__name__]
         print(f"ainews: error: {lines[0]}", file=sys.stderr)

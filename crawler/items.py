@@ -36,10 +36,12 @@ class Page:
     headers: dict[str, str] = field(default_factory=dict, repr=False)
     """Response headers, one value each."""
     overrides: dict[str, FieldOverride] = field(default_factory=dict, repr=False)
+    lease: str | None = field(default=None, repr=False)
+    """The Redis lease of the request this page answered (workers only)."""
     """The site profile's field overrides for the extractor."""
 
 
-ARTICLE_COLUMNS_EXCLUDED = frozenset({"page"})
+ARTICLE_COLUMNS_EXCLUDED = frozenset({"page", "lease"})
 """Article fields that are not ``articles`` columns."""
 
 
@@ -81,6 +83,8 @@ class Article:
     schema_version: int = SCHEMA_VERSION
     page: Page | None = field(default=None, repr=False, compare=False)
     """The fetched page the article came from (not a column: the ``pages`` table keeps it)."""
+    lease: str | None = field(default=None, repr=False, compare=False)
+    """The Redis lease of the page's request: released once the article is committed."""
 
     @classmethod
     def from_extracted(cls, extracted: Extracted, *, url: str,

@@ -113,6 +113,24 @@ LISTING_MAX_PAGES = 200
 # Pages a discovery crawl (a site without a profile) fetches at most.
 DISCOVERY_MAX_PAGES = 5000
 
+# ---- distributed crawling (ainews worker; scrapy-redis) ----
+# The Redis server of the shared frontier (redis://HOST:PORT/DB). Unset: every crawl is one
+# process on its own. Keep Redis private: requests are stored pickled.
+REDIS_URL = os.environ.get("AINEWS_REDIS") or None
+# A worker that stopped renewing its heartbeat this long ago is dead: the requests it held go
+# back to the frontier, seconds. The worst case between a kill -9 and its work being taken
+# again is this plus one heartbeat (a fifth of it).
+REDIS_LEASE_SECONDS = 30.0
+# A worker ends after this many seconds with nothing queued or held by any worker of its
+# site; 0 waits for new work for ever (a long-running service).
+WORKER_EXIT_WHEN_IDLE = 0.0
+# The worker's name in Redis (default: host, pid and a random part).
+WORKER_ID = None
+# What a worker runs with (set by its spider, listed here for reference): scrapy-redis's
+# scheduler and duplicate filter, with the frontier `ainews:SITE:requests` (a sorted set our
+# LeaseQueue pops under a lease) and the seen-set `ainews:SITE:dupefilter`, both kept when
+# workers stop (SCHEDULER_PERSIST). See crawler/spiders/worker.py and crawler/distributed/.
+
 # ---- engine ----
 # Items processed in parallel per response. Scrapy starts this many tasks for every response
 # (100 by default: 5 ms of the reactor thread per page here); ours yield one item each.

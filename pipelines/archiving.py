@@ -10,12 +10,14 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
 from archive.errors import ArchiveError
 from archive.results import AppendResult
+from crawler import signals as ainews_signals
 from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article
 from crawler.runs import CrawlArchive, crawl_archive
 
@@ -71,6 +73,9 @@ class ArchivePipeline:
         self.crawler = crawler
         self.rows: list[dict[str, Any]] = []
         self.pages: list[dict[str, Any]] = []
+        self.articles: list[Article] = []
+        """The items of ``rows``, told to ``articles_committed`` listeners once stored."""
+        self._pending_articles: list[Article] = []
         self._committer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ainews-commit")
         self._pending: Future[AppendResult] | None = None
         self._pending_count = 0
@@ -78,6 +83,7 @@ class ArchivePipeline:
         """The first line of the commit failure that stopped the crawl, if one did."""
         self.closed = False
         self._stopping: asyncio.Task[None] | None = None
+        self._idle_flush: asyncio.Task[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -86,9 +92,31 @@ class ArchivePipeline:
         if not settings.getbool("ARCHIVE_ENABLED"):
             raise NotConfigured
         assert crawler.stats is not None
-        return cls(crawl_archive(crawler), settings.getint("ARCHIVE_BATCH_SIZE"),
-                   settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats,
-                   settings.getfloat("ARCHIVE_FLUSH_SECONDS"), crawler)
+        pipeline = cls(crawl_archive(crawler), settings.getint("ARCHIVE_BATCH_SIZE"),
+                       settings.getbool("ARCHIVE_PAGES_ENABLED"), crawler.stats,
+                       settings.getfloat("ARCHIVE_FLUSH_SECONDS"), crawler)
+        crawler.signals.connect(pipeline.idle, signal=signals.spider_idle)
+        return pipeline
+
+    def idle(self) -> None:
+        """Nothing left to fetch for now: commit the buffer instead of waiting for more.
+
+        A worker waiting on its frontier may stay idle for hours; its articles (and the
+        leases they hold) must not wait with it.
+        """
+        if self.rows and self._pending is None and not self.closed and self.failed is None:
+            with contextlib.suppress(RuntimeError):  # no running loop: close_spider commits
+                self._idle_flush = asyncio.get_running_loop().create_task(self._commit_now())
+
+    async def _commit_now(self) -> None:
+        """Commit the buffer and count the result (without waiting for a next batch)."""
+        await self.flush()
+        pending = self._pending
+        if pending is not None:
+            with contextlib.suppress(ArchiveError):
+                await asyncio.wrap_future(pending)
+            if self._pending is pending:
+                self._settle(pending)
 
     def open_spider(self) -> None:
         """Load the archived-URL set before the first item arrives."""
@@ -103,6 +131,7 @@ class ArchivePipeline:
             self.stats.inc_value("archive/not_stored")
             return item
         self.rows.append(article_row(item))
+        self.articles.append(item)
         page = page_row(item) if self.keep_pages else None
         if page is not None:
             self.pages.append(page)
@@ -125,9 +154,9 @@ class ArchivePipeline:
             if self._pending is not None:
                 self._settle(self._pending)
             if self.rows and self.failed is None:
-                rows, pages = self._take_buffer()
+                rows, pages, articles = self._take_buffer()
                 try:
-                    self._count(self._commit(rows, pages))
+                    self._count(self._commit(rows, pages), articles)
                 except ArchiveError as exc:
                     self._fail(exc, len(rows))
             elif self.rows:
@@ -149,15 +178,16 @@ class ArchivePipeline:
                 self._settle(pending)
         if not self.rows or self.failed is not None:
             return
-        rows, pages = self._take_buffer()
+        rows, pages, self._pending_articles = self._take_buffer()
         self._pending, self._pending_count = self._committer.submit(self._commit, rows,
                                                                     pages), len(rows)
 
     def _settle(self, pending: Future[AppendResult]) -> None:
         """Count a finished (or awaited) commit, or fail the crawl with it."""
         self._pending = None
+        articles, self._pending_articles = self._pending_articles, []
         try:
-            self._count(pending.result())
+            self._count(pending.result(), articles)
         except ArchiveError as exc:
             self._fail(exc, self._pending_count)
 
@@ -198,11 +228,12 @@ class ArchivePipeline:
             return
         self._stopping = loop.create_task(engine.close_spider_async(reason=ARCHIVE_FAILED))
 
-    def _take_buffer(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        rows, pages, self.rows, self.pages = self.rows, self.pages, [], []
-        return rows, pages
+    def _take_buffer(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Article]]:
+        rows, pages, articles = self.rows, self.pages, self.articles
+        self.rows, self.pages, self.articles = [], [], []
+        return rows, pages, articles
 
-    def _count(self, result: AppendResult) -> None:
+    def _count(self, result: AppendResult, articles: list[Article]) -> None:
         self.stats.inc_value("archive/added", result.added)
         self.stats.inc_value("archive/updated", result.updated)
         self.stats.inc_value("archive/unchanged", result.unchanged)
@@ -210,3 +241,6 @@ class ArchivePipeline:
         self.stats.inc_value("archive/commits")
         logger.info("archived %d new and %d updated articles in %s (%d unchanged)",
                     result.added, result.updated, self.archive.root, result.unchanged)
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(ainews_signals.articles_committed,
+                                                articles=articles)

@@ -109,7 +109,7 @@ class ExtractionPipeline:
             extracted, url=page.url, fetched_at=page.fetched_at, site=page.site,
             http_status=page.http_status, encoding=page.encoding or extracted.encoding,
             spider=spider.name if spider is not None else None, crawl_run_id=self.run_id,
-            page=page)
+            page=page, lease=page.lease)
         # The raw bytes stay for the pages table; the decoded copy is spent, and a batch of
         # them waiting for the next commit would double the pipeline's memory.
         page.body = ""

@@ -1,0 +1,148 @@
+"""``ainews worker``, ``ainews enqueue`` and ``ainews crawl --redis``: thin over the frontier."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from crawler.distributed.frontier import (
+    Frontier,
+    SiteEntry,
+    register_site,
+    seeded_sites,
+    seeding_crawler,
+    start_requests,
+)
+
+
+class DistributedError(Exception):
+    """A problem with Redis or the sites asked for, told in one line."""
+
+
+def connect(url: str) -> Any:
+    """A redis client for ``url``, checked with a PING (a clear error beats a hang later)."""
+    import redis
+
+    try:
+        server = redis.Redis.from_url(url, socket_connect_timeout=5)
+        server.ping()
+    except (ValueError, redis.RedisError) as exc:
+        raise DistributedError(f"cannot reach Redis at {url}: {exc}") from None
+    return server
+
+
+def site_entry(target: tuple[str, dict[str, Any], str, list[str]]) -> SiteEntry:
+    """The entry of a crawl target as the CLI resolves it (spider, kwargs, site, starts)."""
+    from crawler.sites import PROFILES
+
+    spider, kwargs, site, _ = target
+    return SiteEntry(site, spider if spider in PROFILES else None, kwargs)
+
+
+def seed(redis_url: str, entry: SiteEntry, settings: dict[str, Any]) -> tuple[int, int]:
+    """Put the site's start requests into the frontier; (requests, new ones)."""
+    server = connect(redis_url)
+    register_site(server, entry)
+    crawler = seeding_crawler(entry, {**settings, "REDIS_URL": redis_url})
+    requests = start_requests(crawler)
+    spider = crawler.spider
+    frontier = Frontier(server, spider)  # type: ignore[arg-type]
+    return len(requests), frontier.push_all(requests)
+
+
+def enqueue(redis_url: str, urls: Sequence[str]) -> dict[str, int]:
+    """Queue one-off article URLs with the site each belongs to; new URLs per site."""
+    from crawler.sites import PROFILES
+    from crawler.sites.base import discovered_profile
+    from crawler.spiders.worker import worker_spider_for
+
+    server = connect(redis_url)
+    entries = list(seeded_sites(server).values())
+    queued: dict[str, int] = {}
+    frontiers: dict[str, Frontier] = {}
+    for url in urls:
+        host = (urlsplit(url).hostname or "").lower()
+        entry = _entry_for(host, entries)
+        if entry is None:
+            profile = next((p.name for p in PROFILES.values() if host in p.domains), None)
+            entry = (SiteEntry(profile, profile, {}) if profile else
+                     SiteEntry(discovered_profile(url).name, None, {"url": url}))
+            register_site(server, entry)
+            entries.append(entry)
+        frontier = frontiers.get(entry.site)
+        if frontier is None:
+            spider = worker_spider_for(entry.profile)(**dict(entry.kwargs))
+            frontier = frontiers[entry.site] = Frontier(server, spider)
+        request = frontier.spider.article_request(url)
+        queued[entry.site] = queued.get(entry.site, 0) + frontier.push(request)
+    return queued
+
+
+def _entry_for(host: str, entries: list[SiteEntry]) -> SiteEntry | None:
+    from crawler.spiders.worker import worker_spider_for
+
+    for entry in entries:
+        spider = worker_spider_for(entry.profile)(**dict(entry.kwargs))
+        if host in spider.profile.domains:
+            return entry
+    return None
+
+
+def worker_entries(redis_url: str, targets: list[SiteEntry]) -> list[SiteEntry]:
+    """The sites a worker serves: those named (as seeded, if they were), else every seeded."""
+    seeded = seeded_sites(connect(redis_url))
+    if not targets:
+        if not seeded:
+            raise DistributedError(f"no site has been seeded into {redis_url}: run "
+                                   "`ainews crawl SITE --redis URL` first, or name the sites")
+        return list(seeded.values())
+    return [seeded.get(t.site, t) for t in targets]
+
+
+def run_worker(entry: SiteEntry, settings: dict[str, Any]) -> dict[str, Any]:
+    """Run one site's worker in this process until it stops; its final stats."""
+    from crawler.runner import run_crawl
+    from crawler.spiders.worker import worker_spider_for
+
+    stats, _ = run_crawl(worker_spider_for(entry.profile), settings=settings,
+                         spider_kwargs=dict(entry.kwargs))
+    return stats
+
+
+def supervise(commands: list[list[str]]) -> int:
+    """Run one worker process per site; forward SIGINT/SIGTERM; the worst exit code."""
+    children = [subprocess.Popen(command) for command in commands]
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while any(child.poll() is None for child in children):
+            time.sleep(0.2)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return max((child.returncode for child in children), default=0)
+
+
+def worker_command(args: argparse.Namespace, entry: SiteEntry) -> list[str]:
+    """The command line of one site's worker process (the same options, one site)."""
+    command = [sys.executable, "-P", "-m", "crawler.cli"]
+    if args.archive:
+        command += ["--archive", args.archive]
+    command += ["worker", "--redis", args.redis, "--exit-when-idle", str(args.exit_when_idle),
+                "--site-json", entry.site + "=" + entry.to_json()]
+    for pair in args.set or []:
+        command += ["--set", pair]
+    if args.allow_private:
+        command.append("--allow-private")
+    return command

@@ -1,0 +1,47 @@
+"""The scrapy-redis queue of a worker: a priority queue whose pops are leases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import Request
+from scrapy_redis.queue import Base
+
+from crawler.distributed.leases import Leases
+
+LEASE_META_KEY = "ainews_lease"
+"""Request meta: the lease under which this worker holds the request."""
+
+
+class LeaseQueue(Base):  # type: ignore[misc]  # scrapy-redis ships no type hints
+    """``SCHEDULER_QUEUE_CLASS`` of a worker: like scrapy-redis's PriorityQueue (a sorted set
+    by ``-priority``), but a popped request stays in Redis under this worker's lease."""
+
+    def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
+        """As scrapy-redis builds its queues; the spider carries the worker's leases."""
+        super().__init__(server, spider, key, serializer)
+        self.leases: Leases = spider.leases
+        # One frontier key per site, whatever the scrapy-redis key settings say.
+        self.key = self.leases.queue_key
+
+    def __len__(self) -> int:
+        return int(self.server.zcard(self.key))
+
+    def push(self, request: Request) -> None:
+        """Queue ``request``; if it replaces one this worker held (a retry, a redirect), that
+        lease ends once the new request is safely in Redis."""
+        previous = request.meta.pop(LEASE_META_KEY, None)
+        self.server.execute_command("ZADD", self.key, -request.priority,
+                                    self._encode_request(request))
+        self.leases.release(previous)
+
+    def pop(self, timeout: int = 0) -> Request | None:
+        """The best request, now held under a lease (``timeout`` is not supported, as in
+        scrapy-redis's own priority queue)."""
+        taken = self.leases.take()
+        if taken is None:
+            return None
+        lease, data = taken
+        request: Request = self._decode_request(data)
+        request.meta[LEASE_META_KEY] = lease
+        return request

@@ -1,0 +1,28 @@
+"""scrapy-redis's scheduler, kept current with Scrapy 2.19 (its last release predates 2.13)."""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy_redis.scheduler import Scheduler
+
+
+class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no type hints
+    """The same frontier and duplicate filter; counts stats without the ``spider`` argument
+    Scrapy deprecated, and tells the engine what it dropped."""
+
+    def enqueue_request(self, request: Request) -> bool:
+        """Queue ``request`` unless some worker has seen it (``dont_filter`` skips the test)."""
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Request | None:
+        """The frontier's best request, taken under this worker's lease."""
+        request: Request | None = self.queue.pop(self.idle_before_close)
+        if request is not None and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
