@@ -104,7 +104,9 @@ class ArchivePipeline:
         A worker waiting on its frontier may stay idle for hours; its articles (and the
         leases they hold) must not wait with it.
         """
-        if self.rows and self._pending is None and not self.closed and self.failed is None:
+        if self._idle_flush is not None and not self._idle_flush.done():
+            return
+        if (self.rows or self._pending is not None) and not self.closed and self.failed is None:
             with contextlib.suppress(RuntimeError):  # no running loop: close_spider commits
                 self._idle_flush = asyncio.get_running_loop().create_task(self._commit_now())
 

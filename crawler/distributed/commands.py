@@ -67,9 +67,9 @@ def enqueue(redis_url: str, urls: Sequence[str]) -> dict[str, int]:
     queued: dict[str, int] = {}
     frontiers: dict[str, Frontier] = {}
     for url in urls:
-        host = (urlsplit(url).hostname or "").lower()
-        entry = _entry_for(host, entries)
+        entry = _entry_for(url, entries)
         if entry is None:
+            host = (urlsplit(url).hostname or "").lower()
             profile = next((p.name for p in PROFILES.values() if host in p.domains), None)
             entry = (SiteEntry(profile, profile, {}) if profile else
                      SiteEntry(discovered_profile(url).name, None, {"url": url}))
@@ -84,14 +84,21 @@ def enqueue(redis_url: str, urls: Sequence[str]) -> dict[str, int]:
     return queued
 
 
-def _entry_for(host: str, entries: list[SiteEntry]) -> SiteEntry | None:
+def _entry_for(url: str, entries: list[SiteEntry]) -> SiteEntry | None:
+    """The seeded site of ``url``: one that starts on the same origin (several sites may
+    share a host on different ports), else one whose domains name the host."""
     from crawler.spiders.worker import worker_spider_for
 
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    by_domain = None
     for entry in entries:
         spider = worker_spider_for(entry.profile)(**dict(entry.kwargs))
-        if host in spider.profile.domains:
+        if any(urlsplit(start).netloc == parts.netloc for start in spider.start_origins):
             return entry
-    return None
+        if by_domain is None and host in spider.profile.domains:
+            by_domain = entry
+    return by_domain
 
 
 def worker_entries(redis_url: str, targets: list[SiteEntry]) -> list[SiteEntry]:

@@ -27,6 +27,17 @@ _COMPONENTS = {
     "SPIDER_MIDDLEWARES": {"crawler.distributed.tracking.LeaseSpiderMiddleware": 1},
     "EXTENSIONS": {"crawler.distributed.tracking.LeaseKeeper": 400},
 }
+_SCHEDULING = {
+    "SCHEDULER": "crawler.distributed.scheduler.RedisScheduler",
+    "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.LeaseQueue",
+    "SCHEDULER_QUEUE_KEY": keys.QUEUE_PATTERN,
+    "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+    "SCHEDULER_DUPEFILTER_KEY": keys.DUPEFILTER_PATTERN,
+    "DUPEFILTER_KEY": keys.DUPEFILTER_PATTERN,
+    # The frontier and the seen-set outlive every worker: that is the point of them.
+    "SCHEDULER_PERSIST": True,
+    "SCHEDULER_FLUSH_ON_START": False,
+}
 
 
 class WorkerSpider(SiteSpider):
@@ -37,17 +48,6 @@ class WorkerSpider(SiteSpider):
     """
 
     name = "worker"
-    custom_settings = {
-        "SCHEDULER": "crawler.distributed.scheduler.RedisScheduler",
-        "SCHEDULER_QUEUE_CLASS": "crawler.distributed.queue.LeaseQueue",
-        "SCHEDULER_QUEUE_KEY": keys.QUEUE_PATTERN,
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
-        "SCHEDULER_DUPEFILTER_KEY": keys.DUPEFILTER_PATTERN,
-        "DUPEFILTER_KEY": keys.DUPEFILTER_PATTERN,
-        # The frontier and the seen-set outlive every worker: that is the point of them.
-        "SCHEDULER_PERSIST": True,
-        "SCHEDULER_FLUSH_ON_START": False,
-    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """As a site spider; the spider's name becomes the site's (scrapy-redis keys on it)."""
@@ -59,8 +59,10 @@ class WorkerSpider(SiteSpider):
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
-        """Add the worker's components to the project's own (not replace them)."""
+        """scrapy-redis's scheduling, and the worker's components added to the project's own
+        (not replacing them)."""
         super().update_settings(settings)
+        settings.setdict(_SCHEDULING, priority="spider")
         for name, components in _COMPONENTS.items():
             merged = settings.getdict(name)
             merged.update(components)
