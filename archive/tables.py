@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import random
 import re
+import time
 from datetime import datetime
 
 import pyarrow as pa
@@ -15,7 +17,7 @@ from deltalake import (
     WriterProperties,
     write_deltalake,
 )
-from deltalake.exceptions import DeltaError
+from deltalake.exceptions import CommitFailedError, DeltaError
 
 from archive.errors import ArchiveError
 from archive.location import Location
@@ -109,21 +111,36 @@ COMMIT = CommitProperties(max_commit_retries=COMMIT_RETRIES)
 """Optimistic commits: another writer's commit in between is read and the append retried."""
 
 
+WRITE_ATTEMPTS = 5
+"""Whole writes tried when a concurrent writer changed the table's metadata (the first
+commits of a new table, a schema change): delta-rs does not retry those itself."""
+
+
 def append(path: Location, table: pa.Table, partition_by: list[str] | None = None) -> None:
     """Append ``table`` as one atomic commit; new nullable columns merge into the schema.
 
-    Many processes may append to one table at once (workers on several machines): appends
-    never conflict, and delta-rs retries a commit whose version another writer took.
+    Many processes may append to one table at once (workers on several machines): delta-rs
+    retries a commit whose version another writer took; a write that lost a race on the
+    table's metadata (several writers creating it at once) is written again, against the
+    table that exists now.
     """
     path.mkdir()
-    try:
-        write_deltalake(
-            str(path), table, mode="append", partition_by=partition_by,
-            writer_properties=WRITER, schema_mode="merge", configuration=TABLE_CONFIGURATION,
-            storage_options=path.storage_options, commit_properties=COMMIT,
-        )
-    except (DeltaError, OSError) as exc:
-        raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            write_deltalake(
+                str(path), table, mode="append", partition_by=partition_by,
+                writer_properties=WRITER, schema_mode="merge",
+                configuration=TABLE_CONFIGURATION, storage_options=path.storage_options,
+                commit_properties=COMMIT,
+            )
+            return
+        except CommitFailedError as exc:
+            if attempt == WRITE_ATTEMPTS or "Metadata changed" not in str(exc):
+                raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
+            # Spread the writers that collided, so they do not collide again.
+            time.sleep(random.uniform(0.05, 0.3) * attempt)
+        except (DeltaError, OSError) as exc:
+            raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
 
 
 def overwrite(path: Location, table: pa.Table) -> None:

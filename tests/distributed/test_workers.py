@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import itertools
 import os
 import re
 import signal
@@ -35,13 +36,13 @@ def redis_url(tmp_path):
         yield url
 
 
-def ainews(root: Path, *args: str, env: dict[str, str] | None = None,
+def ainews(root: Path | str, *args: str, env: dict[str, str] | None = None,
            ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([AINEWS, "--archive", str(root), *args], cwd=REPO, text=True,
                           capture_output=True, timeout=300, env={**os.environ, **(env or {})})
 
 
-def seed(root: Path, redis_url: str, server: DemoServer, *sites: str,
+def seed(root: Path | str, redis_url: str, server: DemoServer, *sites: str,
          env: dict[str, str] | None = None) -> None:
     for site in sites:
         done = ainews(root, "crawl", site, "--base-url", server.base_url(site), "--redis",
@@ -50,7 +51,7 @@ def seed(root: Path, redis_url: str, server: DemoServer, *sites: str,
         assert f"seeded {site}" in done.stdout
 
 
-def worker(root: Path, redis_url: str, *args: str, env: dict[str, str] | None = None,
+def worker(root: Path | str, redis_url: str, *args: str, env: dict[str, str] | None = None,
            ) -> subprocess.Popen[str]:
     return subprocess.Popen([AINEWS, "--archive", str(root), "worker", "--redis", redis_url,
                              *WORKER_OPTIONS, *args], cwd=REPO, text=True,
@@ -216,7 +217,7 @@ def test_the_politeness_slot_is_shared_by_every_worker(redis_url):
     waits = [int(reserve[n % 3](keys=[keys.slot("example.com")], args=[200_000]))
              for n in range(9)]
     # Nine requests reserved at once are spaced one delay (0.2 s) apart, whoever asked.
-    gaps = [later - earlier for earlier, later in zip(waits, waits[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(waits)]
     assert waits[0] <= 1_000
     assert all(195_000 <= gap <= 205_000 for gap in gaps), gaps
     other = int(reserve[0](keys=[keys.slot("other.example")], args=[200_000]))

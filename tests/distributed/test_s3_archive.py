@@ -1,0 +1,100 @@
+"""The archive on S3-compatible storage (moto's server on 127.0.0.1): workers write it, and
+every archive command works there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from archive import Archive
+from archive.verification import verify
+from crawler.demo.server import DemoServer
+from tests.conftest import REPO
+from tests.distributed.servers import environment, redis_server, s3_server
+from tests.distributed.test_workers import AINEWS, ainews, finish, seed, worker
+
+ROOT = "s3://news/archive"
+
+
+@pytest.fixture
+def s3_env():
+    with s3_server() as env, environment(env):
+        yield env
+
+
+def test_workers_crawl_into_s3_and_every_command_works_there(tmp_path, s3_env):
+    sites = ("demo-daily", "demo-wp")
+    with redis_server(tmp_path) as redis_url, DemoServer(ports={}) as server:
+        seed(ROOT, redis_url, server, *sites, env=s3_env)
+        for process in [worker(ROOT, redis_url, env=s3_env) for _ in range(2)]:
+            finish(process)
+        total = sum(len(server.sites[s].articles) for s in sites)
+    archive = Archive(ROOT)
+    counts = archive.sql("SELECT count(*) AS n, count(DISTINCT url) AS urls "
+                         "FROM article_versions").to_pylist()
+    assert counts == [{"n": total, "urls": total}]
+
+    query = ainews(ROOT, "query", "SELECT site, count(*) AS n FROM articles GROUP BY 1 "
+                   "ORDER BY 1", "--format", "json", env=s3_env)
+    assert query.returncode == 0, query.stderr
+    assert [json.loads(line) for line in query.stdout.splitlines()] == [
+        {"site": "demo-daily", "n": 80}, {"site": "demo-wp", "n": 80}]
+    stats = ainews(ROOT, "stats", env=s3_env)
+    assert stats.returncode == 0 and f"{total} articles" in stats.stdout, stats.stderr
+    runs = ainews(ROOT, "runs", env=s3_env)
+    assert runs.returncode == 0, runs.stderr
+
+    out = tmp_path / "articles.parquet"
+    export = ainews(ROOT, "export", "--out", str(out), env=s3_env)
+    assert export.returncode == 0, export.stderr
+    assert pq.read_table(out).num_rows == total
+
+    again = ainews(ROOT, "reextract", "--site", "demo-daily", env=s3_env)
+    assert again.returncode == 0, again.stderr
+    assert "0 new articles" in again.stdout
+
+    maintained = ainews(ROOT, "maintain", env=s3_env)
+    assert maintained.returncode == 0, maintained.stderr
+    checked = ainews(ROOT, "verify", env=s3_env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert verify(Archive(ROOT)) == []
+    # Compaction rewrote the small files; the articles read the same.
+    assert Archive(ROOT).sql("SELECT count(*) AS n FROM articles")["n"][0].as_py() == total
+
+
+WRITER = """
+import sys
+from datetime import UTC, datetime
+from archive import Archive
+root, who = sys.argv[1], int(sys.argv[2])
+archive = Archive(root)
+for batch in range(5):
+    archive.append([{"url": f"https://example.com/{who}/{batch}/{i}.html", "site": f"s{who % 2}",
+                     "title": f"标题{who}-{batch}-{i}", "fetched_at": datetime.now(UTC),
+                     "text": f"写者{who}批{batch}篇{i}的正文。" * 20} for i in range(5)])
+"""
+
+
+def test_four_processes_appending_to_one_s3_archive_lose_and_double_nothing(s3_env):
+    root = "s3://news/writers"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, root, str(who)], cwd=REPO,
+                                stderr=subprocess.PIPE, text=True) for who in range(4)]
+    for process in writers:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+    counts = Archive(root).sql(
+        "SELECT count(*) AS n, count(DISTINCT url) AS urls FROM article_versions").to_pylist()
+    assert counts == [{"n": 100, "urls": 100}]
+    assert verify(Archive(root)) == []
+
+
+def test_an_unreachable_bucket_is_one_clear_line(tmp_path, s3_env):
+    done = subprocess.run([AINEWS, "--archive", "s3://no-such-bucket/a", "stats"], cwd=REPO,
+                          text=True, capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("ainews: error:")
