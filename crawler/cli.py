@@ -510,7 +510,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     """Print crontab lines or systemd units for every site profile (or the named ones)."""
-    from crawler.schedule import crontab, systemd_units
+    from crawler.schedule import crontab, systemd_units, worker_unit
     from crawler.sites import PROFILES, get_profile
 
     profiles = [get_profile(name) for name in args.sites] if args.sites else [
@@ -519,11 +519,17 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     from archive.location import Location
 
     archive = str(Location(_archive_path(args)))
-    if args.systemd:
-        for name, text in systemd_units(profiles, ainews=ainews, archive=archive).items():
-            print(f"# --- {name}\n{text}")
+    if args.worker:
+        if not args.systemd or not args.redis:
+            raise CliError("--worker needs --systemd and --redis URL")
+        units = worker_unit(ainews=ainews, archive=archive, redis=args.redis)
+    elif args.systemd:
+        units = systemd_units(profiles, ainews=ainews, archive=archive, redis=args.redis)
     else:
-        sys.stdout.write(crontab(profiles, ainews=ainews, archive=archive))
+        sys.stdout.write(crontab(profiles, ainews=ainews, archive=archive, redis=args.redis))
+        return 0
+    for name, text in units.items():
+        print(f"# --- {name}\n{text}")
     return 0
 
 
@@ -794,6 +800,11 @@ def build_parser() -> argparse.ArgumentParser:
     kind.add_argument("--systemd", action="store_true", help="service and timer units")
     export_schedule.add_argument("sites", nargs="*", help="site profiles (default: all real)")
     export_schedule.add_argument("--ainews", help="path of the ainews command to run")
+    export_schedule.add_argument("--redis", metavar="URL",
+                                 help="scheduled runs seed this Redis frontier for workers")
+    export_schedule.add_argument("--worker", action="store_true",
+                                 help="with --systemd: the worker template unit "
+                                      "(ainews-worker@SITE.service)")
     export_schedule.set_defaults(func=cmd_schedule)
     return parser
 

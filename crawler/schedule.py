@@ -14,18 +14,22 @@ from crawler.sites import SiteProfile
 _SYSTEMD_DAYS = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 
 
-def _command(profile: SiteProfile, ainews: str, archive: str, lock_dir: str) -> str:
+def _command(profile: SiteProfile, ainews: str, archive: str, lock_dir: str,
+             redis: str | None = None) -> str:
     lock = f"{lock_dir.rstrip('/')}/ainews-{profile.name}.lock"
+    # With a frontier, the scheduled run only seeds it: the workers crawl.
+    seeding = f" --redis {shlex.quote(redis)}" if redis else ""
     return (f"flock -n {shlex.quote(lock)} {shlex.quote(ainews)} --archive "
-            f"{shlex.quote(archive)} --quiet crawl {shlex.quote(profile.name)}")
+            f"{shlex.quote(archive)} --quiet crawl {shlex.quote(profile.name)}{seeding}")
 
 
 def crontab(profiles: Iterable[SiteProfile], *, ainews: str, archive: str,
-            lock_dir: str = "/tmp") -> str:
-    """Crontab lines, one per site."""
+            lock_dir: str = "/tmp", redis: str | None = None) -> str:
+    """Crontab lines, one per site (with ``redis``: lines that seed the shared frontier)."""
     lines = ["# ainews scheduled crawls (install with `crontab -e` or /etc/cron.d)"]
     for profile in profiles:
-        lines.append(f"{profile.schedule} {_command(profile, ainews, archive, lock_dir)}")
+        lines.append(f"{profile.schedule} "
+                     f"{_command(profile, ainews, archive, lock_dir, redis)}")
     return "\n".join(lines) + "\n"
 
 
@@ -47,7 +51,7 @@ def _systemd_field(field: str) -> str:
 
 
 def systemd_units(profiles: Iterable[SiteProfile], *, ainews: str, archive: str,
-                  lock_dir: str = "/tmp") -> dict[str, str]:
+                  lock_dir: str = "/tmp", redis: str | None = None) -> dict[str, str]:
     """``ainews-SITE.service`` and ``ainews-SITE.timer`` contents by file name."""
     units: dict[str, str] = {}
     for profile in profiles:
@@ -57,7 +61,7 @@ def systemd_units(profiles: Iterable[SiteProfile], *, ainews: str, archive: str,
             f"Description=ainews crawl of {profile.title}\n\n"
             "[Service]\n"
             "Type=oneshot\n"
-            f"ExecStart={_command(profile, ainews, archive, lock_dir)}\n"
+            f"ExecStart={_command(profile, ainews, archive, lock_dir, redis)}\n"
         )
         units[f"{name}.timer"] = (
             "[Unit]\n"
@@ -69,3 +73,26 @@ def systemd_units(profiles: Iterable[SiteProfile], *, ainews: str, archive: str,
             "WantedBy=timers.target\n"
         )
     return units
+
+
+def worker_unit(*, ainews: str, archive: str, redis: str) -> dict[str, str]:
+    """A systemd template unit for workers: ``ainews-worker@SITE.service`` runs one site's
+    worker for ever, restarted when it dies; stopping it (SIGTERM) returns what it holds."""
+    command = (f"{shlex.quote(ainews)} --archive {shlex.quote(archive)} --quiet worker "
+               f"--redis {shlex.quote(redis)} %i")
+    return {"ainews-worker@.service": (
+        "[Unit]\n"
+        "Description=ainews crawl worker of %i\n"
+        "After=network-online.target\n"
+        "Wants=network-online.target\n\n"
+        "[Service]\n"
+        "Type=simple\n"
+        f"ExecStart={command}\n"
+        "Restart=always\n"
+        "RestartSec=10\n"
+        "KillSignal=SIGTERM\n"
+        # The last batch's commit, then the held requests go back to Redis.
+        "TimeoutStopSec=120\n\n"
+        "[Install]\n"
+        "WantedBy=multi-user.target\n"
+    )}

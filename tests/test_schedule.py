@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,32 @@ def test_on_calendar(cron, calendar):
 def test_unknown_site_is_one_line():
     result = run("--cron", "no-such-site")
     assert result.returncode == 2 and result.stderr.startswith("ainews: error:")
+
+
+def test_the_worker_template_unit_runs_a_worker_the_cli_accepts():
+    from crawler.cli import build_parser, cmd_worker
+
+    result = run("--systemd", "--worker", "--redis", "redis://10.0.0.5:6379/0",
+                 "--ainews", "/usr/bin/ainews")
+    assert result.returncode == 0, result.stderr
+    units = re.split(r"^# --- (\S+)\n", result.stdout, flags=re.M)[1:]
+    assert units[0::2] == ["ainews-worker@.service"]
+    unit = configparser.ConfigParser(interpolation=None)
+    unit.read_string(units[1])
+    service = unit["Service"]
+    assert service["Restart"] == "always" and service["KillSignal"] == "SIGTERM"
+    command = shlex.split(service["ExecStart"].replace("%i", "aigcdaily"))
+    assert command[0] == "/usr/bin/ainews"
+    args = build_parser().parse_args(command[1:])
+    assert args.func is cmd_worker
+    assert (args.archive, args.redis, args.sites) == ("/srv/news", "redis://10.0.0.5:6379/0",
+                                                     ["aigcdaily"])
+
+
+def test_scheduled_runs_seed_the_frontier_when_given_redis():
+    result = run("--cron", "--redis", "redis://10.0.0.5:6379/0", "aigcdaily")
+    assert result.returncode == 0, result.stderr
+    line = next(x for x in result.stdout.splitlines() if x and not x.startswith("#"))
+    assert line.endswith("crawl aigcdaily --redis redis://10.0.0.5:6379/0")
+    refused = run("--worker", "--redis", "redis://10.0.0.5:6379/0")
+    assert refused.returncode == 2 and "--worker needs --systemd" in refused.stderr
