@@ -105,20 +105,16 @@ def _kind(cmdline: list[str]) -> str:
 
 
 def commits_and_retries(archive: Path) -> tuple[int, int]:
-    """Commits of the articles table, and how many times a commit found its version taken
-    (``version - readVersion - 1`` summed over the commits that name their read version)."""
+    """Commits of the articles table, and how many times delta-rs tried a commit again
+    because another writer took its version (``num_retries`` in each commit's metrics)."""
     commits = retries = 0
     for entry in sorted((archive / "articles" / "_delta_log").glob("*.json")):
-        version = int(entry.stem)
         for line in entry.read_text(encoding="utf-8").splitlines():
             info = json.loads(line).get("commitInfo") if line.strip() else None
-            if info is None:
+            if info is None or info.get("operation") != "WRITE":
                 continue
-            if info.get("operation") == "WRITE":
-                commits += 1
-                read = info.get("readVersion")
-                if isinstance(read, int):
-                    retries += max(0, version - read - 1)
+            commits += 1
+            retries += int((info.get("operationMetrics") or {}).get("num_retries") or 0)
     return commits, retries
 
 
@@ -137,10 +133,12 @@ def _record_requests(static: Any) -> None:
     handler.do_GET = do_get
 
 
-def run(base_url: str, workers: int, folder: Path) -> dict[str, Any]:
+def run(base_url: str, workers: int, folder: Path, extract_workers: int | None,
+        ) -> dict[str, Any]:
     """One measured run: ``workers`` workers, or the solo baseline when 0."""
     archive = folder / "archive"
-    options = [arg for pair in SETTINGS for arg in ("--set", pair)]
+    pairs = [*SETTINGS, *([f"EXTRACT_WORKERS={extract_workers}"] if extract_workers else [])]
+    options = [arg for pair in pairs for arg in ("--set", pair)]
     redis_process = None
     roots: list[int] = []
     if workers:
@@ -215,6 +213,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--extract-workers", type=int, default=None,
+                        help="extraction processes per worker and in the solo crawl (default: "
+                             "the project's, one per CPU); 1 makes each worker stand for a "
+                             "one-core machine")
     args = parser.parse_args()
     if not shutil.which("redis-server"):
         sys.exit("bench/distributed.py needs redis-server (apt-get install redis-server)")
@@ -225,14 +227,17 @@ def main() -> None:
     results = []
     for workers in counts:
         with tempfile.TemporaryDirectory(prefix="ainews-dist-") as folder:
-            result = run(static.base_url, workers, Path(folder))
+            result = run(static.base_url, workers, Path(folder), args.extract_workers)
         results.append(result)
         print(f"  {'solo crawl' if not workers else f'{workers} workers'}: "
               f"{result['seconds']:.0f} s", file=sys.stderr)
     static.httpd.shutdown()
     baseline = results[0]["articles"] / results[0]["crawling"] * 60
     cores = os.cpu_count() or 1
-    print(f"\n{args.pages} demo articles on 127.0.0.1, {cores} cores; one run per row\n")
+    pool = (f"{args.extract_workers} extraction process(es)" if args.extract_workers
+            else "one extraction process per CPU")
+    print(f"\n{args.pages} demo articles on 127.0.0.1, {cores} cores, {pool} per crawl; "
+          "one run per row\n")
     header = ("run", "articles", "crawl s", "wall s", "pages/min", "× solo", "CPU s/worker",
               "cores busy", *KINDS, "commits", "retries", "seen-set per 100k",
               "frontier per request")
@@ -251,7 +256,7 @@ def main() -> None:
             f"{result['articles']} ({result['distinct']} URLs)", f"{result['crawling']:.0f}",
             f"{result['seconds']:.0f}", f"{rate:,.0f}",
             f"{rate / baseline:.2f}", f"{own / max(workers, 1):.0f}",
-            f"{total / result['crawling'] / cores:.0%}",
+            f"{total / result['seconds'] / cores:.0%}",
             *(f"{cpu[k]:.0f} s" for k in KINDS),
             str(result["commits"]), str(result["retries"]), per_100k,
             (f"{result['queued_bytes'] / result['queued']:,.0f} B (at {result['queued']:,})"
