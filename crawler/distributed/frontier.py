@@ -65,8 +65,13 @@ class Frontier:
         self.seen = RFPDupeFilter(server, key=keys.dupefilter(self.site))
 
     def push(self, request: scrapy.Request) -> bool:
-        """Queue ``request`` unless some worker has seen it; True when queued."""
-        if not request.dont_filter and self.seen.request_seen(request):
+        """Queue ``request`` unless some worker has seen it; True when queued.
+
+        A ``dont_filter`` request (a seed) is queued anyway, and still marked as seen: a link
+        to the home page found later must not fetch it again.
+        """
+        seen = self.seen.request_seen(request)
+        if seen and not request.dont_filter:
             return False
         data = picklecompat.dumps(request.to_dict(spider=self.spider))
         self.server.execute_command("ZADD", keys.queue(self.site), -request.priority, data)

@@ -9,6 +9,7 @@ time) and waits for it. The workers' own Scrapy delay still applies on top.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +18,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed import keys
+
+logger = logging.getLogger(__name__)
 
 # Reserve the slot: start at max(now, next free instant); the next request may start `delay`
 # later. Returns the wait in microseconds. The key expires a minute after it stops mattering.
@@ -54,5 +57,6 @@ class SharedSlotMiddleware:
         """Reserve this host's next slot and sleep until it comes."""
         host = urlsplit(request.url).netloc.lower()
         wait_us = int(self._reserve(keys=[keys.slot(host)], args=[self.delay_us]))
+        logger.debug("slot of %s: %s waits %d us", host, request.url, wait_us)
         if wait_us > 0:
             await asyncio.sleep(wait_us / 1_000_000)

@@ -22,7 +22,8 @@ from crawler.spiders.site import SiteSpider
 _COMPONENTS = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.distributed.tracking.LeaseDownloaderMiddleware": 1,
-        "crawler.distributed.politeness.SharedSlotMiddleware": 30,
+        # After robots.txt (100): a request waiting for robots.txt holds no reserved instant.
+        "crawler.distributed.politeness.SharedSlotMiddleware": 110,
     },
     "SPIDER_MIDDLEWARES": {"crawler.distributed.tracking.LeaseSpiderMiddleware": 1},
     "EXTENSIONS": {"crawler.distributed.tracking.LeaseKeeper": 400},

@@ -222,3 +222,56 @@ def test_the_politeness_slot_is_shared_by_every_worker(redis_url):
     assert all(195_000 <= gap <= 205_000 for gap in gaps), gaps
     other = int(reserve[0](keys=[keys.slot("other.example")], args=[200_000]))
     assert other <= 1_000, "each host has its own slot"
+
+
+def test_workers_discover_a_site_without_a_profile(tmp_path, redis_url):
+    root = tmp_path / "archive"
+    with DemoServer(ports={}) as server:
+        start = server.base_url("demo-wp") + "/"
+        seeded = ainews(root, "crawl", start, "--discover", "--redis", redis_url)
+        assert seeded.returncode == 0, seeded.stderr
+        fast = ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "--set", "DOWNLOAD_DELAY=0",
+                "--set", "AUTOTHROTTLE_ENABLED=False")
+        workers = [worker(root, redis_url, *fast) for _ in range(2)]  # every seeded site
+        for process in workers:
+            finish(process)
+        total = len(server.sites["demo-wp"].articles)
+        fetched = collections.Counter(p for p in server.requests("demo-wp") if p != "/robots.txt")
+    found = Archive(root).sql("SELECT count(*) AS n, count(DISTINCT url) AS urls "
+                              "FROM article_versions").to_pylist()
+    assert found == [{"n": total, "urls": total}]
+    assert [p for p, n in fetched.items() if n > 1] == []
+
+
+def test_two_workers_keep_one_delay_between_requests_to_a_site(tmp_path, redis_url, monkeypatch):
+    from crawler.demo import server as demo
+
+    arrivals: list[float] = []
+    original = demo._Handler.do_GET
+
+    def timed(handler):
+        if handler.path != "/robots.txt":
+            arrivals.append(time.monotonic())
+        original(handler)
+
+    monkeypatch.setattr(demo._Handler, "do_GET", timed)
+    root = tmp_path / "archive"
+    site = "demo-daily"
+    with DemoServer(ports={}) as server:
+        base = server.base_url(site)
+        seed(root, redis_url, server, site)
+        redis.Redis.from_url(redis_url).delete(keys.queue(site))
+        urls = "".join(f"{base}{a.path}\n" for a in server.sites[site].articles[:24])
+        given = subprocess.run([AINEWS, "enqueue", "--redis", redis_url], cwd=REPO, text=True,
+                               capture_output=True, input=urls, timeout=60)
+        assert given.returncode == 0, given.stderr
+        polite = ("--set", "DOWNLOAD_DELAY=0.25", "--set", "AUTOTHROTTLE_ENABLED=False",
+                  "--set", "RANDOMIZE_DOWNLOAD_DELAY=False")
+        outputs = [finish(w)[0] for w in [worker(root, redis_url, site, *polite)
+                                         for _ in range(2)]]
+    assert len(arrivals) == 24
+    assert all(pages_fetched(out, site) > 0 for out in outputs), "both workers took part"
+    gaps = [later - earlier for earlier, later in itertools.pairwise(sorted(arrivals))]
+    # One site, two processes, one slot: never two requests closer than the delay (less
+    # a little scheduling jitter); each worker alone would allow two at once.
+    assert min(gaps) >= 0.2, sorted(gaps)[:5]
