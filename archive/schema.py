@@ -39,6 +39,10 @@ SCHEMA = pa.schema(
         pa.field("version", pa.int32()),
         pa.field("first_seen_at", _TS),
         pa.field("content_sha256", pa.string()),
+        # schema version 3
+        pa.field("published_date", pa.date32()),
+        pa.field("updated_date", pa.date32()),
+        pa.field("timezone", pa.string()),
     ],
     metadata={"ainews.schema_version": str(SCHEMA_VERSION)},
 )

@@ -219,7 +219,7 @@ class Archive:
             found = con.sql(
                 "SELECT url_hash, coalesce(version, 1) AS version, content_sha256, "
                 "coalesce(first_seen_at, fetched_at) AS first_seen_at, published_at, "
-                "published_raw FROM _latest "
+                "published_raw, published_date FROM _latest "
                 "SEMI JOIN _wanted USING (url_hash)").to_arrow_table().to_pylist()
         except duckdb.Error as exc:
             raise ArchiveError(f"cannot read {self.root}: {str(exc).splitlines()[0]}") from exc
@@ -358,7 +358,12 @@ class Archive:
         files and write only ``writable``: no ``read_csv('/etc/passwd')``, ``COPY … TO``
         elsewhere, ``ATTACH`` or extension installs (for SQL a user types into the CLI).
         """
-        con = con or duckdb.connect()
+        if con is None:
+            con = duckdb.connect()
+            # Timestamps come out labelled "UTC", as Delta, Parquet and Polars spell it; the
+            # session default is the machine's zone name (often "Etc/UTC"), which Polars
+            # treats as another zone and refuses to join.
+            con.execute("SET TimeZone = 'UTC'")
         try:
             read = self._create_views(con, as_of)
             if sandbox:
@@ -537,6 +542,8 @@ def _month(value: datetime | None) -> str:
 def _duck_type(arrow_type: pa.DataType) -> str:
     if pa.types.is_list(arrow_type):
         return "VARCHAR[]"
+    if pa.types.is_date(arrow_type):
+        return "DATE"
     if pa.types.is_timestamp(arrow_type):
         return "TIMESTAMPTZ"
     if pa.types.is_integer(arrow_type):
@@ -560,6 +567,8 @@ def _keep_first_relative_date(record: dict[str, Any], previous: Mapping[str, Any
     if not raw or first is None or not _RELATIVE_DATE.search(str(raw)):
         return False
     record["published_at"], record["published_raw"] = first, previous.get("published_raw")
+    if previous.get("published_date") is not None:
+        record["published_date"] = previous["published_date"]
     record["content_sha256"] = content_sha256(record)
     return bool(record["content_sha256"] == previous["content_sha256"])
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from archive.version import SCHEMA_VERSION
@@ -63,6 +63,12 @@ class Article:
     """The date string as it stood on the page (``8个月前 (04-15)``)."""
     updated_at: datetime | None = None
     """Last-modified time when the page states one, UTC."""
+    published_date: date | None = None
+    """The publish day as printed, in the page's timezone (``published_at`` is UTC)."""
+    updated_date: date | None = None
+    """The last-modified day, in the page's timezone."""
+    timezone: str | None = None
+    """The IANA zone the page's dates were read in (``Asia/Shanghai``)."""
     category: str | None = None
     """Last breadcrumb entry before the article itself."""
     breadcrumbs: list[str] = field(default_factory=list)
@@ -104,6 +110,9 @@ class Article:
             published_at=extracted.published_at,
             published_raw=extracted.published_raw,
             updated_at=extracted.updated_at,
+            published_date=extracted.published_date,
+            updated_date=extracted.updated_date,
+            timezone=extracted.timezone,
             category=extracted.category,
             breadcrumbs=list(extracted.breadcrumbs),
             tags=list(extracted.tags),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,24 @@ class Extracted:
     reports: tuple[FieldReport, ...] = field(default=(), compare=False)
     """Per-field candidates and choices; filled when ``ExtractOptions.explain`` is set."""
 
+    @property
+    def published_date(self) -> date | None:
+        """The publish day as the page printed it: ``published_at`` in the page's timezone
+        (a Beijing page of 2024-01-03 is 2024-01-02 16:00 UTC, and this says 2024-01-03)."""
+        return local_date(self.published_at, self.timezone)
+
+    @property
+    def updated_date(self) -> date | None:
+        """The last-modified day in the page's timezone."""
+        return local_date(self.updated_at, self.timezone)
+
     def report(self, name: str) -> FieldReport | None:
         """The report of field ``name``, when explanations were asked for."""
         return next((r for r in self.reports if r.name == name), None)
+
+
+def local_date(moment: datetime | None, zone: str) -> date | None:
+    """The calendar day of ``moment`` in the IANA ``zone``."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(zone)).date()

@@ -212,10 +212,12 @@ def test_an_old_archive_opens_and_maintain_migrates_it(tmp_path):
     write_deltalake(str(tmp_path / "articles"), pa.Table.from_pylist([row], schema=v1),
                     partition_by=["site", "crawl_month"])
     old = Archive(tmp_path)
-    assert old.to_arrow().to_pylist()[0]["version"] is None  # reads, new columns empty
+    first = old.to_arrow().to_pylist()[0]
+    assert first["version"] is None and first["published_date"] is None  # new columns empty
     assert any("columns missing" in p for p in verify(old))
     report = maintain(Archive(tmp_path))
-    assert set(report.migrated_columns) == {"version", "first_seen_at", "content_sha256"}
+    assert set(report.migrated_columns) == {"version", "first_seen_at", "content_sha256",
+                                            "published_date", "updated_date", "timezone"}
     assert verify(Archive(tmp_path)) == []
     assert Archive(tmp_path).append([article(9, STORY)]).added == 1
     assert Archive(tmp_path).to_arrow().num_rows == 2
