@@ -1,4 +1,5 @@
-"""Export the ``articles`` view (or a query over it) as plain Parquet, JSON Lines or CSV."""
+"""Export the ``articles`` view (or a query over it) as plain Parquet, JSON Lines or CSV, and
+the raw pages behind it as WARC."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from archive.errors import ArchiveError
 from archive.store import Archive
 from archive.tables import AsOf
 
-FORMATS = ("parquet", "jsonl", "csv")
+FORMATS = ("parquet", "jsonl", "csv", "warc")
 
 
 def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: str | None = None,
@@ -31,6 +32,8 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchiveError(f"cannot create {out.parent}: {exc.strerror or exc}") from None
+    if fmt == "warc":
+        return _export_warc(archive, out, where=where, view=view, as_of=as_of)
     options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "jsonl": "FORMAT json",
                "csv": "FORMAT csv, HEADER"}[fmt]
     # Write next to the target and rename: a failed export never leaves half a file.
@@ -52,3 +55,28 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
     finally:
         con.close()
     return int(count[0]) if count else 0
+
+
+def _export_warc(archive: Archive, out: Path, *, where: str | None, view: str,
+                 as_of: AsOf) -> int:
+    """Every stored response of the chosen articles as gzipped WARC; the page count."""
+    from archive.warc import write_pages
+
+    partial = out.with_name(f".{out.name}.partial")
+    con = archive.to_duckdb(as_of=as_of, sandbox=True)
+    try:
+        chosen = con.table(view)
+        if where:
+            chosen = chosen.filter(where)
+        chosen.select("url_hash").create_view("_chosen", replace=True)
+        reader = con.sql("SELECT * FROM pages SEMI JOIN _chosen USING (url_hash) "
+                         "ORDER BY fetched_at, url").to_arrow_reader(500)
+        with partial.open("wb") as stream:
+            count = sum(write_pages(batch.to_pylist(), stream) for batch in reader)
+        partial.replace(out)
+    except (duckdb.Error, OSError) as exc:
+        partial.unlink(missing_ok=True)
+        raise ArchiveError(f"export failed: {str(exc).splitlines()[0]}") from exc
+    finally:
+        con.close()
+    return count

@@ -269,8 +269,10 @@ def repair(archive: Archive) -> RepairReport:
     report = RepairReport()
     quarantine = archive.root / QUARANTINE
     for check in list(_checks(archive)):
+        checkpoint = _checkpoint_of(check.empty_last_entry)
         for file in [*check.unreadable, *check.broken_orphans,
-                     *([check.empty_last_entry] if check.empty_last_entry else [])]:
+                     *([check.empty_last_entry] if check.empty_last_entry else []),
+                     *checkpoint]:
             if file.exists():
                 target = quarantine / check.name / file.relative_to(check.path)
                 file.move_to(target)
@@ -284,12 +286,32 @@ def repair(archive: Archive) -> RepairReport:
                 raise ArchiveError(f"repair of {check.name} failed: "
                                           f"{tables.first_line(exc)}") from exc
             report.dropped_files += len(metrics.get("files_removed", []) or [])
+        if checkpoint:
+            # The checkpoint listed the emptied commit's files: now no commit does.
+            check = _check_table(check.name, check.path)
         if check.name in _RECOMMITTABLE and check.orphans:
             report.recommitted_rows[check.name] = _recommit(check)
     fresh = Archive(archive.root)
     if fresh.exists():
         report.clustered = fresh.assign_missing_duplicates()
     return report
+
+
+def _checkpoint_of(entry: Location | None) -> list[Location]:
+    """The checkpoint written at an emptied last entry's version, and the pointer naming it:
+    set aside with the entry, or readers would look for the version it no longer has (its
+    rows become orphans, committed again)."""
+    if entry is None or not entry.stem.isdigit():
+        return []
+    log = entry.parent
+    version = int(entry.stem)
+    found = log.glob(f"{version:020d}.checkpoint*.parquet")
+    pointer = log / "_last_checkpoint"
+    try:
+        named = int(json.loads(pointer.read_text())["version"]) if pointer.exists() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        named = None
+    return [*found, *([pointer] if named == version else [])]
 
 
 def _recommit(check: TableCheck) -> int:

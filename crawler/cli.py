@@ -504,7 +504,23 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     count = export(_existing_archive(args), args.out, fmt=args.format, where=args.where,
                    view=args.view, as_of=_as_of(args.as_of))
-    print(f"exported {count} rows to {args.out}")
+    print(f"exported {count} {'pages' if args.format == 'warc' else 'rows'} to {args.out}")
+    return 0
+
+
+def cmd_import_warc(args: argparse.Namespace) -> int:
+    """Extract the HTML responses of WARC/ARC files into the archive, offline."""
+    from archive import Archive
+    from pipelines.warc_import import import_warc
+
+    for name in args.files:
+        if not Path(name).is_file():
+            raise CliError(f"no such file: {name}")
+    archive = Archive(_archive_path(args))
+    archive.check_writable()
+    read, result = import_warc(archive, args.files, site=args.site, timezone=args.timezone)
+    print(f"import-warc: {read} HTML responses read, {result.added} new articles, "
+          f"{result.updated} new versions, {result.unchanged} unchanged")
     return 0
 
 
@@ -779,13 +795,20 @@ def build_parser() -> argparse.ArgumentParser:
     reextract.set_defaults(func=cmd_reextract)
 
     export = sub.add_parser("export", help="export articles as Parquet, JSON Lines or CSV")
-    export.add_argument("--format", choices=("parquet", "jsonl", "csv"), default="parquet")
+    export.add_argument("--format", choices=("parquet", "jsonl", "csv", "warc"),
+                        default="parquet", help="warc: the stored raw responses (gzipped WARC)")
     export.add_argument("--out", required=True)
     export.add_argument("--where", help="SQL condition on the articles view")
     export.add_argument("--view", choices=("articles", "article_versions", "stories"),
                         default="articles")
     export.add_argument("--as-of", help="table version number or ISO timestamp")
     export.set_defaults(func=cmd_export)
+
+    warc = sub.add_parser("import-warc", help="extract WARC/ARC files into the archive")
+    warc.add_argument("files", nargs="+", metavar="FILE")
+    warc.add_argument("--site", help="site name of the rows (default: each page's host)")
+    warc.add_argument("--timezone", help="IANA zone of the pages' dates (default: by language)")
+    warc.set_defaults(func=cmd_import_warc)
 
     sub.add_parser("stats", help="articles per site and category").set_defaults(func=cmd_stats)
 
