@@ -112,8 +112,8 @@ COMMIT = CommitProperties(max_commit_retries=COMMIT_RETRIES)
 
 
 WRITE_ATTEMPTS = 5
-"""Whole writes tried when a concurrent writer changed the table's metadata (the first
-commits of a new table, a schema change): delta-rs does not retry those itself."""
+"""Whole writes tried when a concurrent writer changed the table's metadata or protocol (the
+first commits of a new table, a schema change): delta-rs does not retry those itself."""
 
 
 def append(path: Location, table: pa.Table, partition_by: list[str] | None = None) -> None:
@@ -135,7 +135,9 @@ def append(path: Location, table: pa.Table, partition_by: list[str] | None = Non
             )
             return
         except CommitFailedError as exc:
-            if attempt == WRITE_ATTEMPTS or "Metadata changed" not in str(exc):
+            # "Metadata changed" / "Protocol changed since last commit": another writer
+            # created the table (or changed its schema) first.
+            if attempt == WRITE_ATTEMPTS or "changed since last commit" not in str(exc):
                 raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
             # Spread the writers that collided, so they do not collide again.
             time.sleep(random.uniform(0.05, 0.3) * attempt)
