@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
@@ -125,3 +125,7 @@ class Article:
         )
         fields.update(crawl)
         return cls(**fields)  # type: ignore[arg-type]
+
+
+ARTICLE_EXPORT_FIELDS = [f.name for f in fields(Article) if f.name not in ARTICLE_COLUMNS_EXCLUDED]
+"""The article columns, in order: what feed exports (``scrapy crawl SITE -O FILE``) write."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from crawler.items import ARTICLE_EXPORT_FIELDS
+
 BOT_NAME = "ainews"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -71,6 +73,11 @@ ITEM_PIPELINES = {
     "pipelines.extraction.ExtractionPipeline": 300,
     "pipelines.archiving.ArchivePipeline": 800,
 }
+
+# Feed exports (`scrapy crawl SITE -O items.jsonl`, `.csv`): the article columns, without the
+# raw page each item carries for the archive (its bytes have no JSON form).
+FEED_EXPORT_FIELDS = ARTICLE_EXPORT_FIELDS
+FEED_EXPORT_ENCODING = "utf-8"
 
 # ---- extraction ----
 # Pages with less body text than this are not articles, characters.
