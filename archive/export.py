@@ -3,6 +3,7 @@ the raw pages behind it as WARC."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -36,7 +37,23 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
         return _export_warc(archive, out, where=where, view=view, as_of=as_of)
     options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "jsonl": "FORMAT json",
                "csv": "FORMAT csv, HEADER"}[fmt]
-    # Write next to the target and rename: a failed export never leaves half a file.
+
+    def write(relation: duckdb.DuckDBPyRelation, partial: Path,
+              con: duckdb.DuckDBPyConnection) -> int:
+        count = relation.aggregate("count(*)").fetchall()[0]
+        target = str(partial.resolve()).replace("'", "''")
+        relation.create_view("_export", replace=True)
+        con.execute(f"COPY (SELECT * FROM _export) TO '{target}' ({options})")
+        return int(count[0]) if count else 0
+
+    return _staged(archive, out, view, where, as_of, write, sandbox=sandbox)
+
+
+def _staged(archive: Archive, out: Path, view: str, where: str | None, as_of: AsOf,
+            write: Callable[[duckdb.DuckDBPyRelation, Path, duckdb.DuckDBPyConnection], int],
+            *, sandbox: bool = True) -> int:
+    """Run ``write`` over the chosen rows into a file next to ``out``, then rename it: a
+    failed export never leaves half a file."""
     partial = out.with_name(f".{out.name}.partial")
     con = archive.to_duckdb(as_of=as_of, sandbox=sandbox, writable=[partial])
     try:
@@ -44,35 +61,7 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
         if where:
             # Parsed as one expression, never pasted into SQL: `1=1; DROP …` is a syntax error.
             relation = relation.filter(where)
-        count = relation.aggregate("count(*)").fetchall()[0]
-        target = str(partial.resolve()).replace("'", "''")
-        relation.create_view("_export", replace=True)
-        con.execute(f"COPY (SELECT * FROM _export) TO '{target}' ({options})")
-        partial.replace(out)
-    except (duckdb.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
-        raise ArchiveError(f"export failed: {str(exc).splitlines()[0]}") from exc
-    finally:
-        con.close()
-    return int(count[0]) if count else 0
-
-
-def _export_warc(archive: Archive, out: Path, *, where: str | None, view: str,
-                 as_of: AsOf) -> int:
-    """Every stored response of the chosen articles as gzipped WARC; the page count."""
-    from archive.warc import write_pages
-
-    partial = out.with_name(f".{out.name}.partial")
-    con = archive.to_duckdb(as_of=as_of, sandbox=True)
-    try:
-        chosen = con.table(view)
-        if where:
-            chosen = chosen.filter(where)
-        chosen.select("url_hash").create_view("_chosen", replace=True)
-        reader = con.sql("SELECT * FROM pages SEMI JOIN _chosen USING (url_hash) "
-                         "ORDER BY fetched_at, url").to_arrow_reader(500)
-        with partial.open("wb") as stream:
-            count = sum(write_pages(batch.to_pylist(), stream) for batch in reader)
+        count = write(relation, partial, con)
         partial.replace(out)
     except (duckdb.Error, OSError) as exc:
         partial.unlink(missing_ok=True)
@@ -80,3 +69,19 @@ def _export_warc(archive: Archive, out: Path, *, where: str | None, view: str,
     finally:
         con.close()
     return count
+
+
+def _export_warc(archive: Archive, out: Path, *, where: str | None, view: str,
+                 as_of: AsOf) -> int:
+    """Every stored response of the chosen articles as gzipped WARC; the page count."""
+    from archive.warc import write_pages
+
+    def write(chosen: duckdb.DuckDBPyRelation, partial: Path,
+              con: duckdb.DuckDBPyConnection) -> int:
+        chosen.select("url_hash").create_view("_chosen", replace=True)
+        reader = con.sql("SELECT * FROM pages SEMI JOIN _chosen USING (url_hash) "
+                         "ORDER BY fetched_at, url").to_arrow_reader(500)
+        with partial.open("wb") as stream:
+            return sum(write_pages(batch.to_pylist(), stream) for batch in reader)
+
+    return _staged(archive, out, view, where, as_of, write)

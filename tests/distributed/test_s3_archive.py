@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pyarrow.parquet as pq
 import pytest
@@ -16,6 +15,7 @@ from crawler.demo.server import DemoServer
 from tests.conftest import REPO
 from tests.distributed.servers import environment, redis_server, s3_server
 from tests.distributed.test_workers import AINEWS, ainews, finish, seed, worker
+from tests.test_concurrent_writers import four_writers_lose_and_double_nothing
 
 ROOT = "s3://news/archive"
 
@@ -66,30 +66,8 @@ def test_workers_crawl_into_s3_and_every_command_works_there(tmp_path, s3_env):
     assert Archive(ROOT).sql("SELECT count(*) AS n FROM articles")["n"][0].as_py() == total
 
 
-WRITER = """
-import sys
-from datetime import UTC, datetime
-from archive import Archive
-root, who = sys.argv[1], int(sys.argv[2])
-archive = Archive(root)
-for batch in range(5):
-    archive.append([{"url": f"https://example.com/{who}/{batch}/{i}.html", "site": f"s{who % 2}",
-                     "title": f"标题{who}-{batch}-{i}", "fetched_at": datetime.now(UTC),
-                     "text": f"写者{who}批{batch}篇{i}的正文。" * 20} for i in range(5)])
-"""
-
-
 def test_four_processes_appending_to_one_s3_archive_lose_and_double_nothing(s3_env):
-    root = "s3://news/writers"
-    writers = [subprocess.Popen([sys.executable, "-c", WRITER, root, str(who)], cwd=REPO,
-                                stderr=subprocess.PIPE, text=True) for who in range(4)]
-    for process in writers:
-        _, err = process.communicate(timeout=300)
-        assert process.returncode == 0, err
-    counts = Archive(root).sql(
-        "SELECT count(*) AS n, count(DISTINCT url) AS urls FROM article_versions").to_pylist()
-    assert counts == [{"n": 100, "urls": 100}]
-    assert verify(Archive(root)) == []
+    four_writers_lose_and_double_nothing("s3://news/writers", batches=5)
 
 
 def test_an_unreachable_bucket_is_one_clear_line(tmp_path, s3_env):

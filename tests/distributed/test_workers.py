@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -77,6 +78,13 @@ def rows(root: Path) -> int:
         if archive.exists() else 0
 
 
+def wait_while(process: subprocess.Popen[str], condition: Callable[[], bool]) -> None:
+    """Poll ``condition`` until it is false, the process ends, or two minutes pass."""
+    deadline = time.monotonic() + 120
+    while condition() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+
+
 def pages_fetched(out: str, site: str) -> int:
     found = re.search(rf"{site}: (\d+) pages fetched", out)
     assert found, out
@@ -117,10 +125,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing_the_others_finish_once(tmp_path
         total = len(server.sites[site].articles)
         seed(root, redis_url, server, site)
         victim = worker(root, redis_url, site, "--set", "WORKER_ID=victim")
-        deadline = time.monotonic() + 120
-        while (rows(root) < 5 or not state.hlen(keys.held(site, "victim"))) \
-                and time.monotonic() < deadline and victim.poll() is None:
-            time.sleep(0.05)
+        wait_while(victim, lambda: rows(root) < 5 or not state.hlen(keys.held(site, "victim")))
         others = [worker(root, redis_url, site) for _ in range(2)]
         time.sleep(1.0)
         held = state.hlen(keys.held(site, "victim"))
@@ -143,9 +148,7 @@ def test_a_late_worker_takes_work_and_a_stopped_one_gives_its_work_back(tmp_path
         total = len(server.sites[site].articles)
         seed(root, redis_url, server, site)
         first = worker(root, redis_url, site, "--set", "WORKER_ID=first")
-        deadline = time.monotonic() + 120
-        while rows(root) < 10 and time.monotonic() < deadline and first.poll() is None:
-            time.sleep(0.05)
+        wait_while(first, lambda: rows(root) < 10)
         late = worker(root, redis_url, site)
         time.sleep(2.0)
         assert first.poll() is None, "the first worker should still be crawling"
