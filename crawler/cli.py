@@ -235,7 +235,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
     )
     from crawler.distributed.frontier import SiteEntry
     from crawler.outcome import crawl_failure, crawl_summary
-    from crawler.spiders.worker import worker_spider_for
 
     if args.site_json:
         name, _, text = args.site_json.partition("=")
@@ -258,7 +257,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         settings["LOG_LEVEL"] = "WARNING"
     archive = Archive(_archive_path(args))
     archive.check_writable()
-    starts = worker_spider_for(entry.profile)(**dict(entry.kwargs)).start_origins
+    starts = entry.new_spider().start_origins
     with archive.writer_lock(_writer_keys(entry.site, starts), shared=True,
                              what=f"a worker of {entry.site}"):
         stats = run_worker(entry, settings)

@@ -60,44 +60,38 @@ def enqueue(redis_url: str, urls: Sequence[str]) -> dict[str, int]:
     """Queue one-off article URLs with the site each belongs to; new URLs per site."""
     from crawler.sites import PROFILES
     from crawler.sites.base import discovered_profile
-    from crawler.spiders.worker import worker_spider_for
 
     server = connect(redis_url)
-    entries = list(seeded_sites(server).values())
+    # One spider per site, built once: it matches URLs to sites and serialises requests.
+    frontiers = {entry.site: Frontier(server, entry.new_spider())
+                 for entry in seeded_sites(server).values()}
     queued: dict[str, int] = {}
-    frontiers: dict[str, Frontier] = {}
     for url in urls:
-        entry = _entry_for(url, entries)
-        if entry is None:
+        frontier = _frontier_for(url, frontiers)
+        if frontier is None:
             host = (urlsplit(url).hostname or "").lower()
             profile = next((p.name for p in PROFILES.values() if host in p.domains), None)
             entry = (SiteEntry(profile, profile, {}) if profile else
                      SiteEntry(discovered_profile(url).name, None, {"url": url}))
             register_site(server, entry)
-            entries.append(entry)
-        frontier = frontiers.get(entry.site)
-        if frontier is None:
-            spider = worker_spider_for(entry.profile)(**dict(entry.kwargs))
-            frontier = frontiers[entry.site] = Frontier(server, spider)
+            frontier = frontiers[entry.site] = Frontier(server, entry.new_spider())
         request = frontier.spider.article_request(url)
-        queued[entry.site] = queued.get(entry.site, 0) + frontier.push(request)
+        queued[frontier.site] = queued.get(frontier.site, 0) + frontier.push(request)
     return queued
 
 
-def _entry_for(url: str, entries: list[SiteEntry]) -> SiteEntry | None:
+def _frontier_for(url: str, frontiers: dict[str, Frontier]) -> Frontier | None:
     """The seeded site of ``url``: one that starts on the same origin (several sites may
     share a host on different ports), else one whose domains name the host."""
-    from crawler.spiders.worker import worker_spider_for
-
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     by_domain = None
-    for entry in entries:
-        spider = worker_spider_for(entry.profile)(**dict(entry.kwargs))
+    for frontier in frontiers.values():
+        spider = frontier.spider
         if any(urlsplit(start).netloc == parts.netloc for start in spider.start_origins):
-            return entry
+            return frontier
         if by_domain is None and host in spider.profile.domains:
-            by_domain = entry
+            by_domain = frontier
     return by_domain
 
 

@@ -34,6 +34,10 @@ class SiteEntry:
         """The value stored in ``ainews:sites``."""
         return json.dumps({"profile": self.profile, "kwargs": dict(self.kwargs)})
 
+    def new_spider(self) -> WorkerSpider:
+        """A worker spider of the site, not bound to a crawl (to serialise its requests)."""
+        return worker_spider_for(self.profile)(**dict(self.kwargs))
+
     @classmethod
     def from_json(cls, site: str, text: str | bytes) -> SiteEntry:
         """Read a value of ``ainews:sites``."""
