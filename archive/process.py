@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from archive.errors import ArchiveError
 from archive.location import Location
 from archive.results import AppendResult
-from archive.urlset import UrlHashSet, url_hash
+from archive.urlset import UrlHashSet, article_hash
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -67,7 +67,7 @@ class ArchiveProcess:
         result: AppendResult = self._call("append", rows, pages)
         if self._url_hashes is not None:
             for row in rows:
-                self._url_hashes.add(url_hash(str(row["url"])))
+                self._url_hashes.add(article_hash(str(row["url"]), row.get("canonical_url")))
         with self._lock:
             self._appends += 1
             if self._appends >= self.recycle_after:

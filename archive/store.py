@@ -30,7 +30,7 @@ from archive.schema import (
     SCHEMA,
 )
 from archive.tables import AsOf
-from archive.urlset import UrlHashSet, url_hash
+from archive.urlset import UrlHashSet, article_hash, url_hash
 from archive.version import SCHEMA_VERSION
 
 logger = logging.getLogger(__name__)
@@ -169,8 +169,10 @@ class Archive:
         if fresh:
             # Raw pages first: a crash between the commits leaves at worst a page without its
             # article (fetched again next time), never an article without its page.
-            written = {r["url"] for r in fresh}
-            self.append_pages([p for p in pages if p.get("url") in written])
+            written = {r["url"]: r["url_hash"] for r in fresh}
+            # A page is keyed like its article (its canonical may name another URL).
+            self.append_pages([{**p, "url_hash": written[p["url"]]} for p in pages
+                               if p.get("url") in written])
             tables.append(self.articles_path, pa.Table.from_pylist(fresh, schema=SCHEMA),
                           PARTITION_COLUMNS)
             for record in fresh:
@@ -583,7 +585,7 @@ def _normalize(row: Mapping[str, Any]) -> dict[str, Any]:
         raise ArchiveError(f"fetched_at is not a datetime: {fetched!r}")
     record["fetched_at"] = fetched
     if record["url_hash"] is None:
-        record["url_hash"] = url_hash(record["url"])
+        record["url_hash"] = article_hash(record["url"], record["canonical_url"])
     record["crawl_month"] = record["crawl_month"] or _month(fetched)
     record["schema_version"] = SCHEMA_VERSION
     for name in ("authors", "editors", "breadcrumbs", "tags"):

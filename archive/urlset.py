@@ -7,11 +7,19 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from archive.urls import article_identity, identity_url
+
 
 def url_hash(url: str) -> int:
-    """A signed 64-bit hash of a URL (Delta Lake has no unsigned integers)."""
-    digest = hashlib.blake2b(url.encode("utf-8"), digest_size=8).digest()
+    """A signed 64-bit hash of a URL's identity form (Delta Lake has no unsigned integers):
+    the key of an article, equal for every spelling of one page's URL."""
+    digest = hashlib.blake2b(identity_url(url).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
+
+
+def article_hash(url: str, canonical_url: str | None = None) -> int:
+    """``url_hash`` of an article's identity: its on-site ``rel=canonical`` or its URL."""
+    return url_hash(article_identity(url, canonical_url))
 
 
 class UrlHashSet:

@@ -20,7 +20,6 @@ from datetime import time as dt_time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import urlsplit
 
 DEFAULT_ARCHIVE = "data/archive"
 
@@ -103,18 +102,16 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 def _crawl_target(args: argparse.Namespace) -> tuple[str, dict[str, Any], str, list[str]]:
     """(spider name, spider arguments, site name, start URLs) for a profile name or a URL."""
-    from crawler.sites import PROFILES, get_profile
-    from crawler.sites.base import discovered_profile
+    from crawler.sites import get_profile, profile_for_url, site_name
     from crawler.spiders.fetch import validate_url
 
     if "://" in args.site:
         url = validate_url(args.site)
-        netloc = urlsplit(url).netloc
-        for profile in PROFILES.values():
-            starts = [*profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls]
-            if not args.discover and any(urlsplit(s).netloc == netloc for s in starts):
-                return profile.name, {}, profile.name, starts
-        return "site", {"url": url}, discovered_profile(url).name, [url]
+        found = profile_for_url(url)
+        if found is not None and not args.discover:
+            return found.name, {}, found.name, [
+                *found.listing_urls, *found.feed_urls, *found.sitemap_urls]
+        return "site", {"url": url}, site_name(url), [url]
     profile = get_profile(args.site)
     kwargs: dict[str, Any] = {}
     if args.base_url is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from archive import AppendResult, Archive
 from archive.warc import read_pages
 from crawler.items import Article
-from crawler.sites.base import discovered_profile
+from crawler.sites import site_name
 from extractor import ExtractOptions, extract_article
 from pipelines.archiving import article_row
 
@@ -50,7 +50,7 @@ def import_warc(archive: Archive, files: Iterable[str | Path], *, site: str | No
                 overrides=overrides))
             if extracted is None:
                 continue
-            name = site or discovered_profile(url).name
+            name = site or site_name(url)
             article = Article.from_extracted(
                 extracted, url=url, fetched_at=page["fetched_at"], site=name,
                 http_status=page["http_status"], spider="import-warc", crawl_run_id=run_id)

@@ -41,7 +41,7 @@ def test_a_discovered_profile_is_named_after_the_host():
     assert profile.name == "example.cn" and profile.discover
     assert profile.is_article_url("https://example.cn/news/2024/11/08/abc.html")
     assert not profile.is_article_url("https://other.cn/news/2024/11/08/abc.html")
-    assert discovered_profile("http://127.0.0.1:8080/").name == "127.0.0.1-8080"
+    assert discovered_profile("http://127.0.0.1:8080/").name == "127.0.0.1"
     with pytest.raises(ValueError):
         discovered_profile("ftp://example.cn/")
 

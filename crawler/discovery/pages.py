@@ -9,6 +9,7 @@ from urllib.parse import urldefrag
 
 from scrapy.http import TextResponse
 
+from archive.urls import identity_url
 from crawler.links import feed_url, same_site
 
 # Files no article is: images, styles, scripts, archives, media, documents.
@@ -28,8 +29,8 @@ def duplicate_target(response: TextResponse, hosts: tuple[str, ...]) -> str | No
     canonical = canonical_of(response)
     if canonical is None or not same_site(canonical, hosts):
         return None
-    mine, theirs = urldefrag(response.url)[0], urldefrag(canonical)[0]
-    return None if mine.rstrip("/") == theirs.rstrip("/") else theirs
+    mine, theirs = identity_url(response.url), identity_url(canonical)
+    return None if mine.rstrip("/") == theirs.rstrip("/") else urldefrag(canonical)[0]
 
 
 # `/1712_2.shtml`, `/1712-3.html`, `/story/88/2`, `/view?id=88&page=2`: page N of a URL.

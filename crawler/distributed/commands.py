@@ -58,8 +58,7 @@ def seed(redis_url: str, entry: SiteEntry, settings: dict[str, Any]) -> tuple[in
 
 def enqueue(redis_url: str, urls: Sequence[str]) -> dict[str, int]:
     """Queue one-off article URLs with the site each belongs to; new URLs per site."""
-    from crawler.sites import PROFILES
-    from crawler.sites.base import discovered_profile
+    from crawler.sites import profile_for_url, site_name
 
     server = connect(redis_url)
     # One spider per site, built once: it matches URLs to sites and serialises requests.
@@ -69,10 +68,9 @@ def enqueue(redis_url: str, urls: Sequence[str]) -> dict[str, int]:
     for url in urls:
         frontier = _frontier_for(url, frontiers)
         if frontier is None:
-            host = (urlsplit(url).hostname or "").lower()
-            profile = next((p.name for p in PROFILES.values() if host in p.domains), None)
-            entry = (SiteEntry(profile, profile, {}) if profile else
-                     SiteEntry(discovered_profile(url).name, None, {"url": url}))
+            found = profile_for_url(url)
+            entry = (SiteEntry(found.name, found.name, {}) if found else
+                     SiteEntry(site_name(url), None, {"url": url}))
             register_site(server, entry)
             frontier = frontiers[entry.site] = Frontier(server, entry.new_spider())
         request = frontier.spider.article_request(url)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from crawler.addresses import origin
 from crawler.sites import (
     aibase,
     aigcdaily,
@@ -39,4 +42,35 @@ def get_profile(name: str) -> SiteProfile:
         raise UnknownSiteError(name) from None
 
 
-__all__ = ["DEMO_SITES", "PROFILES", "SiteProfile", "UnknownSiteError", "get_profile"]
+def _origin_key(url: str) -> tuple[str, int] | None:
+    found = origin(url)
+    return (found[1].removeprefix("www."), found[2]) if found else None
+
+
+def profile_for_url(url: str) -> SiteProfile | None:
+    """The profile a URL belongs to: the one starting on its host and port, else the only one
+    listing its host among its domains; None for a site nobody described."""
+    key = _origin_key(url)
+    if key is None:
+        return None
+    for profile in PROFILES.values():
+        starts = (*profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls)
+        if any(_origin_key(start) == key for start in starts):
+            return profile
+    host = (urlsplit(url).hostname or "").lower()
+    # A host several profiles share (the demo sites on 127.0.0.1) names no single site.
+    matches = [p for p in PROFILES.values() if host in p.domains]
+    return matches[0] if len(matches) == 1 else None
+
+
+def site_name(url: str) -> str:
+    """The ``site`` of a URL, the same in every command: its profile's name, else its host
+    without ``www.`` (never the port: one site is one name however it was reached)."""
+    profile = profile_for_url(url)
+    if profile is not None:
+        return profile.name
+    return (urlsplit(url).hostname or "").rstrip(".").lower().removeprefix("www.")
+
+
+__all__ = ["DEMO_SITES", "PROFILES", "SiteProfile", "UnknownSiteError", "get_profile",
+           "profile_for_url", "site_name"]

@@ -77,16 +77,18 @@ class SiteProfile:
         )
 
 
-def discovered_profile(url: str) -> SiteProfile:
-    """A profile for a site nobody described: start at ``url`` and discover the rest."""
+def discovered_profile(url: str, name: str | None = None) -> SiteProfile:
+    """A profile for a site nobody described: start at ``url`` and discover the rest.
+
+    ``name`` is its ``site`` (``crawler.sites.site_name``); the host without ``www.`` if None.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
     host = parts.hostname.removeprefix("www.")
-    name = host if parts.port is None else f"{host}-{parts.port}"
     origin = f"{parts.scheme}://{parts.netloc}"
     return SiteProfile(
-        name=name,
+        name=name or host,
         title=host,
         domains=(parts.hostname,),
         listing_urls=(url,),

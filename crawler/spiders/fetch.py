@@ -14,7 +14,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.items import Page
-from crawler.sites import PROFILES
+from crawler.sites import profile_for_url, site_name
 from crawler.spiders.site import page_from_response
 
 
@@ -88,11 +88,8 @@ class FetchSpider(scrapy.Spider):
         requested = _requested_url(response.request, response.url)
         if requested != response.url and self.crawler.stats is not None:
             self.crawler.stats.set_value(f"fetch/redirected/{requested}", response.url)
-        host = urlsplit(response.url).hostname or ""
-        # A host several profiles share (the demo sites on 127.0.0.1) names no single site.
-        matches = [p for p in PROFILES.values() if host in p.domains]
-        profile = matches[0] if len(matches) == 1 else None
-        site = profile.name if profile else host
+        profile = profile_for_url(response.url)
+        site = site_name(response.url)
         yield page_from_response(response, site, profile.timezone if profile else None,
                                  profile.overrides if profile else None)
 

@@ -29,7 +29,7 @@ from crawler.links import (
 )
 from crawler.middlewares import ARTICLE_META_KEY, DISCOVERED_META_KEY, REVISIT_META_KEY
 from crawler.runs import crawl_archive
-from crawler.sites import SiteProfile, get_profile
+from crawler.sites import SiteProfile, get_profile, site_name
 from crawler.sites.base import discovered_profile
 from extractor.limits import shrink
 from extractor.options import FieldOverride
@@ -52,7 +52,7 @@ class SiteSpider(scrapy.Spider):
         """Pick the profile (``site``, the class's own, or one discovered from ``url``)."""
         super().__init__(**kwargs)
         if url and not site and self.site_profile is None:
-            profile = discovered_profile(url)
+            profile = discovered_profile(url, site_name(url))
         else:
             profile = self.site_profile or get_profile(site or "")
         self.profile = profile.rebased(base_url) if base_url else profile
