@@ -10,6 +10,7 @@ held when the worker stops cleanly goes back to the frontier.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -115,6 +116,8 @@ class LeaseKeeper:
         """Connect to the crawl's signals."""
         self.crawler = crawler
         self._loop: task.LoopingCall | None = None
+        self._stop_heart = threading.Event()
+        self._heart: threading.Thread | None = None
         crawler.signals.connect(self.opened, signal=signals.spider_opened)
         crawler.signals.connect(self.closed, signal=signals.spider_closed)
         crawler.signals.connect(self.dropped, signal=signals.request_dropped)
@@ -137,20 +140,35 @@ class LeaseKeeper:
         leases.register()
         leases.reclaim_dead()
         interval = max(0.5, leases.ttl_ms / 1000 / 5)
-        self._loop = task.LoopingCall(self._beat, leases)
+        # The heartbeat says "this process lives", so it beats on a thread of its own: on the
+        # reactor, a few seconds of extraction or a slow commit on a loaded machine let it
+        # lapse, and other workers took back (and fetched again) requests still being done.
+        self._heart = threading.Thread(target=self._beat, args=(leases, interval),
+                                       name="ainews-heartbeat", daemon=True)
+        self._heart.start()
+        self._loop = task.LoopingCall(self._reclaim, leases)
         self._loop.start(interval, now=False)
 
-    def _beat(self, leases: Leases) -> None:
+    def _beat(self, leases: Leases, interval: float) -> None:
+        while not self._stop_heart.wait(interval):
+            try:
+                leases.heartbeat()
+            except Exception as exc:  # a Redis restart must not end the heartbeat
+                logger.warning("heartbeat to Redis failed: %s", exc)
+
+    def _reclaim(self, leases: Leases) -> None:
         try:
-            leases.heartbeat()
             leases.reclaim_dead()
-        except Exception as exc:  # a Redis restart must not end the worker's heartbeat loop
-            logger.warning("heartbeat to Redis failed: %s", exc)
+        except Exception as exc:  # nor a failed reclaim the loop that retries it
+            logger.warning("reclaiming dead workers' requests failed: %s", exc)
 
     def closed(self, spider: Spider, reason: str) -> None:
         """After the pipelines' last commit: return what is still held."""
         if self._loop is not None and self._loop.running:
             self._loop.stop()
+        self._stop_heart.set()
+        if self._heart is not None:
+            self._heart.join(timeout=5)
         leases = _leases(self.crawler)
         if leases is None:
             return
