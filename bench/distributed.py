@@ -161,11 +161,13 @@ def run(base_url: str, workers: int, folder: Path, extract_workers: int | None,
         roots.append(redis_process.pid)
     started = time.monotonic()
     if workers:
-        commands = [[AINEWS, "--archive", str(archive), "--quiet", "worker", "--redis", url,
-                     "demo-daily", "--exit-when-idle", "2", *options] for _ in range(workers)]
+        commands = [[AINEWS, "--archive", str(archive), "--log-level=WARNING", "worker",
+                     "--redis", url, "demo-daily", "--exit-when-idle", "2", *options]
+                    for _ in range(workers)]
     else:
-        commands = [[AINEWS, "--archive", str(archive), "--quiet", "crawl", "demo-daily",
-                     "--base-url", base_url, "--jobs-dir", str(folder / "jobs"), *options]]
+        commands = [[AINEWS, "--archive", str(archive), "--log-level=WARNING", "crawl",
+                     "demo-daily", "--base-url", base_url, "--jobs-dir", str(folder / "jobs"),
+                     *options]]
     processes = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                  for c in commands]
     ledger = CpuLedger([*roots, *(p.pid for p in processes)])

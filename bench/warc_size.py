@@ -29,7 +29,7 @@ def main() -> None:
             DemoServer(ports={}) as server:
         root = Path(folder) / "archive"
         for site in ("demo-daily", "demo-wp", "demo-portal"):
-            subprocess.run([AINEWS, "--archive", str(root), "--quiet", "crawl", site,
+            subprocess.run([AINEWS, "--archive", str(root), "--log-level=WARNING", "crawl", site,
                             "--base-url", server.base_url(site), "--jobs-dir",
                             str(Path(folder) / "jobs")], check=True, capture_output=True)
         subprocess.run([AINEWS, "--archive", str(root), "maintain"], check=True,

@@ -17,18 +17,28 @@ logger = logging.getLogger(__name__)
 _DROPPED = "item_dropped_reasons_count/"
 
 
+_IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
+# Requests a crawl chose not to make: counted apart, never as errors.
+_SKIPS = (("archived", "archive/skipped_archived"), ("robots", "robotstxt/forbidden"),
+          ("internal", "ainews/internal_refused"))
+
+
 def progress_line(stats: dict[str, Any], elapsed_s: float, pending: int | None,
                   rate_per_min: float) -> str:
-    """One line: pages, articles new/updated, drops by reason, errors, rate and ETA."""
+    """One line: pages, articles extracted and stored, skips and drops by reason, errors,
+    rate and ETA."""
     dropped = {k[len(_DROPPED):]: v for k, v in stats.items() if k.startswith(_DROPPED)}
-    if stats.get("archive/skipped_archived"):
-        dropped["archived"] = stats["archive/skipped_archived"]
     drops = " ".join(f"{reason}={count}" for reason, count in sorted(dropped.items()))
-    errors = stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+    skips = " ".join(f"{name}={stats[key]}" for name, key in _SKIPS if stats.get(key))
+    # IgnoreRequest is how a skip (archived, robots.txt, internal address) leaves the
+    # downloader: Scrapy counts it among exceptions, but nothing went wrong.
+    errors = (stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+              - stats.get(_IGNORED, 0))
     line = (
         f"{stats.get('downloader/response_count', 0)} pages | "
-        f"articles {stats.get('archive/added', 0)} new {stats.get('archive/updated', 0)} updated"
-        f" | dropped {drops or 0} | errors {errors} | {rate_per_min:.0f} pages/min"
+        f"articles {stats.get('extract/ok', 0)} extracted, {stats.get('archive/added', 0)} new "
+        f"{stats.get('archive/updated', 0)} updated | skipped {skips or 0} | "
+        f"dropped {drops or 0} | errors {max(0, errors)} | {rate_per_min:.0f} pages/min"
     )
     if pending:
         eta = pending / rate_per_min * 60 if rate_per_min > 0 else None

@@ -24,24 +24,52 @@ def _command(profile: SiteProfile, ainews: str, archive: str, lock_dir: str,
 
 
 def crontab(profiles: Iterable[SiteProfile], *, ainews: str, archive: str,
-            lock_dir: str = "/tmp", redis: str | None = None) -> str:
-    """Crontab lines, one per site (with ``redis``: lines that seed the shared frontier)."""
-    lines = ["# ainews scheduled crawls (install with `crontab -e` or /etc/cron.d)"]
+            lock_dir: str = "/tmp", redis: str | None = None, user: str | None = None) -> str:
+    """Crontab lines, one per site (with ``redis``: lines that seed the shared frontier).
+
+    With ``user``: ``/etc/cron.d`` lines, whose sixth field names the user to run as. Each
+    line follows a ``CRON_TZ=`` line for its site's zone (cronie and systemd-cron honour it;
+    a cron that does not runs the line in the machine's zone).
+    """
+    kind = f"/etc/cron.d (as {user})" if user else "`crontab -e`"
+    lines = [f"# ainews scheduled crawls, for {kind}"]
     for profile in profiles:
-        lines.append(f"{profile.schedule} "
+        who = f"{user} " if user else ""
+        lines.append(f"CRON_TZ={profile.timezone}")
+        lines.append(f"{profile.schedule} {who}"
                      f"{_command(profile, ainews, archive, lock_dir, redis)}")
     return "\n".join(lines) + "\n"
 
 
-def on_calendar(cron: str) -> str:
-    """systemd ``OnCalendar=`` for a five-field cron expression (lists, ranges, steps, *)."""
+def on_calendar(cron: str, timezone: str | None = None) -> str:
+    """systemd ``OnCalendar=`` for a five-field cron expression (lists, ranges, steps, *),
+    in ``timezone`` when given (systemd reads a trailing IANA zone)."""
     fields = cron.split()
     if len(fields) != 5:
         raise ValueError(f"not a five-field cron expression: {cron!r}")
-    minute, hour, day, month, weekday = (_systemd_field(f) for f in fields)
-    days = "" if weekday == "*" else ",".join(
-        _SYSTEMD_DAYS[int(d) % 7] for d in weekday.split(",")) + " "
-    return f"{days}*-{month}-{day} {hour}:{minute}:00"
+    minute, hour, day, month = (_systemd_field(f) for f in fields[:4])
+    days = "" if fields[4] == "*" else _weekdays(fields[4]) + " "
+    zone = f" {timezone}" if timezone else ""
+    return f"{days}*-{month}-{day} {hour}:{minute}:00{zone}"
+
+
+def _weekdays(field: str) -> str:
+    """A cron weekday field (``1-5``, ``0,6``, ``*/2``, ``7`` for Sunday) as systemd days."""
+    days: list[int] = []
+    for part in field.split(","):
+        span, _, step = part.partition("/")
+        if span == "*":
+            first, last = 0, 6
+        elif "-" in span:
+            low, high = span.split("-", 1)
+            first, last = int(low), int(high)
+        else:
+            first = last = int(span)
+        if not (0 <= first <= 7 and 0 <= last <= 7 and first <= last):
+            raise ValueError(f"not a cron weekday field: {field!r}")
+        days += range(first, last + 1, int(step) if step else 1)
+    unique = sorted({d % 7 for d in days}, key=lambda d: (d + 6) % 7)  # Monday first
+    return ",".join(_SYSTEMD_DAYS[d] for d in unique)
 
 
 def _systemd_field(field: str) -> str:
@@ -67,7 +95,7 @@ def systemd_units(profiles: Iterable[SiteProfile], *, ainews: str, archive: str,
             "[Unit]\n"
             f"Description=Scheduled ainews crawl of {profile.title}\n\n"
             "[Timer]\n"
-            f"OnCalendar={on_calendar(profile.schedule)}\n"
+            f"OnCalendar={on_calendar(profile.schedule, profile.timezone)}\n"
             "Persistent=true\n\n"
             "[Install]\n"
             "WantedBy=timers.target\n"

@@ -34,6 +34,26 @@ class ExtractionTimedOut(DropItem):
     """The page took longer than EXTRACT_TIMEOUT to extract (a pathological page)."""
 
 
+def page_options(page: Page, min_chars: int, max_bytes: int = MAX_BYTES) -> ExtractOptions:
+    """The extractor's options for a fetched page: what the crawl knows about it."""
+    return ExtractOptions(fetched_at=page.fetched_at, timezone=page.timezone,
+                          charset=page.encoding, min_chars=min_chars, overrides=page.overrides,
+                          max_bytes=max_bytes)
+
+
+def article_of(page: Page, min_chars: int) -> Article | None:
+    """The page's article, extracted here and now (no pool, no stats); None for no article."""
+    from extractor import extract_article
+
+    body: str | bytes = page.raw_body if page.raw_body is not None else page.body
+    extracted = extract_article(body, page.url, page_options(page, min_chars))
+    if extracted is None:
+        return None
+    return Article.from_extracted(extracted, url=page.url, fetched_at=page.fetched_at,
+                                  site=page.site, http_status=page.http_status,
+                                  encoding=page.encoding or extracted.encoding)
+
+
 class ExtractionPipeline:
     """Turn each fetched Page into a clean Article, or drop it."""
 
@@ -80,9 +100,7 @@ class ExtractionPipeline:
         if how is not None:
             self.stats.inc_value("extract/shrunk")
             logger.warning("page over EXTRACT_MAX_BYTES, %s: %s", how, item.url)
-        options = ExtractOptions(fetched_at=item.fetched_at, timezone=item.timezone,
-                                 charset=item.encoding, min_chars=self.min_chars,
-                                 overrides=item.overrides, max_bytes=self.max_bytes)
+        options = page_options(item, self.min_chars, self.max_bytes)
         try:
             if self.pool is not None:
                 extracted = await self.pool.extract(page, item.url, options)

@@ -22,7 +22,8 @@ def test_redesign_is_flagged_and_only_new_articles_are_fetched(tmp_path):
     archive = tmp_path / "archive"
     with DemoServer(ports={}) as server:
         for site in ("demo-daily", "demo-portal"):
-            result = ainews(archive, "crawl", site, "--base-url", server.base_url(site), "-q")
+            result = ainews(archive, "crawl", site, "--base-url", server.base_url(site),
+                            "--log-level=WARNING")
             assert result.returncode == 0, result.stderr
         healthy = ainews(archive, "health")
         assert healthy.returncode == 0, healthy.stdout + healthy.stderr
@@ -33,7 +34,8 @@ def test_redesign_is_flagged_and_only_new_articles_are_fetched(tmp_path):
         mark = len(server.requests("demo-daily"))
         logs = {}
         for site in ("demo-daily", "demo-portal"):
-            result = ainews(archive, "crawl", site, "--base-url", server.base_url(site), "-q")
+            result = ainews(archive, "crawl", site, "--base-url", server.base_url(site),
+                            "--log-level=WARNING")
             assert result.returncode == 0, result.stderr
             logs[site] = result.stderr
         # The second crawl fetched exactly the 5 new article pages of the daily site.

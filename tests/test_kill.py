@@ -23,7 +23,7 @@ AINEWS = str(Path(sys.executable).parent / "ainews")
 def _crawl(server: DemoServer, root: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [AINEWS, "--archive", str(root), "crawl", "demo-daily", "--base-url",
-         server.base_url("demo-daily"), "--quiet", "--set", "ARCHIVE_BATCH_SIZE=5",
+         server.base_url("demo-daily"), "--log-level=WARNING", "--set", "ARCHIVE_BATCH_SIZE=5",
          "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *extra],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )

@@ -14,12 +14,16 @@ from tests.conftest import crawl, project_settings
 def test_progress_line_counts_reasons_errors_rate_and_eta():
     stats = {
         "downloader/response_count": 120, "archive/added": 90, "archive/updated": 2,
-        "item_dropped_reasons_count/NotAnArticle": 3, "archive/skipped_archived": 7,
-        "log_count/ERROR": 1, "downloader/exception_count": 2,
+        "extract/ok": 97, "item_dropped_reasons_count/NotAnArticle": 3,
+        "archive/skipped_archived": 7, "robotstxt/forbidden": 4, "log_count/ERROR": 1,
+        "downloader/exception_count": 13,
+        # the skips leave the downloader as IgnoreRequest: not errors
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 11,
     }
     line = progress_line(stats, 75, pending=60, rate_per_min=120)
-    assert line.startswith("120 pages | articles 90 new 2 updated")
-    assert "dropped NotAnArticle=3 archived=7" in line
+    # Articles count as soon as they are extracted, before their batch is committed.
+    assert line.startswith("120 pages | articles 97 extracted, 90 new 2 updated")
+    assert "skipped archived=7 robots=4 | dropped NotAnArticle=3 |" in line
     assert "errors 3" in line and "120 pages/min" in line
     assert "60 queued, ETA 0m30s" in line and line.endswith("1m15s")
     assert "ETA" not in progress_line({}, 1, pending=None, rate_per_min=0)
@@ -36,5 +40,7 @@ def test_a_crawl_draws_a_live_line(demo_server, tmp_path, monkeypatch):
     frames = screen.getvalue().split("\r\x1b[K")
     assert len(frames) >= 2
     total = len(demo_server.sites["demo-wp"].articles)
-    assert f"articles {total} new 0 updated" in frames[-1]
+    assert f"articles {total} extracted, {total} new 0 updated" in frames[-1]
+    # demo-wp's robots.txt forbids a page the crawl finds: a skip, not an error.
+    assert "skipped robots=" in frames[-1] and "errors 0" in frames[-1]
     assert frames[-1].endswith("\n")

@@ -26,8 +26,12 @@ def run(*args):
 def test_cron_lines_parse_and_hold_a_lock():
     result = run("--cron")
     assert result.returncode == 0, result.stderr
-    entries = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+    lines = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+    entries = [line for line in lines if not line.startswith("CRON_TZ=")]
     assert entries, "one line per real site profile"
+    # Each entry runs in its site's zone: a CRON_TZ line right before it.
+    assert [line for line in lines if line.startswith("CRON_TZ=")] == [
+        "CRON_TZ=Asia/Shanghai"] * len(entries)
     for line in entries:
         fields = line.split(None, 5)
         assert len(fields) == 6
@@ -48,13 +52,17 @@ def test_systemd_units_parse():
     timer.read_string(units[3])
     assert service["Service"]["Type"] == "oneshot"
     assert service["Service"]["ExecStart"].startswith("flock -n ")
-    assert timer["Timer"]["OnCalendar"] == "*-*-* 00/6:17:00"
+    assert timer["Timer"]["OnCalendar"] == "*-*-* 00/6:17:00 Asia/Shanghai"
     assert timer["Install"]["WantedBy"] == "timers.target"
 
 
 @pytest.mark.parametrize(("cron", "calendar"), [
     ("17 */6 * * *", "*-*-* 00/6:17:00"),
     ("0 3 * * 1", "Mon *-*-* 3:0:00"),
+    ("15 9 * * 1-5", "Mon,Tue,Wed,Thu,Fri *-*-* 9:15:00"),
+    ("0 7 * * 0,6", "Sat,Sun *-*-* 7:0:00"),
+    ("0 7 * * 5-7", "Fri,Sat,Sun *-*-* 7:0:00"),
+    ("0 7 * * */2", "Tue,Thu,Sat,Sun *-*-* 7:0:00"),
     ("30 8-18 1 1,7 *", "*-1,7-1 8..18:30:00"),
 ])
 def test_on_calendar(cron, calendar):
@@ -65,13 +73,28 @@ def test_on_calendar(cron, calendar):
     assert check.returncode == 0, check.stderr
 
 
+def test_cron_d_lines_name_the_user_and_a_timer_its_zone():
+    result = run("--cron", "--user", "ainews", "aigcdaily")
+    assert result.returncode == 0, result.stderr
+    entry = next(x for x in result.stdout.splitlines() if x and x[0].isdigit())
+    fields = entry.split(None, 6)
+    # minute hour day month weekday USER command: what /etc/cron.d wants.
+    assert fields[5] == "ainews" and fields[6].startswith("flock -n ")
+    assert "CRON_TZ=Asia/Shanghai" in result.stdout
+    assert on_calendar("0 9 * * 1-5", "Asia/Shanghai") == \
+        "Mon,Tue,Wed,Thu,Fri *-*-* 9:0:00 Asia/Shanghai"
+    refused = run("--systemd", "--user", "ainews")
+    assert refused.returncode == 2 and len(refused.stderr.splitlines()) == 1
+
+
 def test_unknown_site_is_one_line():
     result = run("--cron", "no-such-site")
     assert result.returncode == 2 and result.stderr.startswith("ainews: error:")
 
 
 def test_the_worker_template_unit_runs_a_worker_the_cli_accepts():
-    from crawler.cli import build_parser, cmd_worker
+    from crawler.cli import ainews
+    from crawler.cli.crawling import worker
 
     result = run("--systemd", "--worker", "--redis", "redis://10.0.0.5:6379/0",
                  "--ainews", "/usr/bin/ainews")
@@ -84,16 +107,20 @@ def test_the_worker_template_unit_runs_a_worker_the_cli_accepts():
     assert service["Restart"] == "always" and service["KillSignal"] == "SIGTERM"
     command = shlex.split(service["ExecStart"].replace("%i", "aigcdaily"))
     assert command[0] == "/usr/bin/ainews"
-    args = build_parser().parse_args(command[1:])
-    assert args.func is cmd_worker
-    assert (args.archive, args.redis, args.sites) == ("/srv/news", "redis://10.0.0.5:6379/0",
-                                                     ["aigcdaily"])
+    # The CLI itself parses the unit's command line.
+    root = ainews.make_context("ainews", command[1:])
+    name, found, rest = ainews.resolve_command(root, [*root._protected_args, *root.args])
+    assert found is worker
+    parsed = worker.make_context(name, rest, parent=root)
+    assert root.meta["ainews.archive"] == "/srv/news"
+    assert (parsed.params["redis"], parsed.params["sites"]) == ("redis://10.0.0.5:6379/0",
+                                                               ("aigcdaily",))
 
 
 def test_scheduled_runs_seed_the_frontier_when_given_redis():
     result = run("--cron", "--redis", "redis://10.0.0.5:6379/0", "aigcdaily")
     assert result.returncode == 0, result.stderr
-    line = next(x for x in result.stdout.splitlines() if x and not x.startswith("#"))
+    line = next(x for x in result.stdout.splitlines() if x and x[0].isdigit())
     assert line.endswith("crawl aigcdaily --redis redis://10.0.0.5:6379/0")
     refused = run("--worker", "--redis", "redis://10.0.0.5:6379/0")
     assert refused.returncode == 2 and "--worker needs --systemd" in refused.stderr

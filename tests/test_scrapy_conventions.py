@@ -43,3 +43,17 @@ def test_scrapy_list_names_every_profile():
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert set(PROFILES) <= set(done.stdout.split())
+
+
+def test_scrapy_parse_shows_the_extracted_article(demo_server):
+    base = demo_server.base_url("demo-daily")
+    article = demo_server.sites["demo-daily"].articles[0]
+    done = subprocess.run(
+        [SCRAPY, "parse", base + article.path, "--spider", "demo-daily", "-a",
+         f"base_url={base}", "--nolog", "--nocolour"],
+        cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    shown = done.stdout.split("# Scraped Items")[1].split("# Requests")[0]
+    assert f"'title': '{article.title}'" in shown
+    assert "'published_date': datetime.date(" in shown and "'raw_body'" not in shown
+    assert "'category': 'AI大模型'" in shown or "'category': " in shown

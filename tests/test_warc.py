@@ -24,7 +24,7 @@ def ainews(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_crawl_export_warc_import_gives_the_same_articles(tmp_path, demo_server):
     crawled, imported = tmp_path / "crawled", tmp_path / "imported"
     done = ainews(crawled, "crawl", "demo-daily", "--base-url",
-                  demo_server.base_url("demo-daily"), "--quiet", "--jobs-dir",
+                  demo_server.base_url("demo-daily"), "--log-level=WARNING", "--jobs-dir",
                   str(tmp_path / "jobs"), "--set", "REVISIT_WINDOW_DAYS=0")
     assert done.returncode == 0, done.stderr
     warc = tmp_path / "pages.warc.gz"

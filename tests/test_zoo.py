@@ -26,8 +26,8 @@ def zoo():
 
 def _crawl(server: DemoServer, name: str, root: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [AINEWS, "--archive", str(root), "crawl", server.base_url(name) + "/", "--quiet",
-         "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
+        [AINEWS, "--archive", str(root), "crawl", server.base_url(name) + "/",
+         "--log-level=WARNING", "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
          "--set", "REVISIT_WINDOW_DAYS=0"],
         cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -133,15 +133,30 @@ def supervise(commands: list[list[str]]) -> int:
     return max((child.returncode for child in children), default=0)
 
 
-def worker_command(args: argparse.Namespace, entry: SiteEntry) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class WorkerOptions:
+    """What ``ainews worker`` was given, passed on to each site's worker process."""
+
+    archive: str
+    redis: str
+    exit_when_idle: int = 0
+    pairs: Sequence[str] = ()
+    allow_private: bool = False
+    quiet: bool = False
+    log_level: str | None = None
+
+
+def worker_command(options: WorkerOptions, entry: SiteEntry) -> list[str]:
     """The command line of one site's worker process (the same options, one site)."""
-    command = [sys.executable, "-P", "-m", "crawler.cli"]
-    if args.archive:
-        command += ["--archive", args.archive]
-    command += ["worker", "--redis", args.redis, "--exit-when-idle", str(args.exit_when_idle),
-                "--site-json", entry.site + "=" + entry.to_json()]
-    for pair in args.set or []:
+    command = [sys.executable, "-P", "-m", "crawler.cli", "--archive", options.archive]
+    if options.quiet:
+        command.append("--quiet")
+    if options.log_level:
+        command += ["--log-level", options.log_level]
+    command += ["worker", "--redis", options.redis, "--exit-when-idle",
+                str(options.exit_when_idle), "--site-json", entry.site + "=" + entry.to_json()]
+    for pair in options.pairs:
         command += ["--set", pair]
-    if args.allow_private:
+    if options.allow_private:
         command.append("--allow-private")
     return command

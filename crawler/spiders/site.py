@@ -303,6 +303,14 @@ class SiteSpider(scrapy.Spider):
         # A day of slack for sites that write dates without time or in local time.
         return moment < self.seen_since - timedelta(days=1)
 
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Page | scrapy.Request]:
+        """A URL given on its own (``scrapy parse URL``): an article page when it looks like
+        one of the site's, else a listing to follow."""
+        if self.profile.is_article_url(response.url):
+            yield from self.parse_article(response)
+        else:
+            yield from self.parse_listing(response)
+
     def parse_article(self, response: Response) -> Iterator[Page | scrapy.Request]:
         """Hand the page to the pipelines; in discovery, a non-article page is mined for links."""
         if response.status == 304:

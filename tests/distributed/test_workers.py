@@ -28,7 +28,7 @@ from tests.distributed.servers import redis_server
 AINEWS = str(Path(sys.executable).parent / "ainews")
 SITES = ("demo-daily", "demo-wp", "demo-portal")
 # Short windows so a dead worker's requests come back within seconds.
-WORKER_OPTIONS = ("--exit-when-idle", "3", "--quiet", "--set", "REDIS_LEASE_SECONDS=3",
+WORKER_OPTIONS = ("--exit-when-idle", "3", "--log-level=WARNING", "--set", "REDIS_LEASE_SECONDS=3",
                   "--set", "ARCHIVE_BATCH_SIZE=5", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
 
 

@@ -12,7 +12,7 @@ XML = {"Content-Type": "application/xml"}
 
 def _crawl(site: HostileServer, root) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [scenarios.AINEWS, "--archive", str(root), "crawl", site.url("/"), "--quiet",
+        [scenarios.AINEWS, "--archive", str(root), "crawl", site.url("/"), "--log-level=WARNING",
          "--set", "DOWNLOAD_DELAY=0", "--set", "REVISIT_WINDOW_DAYS=0"],
         cwd=scenarios.REPO, capture_output=True, text=True, timeout=180, check=False)
 

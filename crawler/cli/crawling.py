@@ -1,0 +1,388 @@
+"""Commands that fetch: crawl, worker, enqueue, fetch, demo, demo-server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crawler.cli.common import (
+    DEFAULT_ARCHIVE,
+    CliError,
+    archive_path,
+    common_options,
+    log_level,
+    print_json,
+    quiet,
+    read_lines,
+    say,
+    warn,
+    writable_archive,
+)
+
+USER_LIMITS = frozenset(("closespider_pagecount", "closespider_itemcount", "closespider_timeout",
+                         "closespider_timeout_no_item"))
+"""Finish reasons of a limit the user set (CLOSESPIDER_*): the crawl did what was asked."""
+
+
+def _setting_options(function: Any) -> Any:
+    function = click.option("--set", "pairs", multiple=True, metavar="KEY=VALUE",
+                            help="a Scrapy setting (repeatable)")(function)
+    return click.option("--allow-private", is_flag=True,
+                        help="allow loopback, private and link-local addresses beyond the start "
+                             "URLs' own")(function)
+
+
+def crawl_settings(pairs: Sequence[str] = (), allow_private: bool = False) -> dict[str, Any]:
+    """Scrapy settings of a command: the archive, ``--quiet``, ``--allow-private``, ``--set``."""
+    from crawler.setting_values import parse_setting
+
+    settings: dict[str, Any] = {"ARCHIVE_URI": archive_path()}
+    if log_level():
+        settings["LOG_LEVEL"] = log_level()
+    if allow_private:
+        settings["ALLOW_PRIVATE_ADDRESSES"] = True
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CliError(f"--set needs KEY=VALUE, got {pair!r}")
+        try:
+            settings[key.strip()] = parse_setting(key.strip(), value)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    return settings
+
+
+def crawl_target(site: str, *, discover: bool = False, base_url: str | None = None,
+                 ) -> tuple[str, dict[str, Any], str, list[str]]:
+    """(spider name, spider arguments, site name, start URLs) for a profile name or a URL."""
+    from crawler.sites import get_profile, profile_for_url, site_name
+    from crawler.spiders.fetch import validate_url
+
+    if "://" in site:
+        url = validate_url(site)
+        found = profile_for_url(url)
+        if found is not None and not discover:
+            return found.name, {}, found.name, [
+                *found.listing_urls, *found.feed_urls, *found.sitemap_urls]
+        return "site", {"url": url}, site_name(url), [url]
+    profile = get_profile(site)
+    kwargs: dict[str, Any] = {}
+    if base_url is not None:
+        kwargs["base_url"] = validate_url(base_url)
+        profile = profile.rebased(kwargs["base_url"])
+    return profile.name, kwargs, profile.name, [
+        *profile.listing_urls, *profile.feed_urls, *profile.sitemap_urls]
+
+
+def _writer_keys(site: str, starts: Sequence[str]) -> list[str]:
+    """What one crawl locks in the archive: the site's name and every origin it starts on, so
+    a profile and a discovery crawl of the same host and port also exclude each other."""
+    from crawler.addresses import origin
+
+    keys = [f"site-{site}"]
+    for found in filter(None, map(origin, starts)):
+        keys.append(f"origin-{found[1].removeprefix('www.')}-{found[2]}")
+    return keys
+
+
+def _jobs_root(jobs_dir: str | None) -> Path:
+    if jobs_dir:
+        return Path(jobs_dir)
+    if os.environ.get("AINEWS_JOBS"):
+        return Path(os.environ["AINEWS_JOBS"])
+    from archive.location import is_remote
+
+    if is_remote(archive_path()):
+        # Job folders hold this machine's queue: local, whatever the archive is.
+        return Path(DEFAULT_ARCHIVE).resolve().parent / "jobs"
+    return Path(archive_path()).resolve().parent / "jobs"
+
+
+def _one_site_concurrency(settings: dict[str, Any]) -> None:
+    if "CONCURRENT_REQUESTS" not in settings:
+        # One site: no more requests in the downloader than the site may have in flight. The
+        # rest wait in the scheduler, where discovery can still reorder or drop them as it
+        # learns (the downloader's queue is beyond its reach).
+        from crawler import settings as project
+
+        settings["CONCURRENT_REQUESTS"] = settings.get(
+            "CONCURRENT_REQUESTS_PER_DOMAIN", project.CONCURRENT_REQUESTS_PER_DOMAIN)
+
+
+@click.command()
+@click.argument("site")
+@click.option("--resume", is_flag=True,
+              help="continue the site's interrupted crawl (SIGINT/SIGTERM)")
+@click.option("--discover", is_flag=True,
+              help="ignore a matching profile; discover the site from the URL")
+@click.option("--jobs-dir", metavar="DIR", help="job directories (default: next to the archive)")
+@click.option("--base-url", metavar="URL",
+              help="serve the profile's paths from this origin instead")
+@click.option("--redis", metavar="URL",
+              help="seed the site's start requests into this Redis frontier for `ainews "
+                   "worker` instead of crawling here")
+@_setting_options
+@common_options
+def crawl(site: str, resume: bool, discover: bool, jobs_dir: str | None, base_url: str | None,
+          redis: str | None, pairs: tuple[str, ...], allow_private: bool) -> int:
+    """Crawl one site (a profile name, or a start URL for a site without one) into the archive.
+
+    Exit 0 when the crawl finished, a limit you set (CLOSESPIDER_*) included; 1 when it
+    stopped early, every request failed or the archive refused a commit; 2 on bad input.
+    """
+    spider, kwargs, name, starts = crawl_target(site, discover=discover, base_url=base_url)
+    settings = crawl_settings(pairs, allow_private)
+    if redis:
+        from crawler.distributed.commands import seed, site_entry
+
+        total, new = seed(redis, site_entry((spider, kwargs, name, starts)), settings)
+        say(f"seeded {name}: {total} start requests into {redis} ({new} queued; "
+            "`ainews worker --redis URL` crawls them)")
+        return 0
+    if spider == "site":
+        _one_site_concurrency(settings)
+    archive = writable_archive()
+    with archive.writer_lock(_writer_keys(name, starts), what=f"the crawl of {name}"):
+        return _crawl_locked(site, spider, kwargs, name, settings, jobs_dir, resume)
+
+
+def _crawl_locked(given: str, spider: str, kwargs: dict[str, Any], site: str,
+                  settings: dict[str, Any], jobs_dir: str | None, resume: bool) -> int:
+    from crawler.jobs import JobError, open_job
+    from crawler.outcome import crawl_failure, crawl_summary
+    from crawler.runner import ABORTED, run_crawl
+
+    try:
+        job, message = open_job(_jobs_root(jobs_dir), site, resume=resume)
+    except (JobError, OSError) as exc:
+        raise CliError(str(exc)) from None
+    if message:
+        warn(message)
+    settings["JOBDIR"] = str(job.path)
+    if sys.stderr.isatty() and "LOG_LEVEL" not in settings:
+        # The live progress line says what INFO logs would; warnings still show.
+        settings["LOG_LEVEL"] = "WARNING"
+    stats, _ = run_crawl(spider, settings=settings, spider_kwargs=kwargs)
+    reason = stats.get("finish_reason", "unknown")
+    say(crawl_summary(site, stats))
+    failure = crawl_failure(stats) if reason != "unknown" else None
+    if failure is None and (reason == "finished" or reason in USER_LIMITS):
+        job.finish()
+        return 0
+    if reason == "unknown":
+        # Stopped before the engine ran: Scrapy may have saved a seen-set without its queue.
+        job.finish()
+        warn(f"crawl of {site} did not start ({reason})")
+        return 1
+    if failure is not None or reason == ABORTED:
+        # The job's seen-set names pages whose articles were never stored: a fresh crawl
+        # fetches exactly those again, because the archive skips the rest.
+        job.finish()
+        warn(f"error: crawl of {site}: " + (
+            failure or "stopped at once; what was extracted is committed, the next crawl "
+            "fetches the rest"))
+        return 1
+    job.mark("interrupted")
+    warn(f"crawl of {site} stopped ({reason}); `ainews crawl {given} --resume` continues it")
+    return 1
+
+
+@click.command()
+@click.argument("sites", nargs=-1, metavar="[SITE]...")
+@click.option("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB")
+@click.option("--exit-when-idle", type=click.IntRange(min=0), default=0, metavar="SECONDS",
+              help="stop once nothing was queued or held for this long (default: wait for "
+                   "work for ever)")
+@click.option("--base-url", metavar="URL",
+              help="serve the profile's paths from this origin instead")
+@click.option("--site-json", hidden=True)
+@_setting_options
+@common_options
+def worker(sites: tuple[str, ...], redis: str, exit_when_idle: int, base_url: str | None,
+           site_json: str | None, pairs: tuple[str, ...], allow_private: bool) -> int:
+    """Crawl from a shared Redis frontier beside any number of other workers (default: every
+    seeded site, one process each)."""
+    from crawler.distributed.commands import (
+        WorkerOptions,
+        run_worker,
+        site_entry,
+        supervise,
+        worker_command,
+        worker_entries,
+    )
+    from crawler.distributed.frontier import SiteEntry
+    from crawler.outcome import crawl_failure, crawl_summary
+
+    if site_json:
+        name, _, text = site_json.partition("=")
+        entries = [SiteEntry.from_json(name, text)]
+    else:
+        targets = [site_entry(crawl_target(site, base_url=base_url)) for site in sites]
+        entries = worker_entries(redis, targets)
+    options = WorkerOptions(archive=archive_path(), redis=redis, exit_when_idle=exit_when_idle,
+                            pairs=pairs, allow_private=allow_private, quiet=quiet(),
+                            log_level=log_level())
+    if len(entries) > 1:
+        return supervise([worker_command(options, entry) for entry in entries])
+    entry = entries[0]
+    settings = crawl_settings(pairs, allow_private)
+    settings.update(REDIS_URL=redis, WORKER_EXIT_WHEN_IDLE=float(exit_when_idle))
+    if entry.profile is None:
+        _one_site_concurrency(settings)
+    if sys.stderr.isatty() and "LOG_LEVEL" not in settings:
+        settings["LOG_LEVEL"] = "WARNING"
+    archive = writable_archive()
+    starts = entry.new_spider().start_origins
+    with archive.writer_lock(_writer_keys(entry.site, starts), shared=True,
+                             what=f"a worker of {entry.site}"):
+        stats = run_worker(entry, settings)
+    say(crawl_summary(entry.site, stats))
+    failure = crawl_failure(stats)
+    if failure is not None:
+        warn(f"error: worker of {entry.site}: {failure}")
+        return 1
+    return 0
+
+
+@click.command()
+@click.argument("urls", nargs=-1, metavar="[URL]...")
+@click.option("--redis", required=True, metavar="URL", help="redis://HOST:PORT/DB")
+@common_options
+def enqueue(urls: tuple[str, ...], redis: str) -> int:
+    """Queue one-off article URLs for the workers (- or none: one per line on stdin)."""
+    from crawler.distributed.commands import enqueue as enqueue_urls
+    from crawler.spiders.fetch import validate_url
+
+    checked = [validate_url(url) for url in read_lines(urls, "URLs")]
+    queued = enqueue_urls(redis, checked)
+    for site, count in sorted(queued.items()):
+        say(f"{site}: {count} queued")
+    skipped = len(checked) - sum(queued.values())
+    if skipped:
+        say(f"{skipped} already seen by the workers")
+    return 0
+
+
+@click.command()
+@click.argument("urls", nargs=-1, metavar="URL...|-")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per article and line")
+@click.option("--no-archive", is_flag=True, help="do not write the archive")
+@click.option("-v", "--verbose", is_flag=True, help="show Scrapy's log")
+@_setting_options
+@common_options
+def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
+          pairs: tuple[str, ...], allow_private: bool) -> int:
+    """Fetch one-off article URLs (- for one per line on stdin), print and archive them.
+
+    Exit 1 when no URL gave an article or the archive refused them.
+    """
+    from crawler.items import Article
+    from crawler.runner import run_crawl
+    from crawler.spiders.fetch import validate_url
+    from pipelines.archiving import article_row
+
+    checked = [validate_url(url) for url in read_lines(urls, "URLs")]
+    settings = crawl_settings(pairs, allow_private)
+    settings.update({"ARCHIVE_ENABLED": not no_archive, "DOWNLOAD_DELAY": 0.0})
+    if not no_archive:
+        writable_archive()
+    if not verbose:
+        # One-off fetches report failures in one line each; Scrapy's logs are for --verbose.
+        settings["LOG_LEVEL"] = "CRITICAL"
+    stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": checked},
+                             collect_items=True)
+    articles = [item for item in items if isinstance(item, Article)]
+    from crawler.cli.common import timestamp
+
+    for article in articles:
+        if as_json:
+            print_json(article_row(article))
+        else:
+            when = timestamp(article.published_at) if article.published_at else ""
+            say(f"{article.url}\n  {article.title}\n  {', '.join(article.authors)} {when} "
+                f"[{article.category or ''}] {len(article.text)} chars")
+    answered = {a.url for a in articles}
+    missing = {url for url in checked if url not in answered
+               and stats.get(f"fetch/redirected/{url}") not in answered}
+    for url in sorted(missing):
+        warn(f"{url}: {stats.get(f'fetch/failure/{url}') or 'no article extracted'}")
+    not_stored = stats.get("archive/not_stored", 0)
+    if not_stored:
+        warn(f"error: the archive refused a commit ({stats.get('archive/failure', 'unknown')})"
+             f": {not_stored} articles printed above were not stored")
+        return 1
+    return 1 if missing and len(missing) >= len(checked) else 0
+
+
+@click.command()
+@click.option("--report", "report_path", metavar="FILE",
+              help="where to write the HTML report (default: report.html beside the archive)")
+@common_options
+def demo(report_path: str | None) -> int:
+    """Serve the demo sites on 127.0.0.1, crawl each into the archive, print a summary and
+    write the HTML report."""
+    from archive import Archive
+    from crawler.cli.inspecting import print_summary, report_target
+    from crawler.demo.server import DemoServer
+    from crawler.sites import DEMO_SITES
+    from report import write_report
+
+    root = archive_path()
+    try:
+        # Fixed ports keep the demo's URLs the same from run to run, so a second `make demo`
+        # finds everything archived and fetches no article again.
+        server = DemoServer()
+    except OSError:
+        warn("demo ports 8701-8703 are busy; serving on free ports instead")
+        server = DemoServer(ports={})
+    with server:
+        for site in DEMO_SITES:
+            started = time.monotonic()
+            # One process per crawl: Scrapy's reactor cannot be restarted in a process.
+            # -P: the working folder may hold an `archive` folder that would shadow ours.
+            command = [sys.executable, "-P", "-m", "crawler.cli", "--archive", root, "crawl",
+                       site, "--base-url", server.base_url(site), "--log-level", "WARNING"]
+            result = subprocess.run(command, check=False, text=True, capture_output=True)
+            say(result.stdout.rstrip("\n") + f"  ({time.monotonic() - started:.1f} s)")
+            if result.returncode != 0:
+                sys.stderr.write(result.stderr[-2000:])
+                raise CliError(f"demo crawl of {site} failed (exit {result.returncode})")
+    say()
+    archive = Archive(root)
+    if not quiet():
+        print_summary(archive)
+    written = write_report(archive, report_target(report_path))
+    say(f"\nReport: {written} (open it in a browser; it needs no network)")
+    return 0
+
+
+@click.command("demo-server")
+@click.option("--port-base", type=click.IntRange(1, 65532), default=8701, show_default=True,
+              help="first of the three ports")
+@common_options
+def demo_server(port_base: int) -> int:
+    """Serve the demo sites until interrupted."""
+    from crawler.demo.server import DEFAULT_PORTS, DemoServer
+
+    ports = {name: port_base + i for i, name in enumerate(DEFAULT_PORTS)}
+    with DemoServer(ports=ports) as server:
+        for name in DEFAULT_PORTS:
+            click.echo(f"{name}: {server.base_url(name)}/")
+        click.echo("Ctrl-C to stop")
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+COMMANDS = (crawl, worker, enqueue, fetch, demo, demo_server)
+"""This module's commands, in help order."""

@@ -1,0 +1,74 @@
+"""Commands that keep the archive sound: maintain, verify, dedup."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from crawler.cli.common import common_options, existing_archive, say, warn
+
+
+@click.command()
+@click.option("--retention-hours", type=click.IntRange(min=0), default=7 * 24,
+              show_default=True, help="keep replaced files this long for running readers")
+@click.option("--repair", is_flag=True,
+              help="first fix what `verify` finds (lost commits, unreadable files)")
+@common_options
+def maintain(retention_hours: int, repair: bool) -> int:
+    """Migrate, compact, vacuum and checkpoint every table."""
+    from archive.maintenance import maintain as maintain_tables
+
+    if repair:
+        from archive.verification import repair as repair_tables
+
+        fixed = repair_tables(existing_archive())
+        for name, rows in fixed.recommitted_rows.items():
+            say(f"repair: {name}: {rows} rows committed again")
+        for path in fixed.quarantined:
+            say(f"repair: set aside {path}")
+        if fixed.dropped_files:
+            say(f"repair: {fixed.dropped_files} unreadable data files taken out of the log")
+    report = maintain_tables(existing_archive(), retention_hours=retention_hours)
+    if report.migrated_columns:
+        say(f"migrated: added columns {', '.join(report.migrated_columns)}")
+    for name, metrics in report.compacted.items():
+        say(f"{name}: {metrics.get('numFilesRemoved', 0)} files compacted into "
+            f"{metrics.get('numFilesAdded', 0)}, {report.vacuumed.get(name, 0)} old files "
+            "removed")
+    return 0
+
+
+@click.command()
+@common_options
+def verify() -> int:
+    """Check the logs, every data file and the schema; exit 1 naming each problem."""
+    from archive import Archive
+    from archive.verification import verify as verify_archive
+    from crawler.cli.common import archive_path
+
+    problems = verify_archive(Archive(archive_path()))
+    for problem in problems:
+        warn(f"verify: {problem}")
+    if not problems:
+        say("archive OK")
+    return 1 if problems else 0
+
+
+@click.command()
+@click.option("--rebuild", is_flag=True, help="recompute every cluster")
+@common_options
+def dedup(rebuild: bool) -> int:
+    """Cluster near-duplicate articles (incrementally, or from scratch with --rebuild)."""
+    archive = existing_archive()
+    if rebuild:
+        started = time.monotonic()
+        clusters = archive.rebuild_duplicates()
+        say(f"{clusters} stories after rebuilding in {time.monotonic() - started:.1f} s")
+    else:
+        say(f"{archive.assign_missing_duplicates()} articles clustered")
+    return 0
+
+
+COMMANDS = (maintain, verify, dedup)
+"""This module's commands, in help order."""

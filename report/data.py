@@ -1,0 +1,109 @@
+"""What the report shows, read from an archive's DuckDB views: one query per chart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from archive import Archive
+
+MISSING_FIELDS = ("author", "date", "category")
+"""The fields whose absence the report charts per site over time."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which articles the report covers: published (or first seen) on or after ``since``,
+    of one ``site`` or all."""
+
+    since: date | None = None
+    site: str | None = None
+
+    def where(self, day: str = "coalesce(published_date, first_seen_at::DATE)") -> str:
+        """A SQL condition on the ``articles`` view; values go in as ``$since``/``$site``."""
+        conditions = ["TRUE"]
+        if self.since is not None:
+            conditions.append(f"{day} >= $since")
+        if self.site is not None:
+            conditions.append("site = $site")
+        return " AND ".join(conditions)
+
+    def params(self) -> dict[str, Any]:
+        """The query parameters ``where`` names."""
+        values: dict[str, Any] = {}
+        if self.since is not None:
+            values["since"] = self.since
+        if self.site is not None:
+            values["site"] = self.site
+        return values
+
+
+@dataclass(slots=True)
+class ReportData:
+    """Rows per chart, each a list of dicts."""
+
+    per_day: list[dict[str, Any]] = field(default_factory=list)
+    per_category: list[dict[str, Any]] = field(default_factory=list)
+    authors: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[dict[str, Any]] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    newest: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)
+
+
+def _rows(archive: Archive, query: str, scope: Scope) -> list[dict[str, Any]]:
+    wanted = {name: value for name, value in scope.params().items() if f"${name}" in query}
+    return list(archive.sql(query, params=wanted).to_pylist())
+
+
+def gather(archive: Archive, scope: Scope, *, top: int = 15, newest: int = 50) -> ReportData:
+    """Read every chart's rows from ``archive``."""
+    where = scope.where()
+    data = ReportData()
+    data.per_day = _rows(archive, f"""
+        SELECT coalesce(published_date, first_seen_at::DATE) AS day, site, count(*) AS articles
+        FROM articles WHERE {where} GROUP BY ALL ORDER BY day, site""", scope)
+    data.per_category = _rows(archive, f"""
+        SELECT coalesce(category, '(none)') AS category, count(*) AS articles FROM articles
+        WHERE {where} GROUP BY ALL ORDER BY articles DESC, category LIMIT {top}""", scope)
+    data.authors = _rows(archive, f"""
+        SELECT author, count(*) AS articles FROM (
+            SELECT unnest(authors) AS author FROM articles WHERE {where})
+        GROUP BY ALL ORDER BY articles DESC, author LIMIT {top}""", scope)
+    data.sources = _rows(archive, f"""
+        SELECT source, count(*) AS articles FROM articles
+        WHERE {where} AND source IS NOT NULL
+        GROUP BY ALL ORDER BY articles DESC, source LIMIT {top}""", scope)
+    data.clusters = _rows(archive, f"""
+        SELECT title, dup_members AS copies,
+               (SELECT string_agg(DISTINCT a.site, ', ' ORDER BY a.site) FROM articles a
+                WHERE a.dup_group = stories.dup_group) AS sites
+        FROM stories WHERE dup_members > 1 AND {where}
+        ORDER BY copies DESC, title LIMIT {top}""", scope)
+    data.missing = _rows(archive, f"""
+        SELECT site, date_trunc('week', first_seen_at)::DATE AS week, count(*) AS articles,
+               avg((len(authors) = 0)::INT) AS author,
+               avg((published_at IS NULL)::INT) AS date,
+               avg((category IS NULL)::INT) AS category
+        FROM articles WHERE {where} GROUP BY ALL ORDER BY site, week""", scope)
+    data.runs = _rows(archive, f"""
+        SELECT started_at, coalesce(site, spider) AS site, pages_fetched, articles_added,
+               errors FROM crawl_runs
+        WHERE started_at IS NOT NULL
+          {'AND started_at::DATE >= $since' if scope.since else ''}
+          {'AND coalesce(site, spider) = $site' if scope.site else ''}
+        ORDER BY started_at""", scope)
+    data.newest = _rows(archive, f"""
+        SELECT site, published_at, published_date, title, url, array_to_string(authors, ', ')
+               AS authors, source, category
+        FROM articles WHERE {where}
+        ORDER BY published_at DESC NULLS LAST, first_seen_at DESC LIMIT {newest}""", scope)
+    totals = _rows(archive, f"""
+        SELECT count(*) AS articles, count(DISTINCT dup_group) AS stories,
+               count(DISTINCT site) AS sites
+        FROM articles WHERE {where}""", scope)
+    data.totals = totals[0] if totals else {}
+    return data
