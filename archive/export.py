@@ -35,8 +35,11 @@ def export(archive: Archive, out: str | Path, *, fmt: str = "parquet", where: st
         raise ArchiveError(f"cannot create {out.parent}: {exc.strerror or exc}") from None
     if fmt == "warc":
         return _export_warc(archive, out, where=where, view=view, as_of=as_of)
-    options = {"parquet": "FORMAT parquet, COMPRESSION zstd", "jsonl": "FORMAT json",
-               "csv": "FORMAT csv, HEADER"}[fmt]
+    # Text formats print times as every command does: ISO 8601 with the offset (the
+    # connection's zone is UTC), CSV to the second, JSON as stored.
+    options = {"parquet": "FORMAT parquet, COMPRESSION zstd",
+               "jsonl": "FORMAT json, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S.%f+00:00'",
+               "csv": "FORMAT csv, HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%S+00:00'"}[fmt]
 
     def write(relation: duckdb.DuckDBPyRelation, partial: Path,
               con: duckdb.DuckDBPyConnection) -> int:

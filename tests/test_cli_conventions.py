@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import subprocess
@@ -86,6 +88,15 @@ def test_stdin_for_urls_and_html_and_stdout_for_exports(archived, demo_server, t
     assert pq.read_table(tmp_path / "got.parquet").num_rows == 80
     lines = run("export", "--archive", str(archived), "--format", "jsonl", "--out", "-")
     assert len(lines.stdout.splitlines()) == 80
+    # One way to print a time, in every command and format: ISO 8601 with its offset.
+    row = json.loads(lines.stdout.splitlines()[0])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", row["fetched_at"])
+    as_csv = run("export", "--archive", str(archived), "--format", "csv", "--out", "-")
+    first = next(csv.DictReader(io.StringIO(as_csv.stdout)))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", first["published_at"])
+    table = run("query", "SELECT published_at FROM articles LIMIT 1", "--archive",
+                str(archived))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", table.stdout.split()[-1])
 
 
 def test_exit_codes_for_cron(demo_server, tmp_path):

@@ -40,3 +40,17 @@ def test_readme_extractor_example_runs(monkeypatch, capsys):
     exec(compile(example, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "大模型训练的电费账单" in out and "authors:" in out
+
+
+def test_readme_describes_every_article_column_as_ainews_schema_does():
+    from archive.columns import columns
+    from archive.schema import PAGES_SCHEMA, RUNS_SCHEMA, SCHEMA
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    described = columns()
+    assert {(c.table, c.name) for c in described} >= {
+        *(("articles", n) for n in SCHEMA.names), *(("pages", n) for n in PAGES_SCHEMA.names),
+        *(("crawl_runs", n) for n in RUNS_SCHEMA.names)}
+    for column in columns("articles"):
+        assert column.meaning and column.example, column.name
+        assert f"| `{column.name}` | {column.type} | {column.meaning} |" in readme, column.name
