@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from archive.schema import PAGES_SCHEMA, RUNS_SCHEMA, SCHEMA
+from archive.schema import PAGES_SCHEMA, RUNS_SCHEMA, SCHEMA, duck_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +102,6 @@ TABLES = tuple(_TABLES)
 """The tables (and view) ``columns`` describes."""
 
 
-def _type(arrow: pa.DataType) -> str:
-    if pa.types.is_timestamp(arrow):
-        return "TIMESTAMPTZ (UTC)"
-    if pa.types.is_date(arrow):
-        return "DATE"
-    if pa.types.is_list(arrow):
-        return "VARCHAR[]"
-    if pa.types.is_integer(arrow):
-        return "INTEGER" if arrow.bit_width == 32 else "BIGINT"
-    if pa.types.is_binary(arrow) or pa.types.is_large_binary(arrow):
-        return "BLOB"
-    return "VARCHAR"
-
-
 def columns(table: str | None = None) -> list[Column]:
     """Every column of ``table`` (all tables if None), in schema order; the ``articles`` view
     adds its duplicate columns. KeyError for an unknown table."""
@@ -125,7 +111,7 @@ def columns(table: str | None = None) -> list[Column]:
         schema, docs = _TABLES[name]
         for field in schema:
             meaning, example = docs[field.name]
-            found.append(Column(name, field.name, _type(field.type), meaning, example))
+            found.append(Column(name, field.name, duck_type(field.type), meaning, example))
         if name == "articles":
             found += [Column(name, column, kind, meaning, example)
                       for column, (kind, meaning, example) in _VIEW_ONLY.items()]

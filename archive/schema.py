@@ -103,3 +103,18 @@ DEDUP_SCHEMA = pa.schema(
 """``dedup``: the near-duplicate cluster of every archived URL and its MinHash signature."""
 
 PARTITION_COLUMNS = ["site", "crawl_month"]
+
+
+def duck_type(arrow_type: pa.DataType) -> str:
+    """The DuckDB type an Arrow column of the archive reads as."""
+    if pa.types.is_list(arrow_type):
+        return "VARCHAR[]"
+    if pa.types.is_date(arrow_type):
+        return "DATE"
+    if pa.types.is_timestamp(arrow_type):
+        return "TIMESTAMPTZ"
+    if pa.types.is_integer(arrow_type):
+        return "INTEGER" if arrow_type.bit_width == 32 else "BIGINT"
+    if pa.types.is_binary(arrow_type) or pa.types.is_large_binary(arrow_type):
+        return "BLOB"
+    return "VARCHAR"

@@ -28,6 +28,7 @@ from archive.schema import (
     PARTITION_COLUMNS,
     RUNS_SCHEMA,
     SCHEMA,
+    duck_type,
 )
 from archive.tables import AsOf
 from archive.urlset import UrlHashSet, article_hash, url_hash
@@ -389,7 +390,7 @@ class Archive:
         ]
         present = {row[0] for row in con.execute("DESCRIBE _versions").fetchall()}
         # An archive of an older schema still reads: absent columns come back as NULL.
-        extra = "".join(f", NULL::{_duck_type(f.type)} AS {f.name}"
+        extra = "".join(f", NULL::{duck_type(f.type)} AS {f.name}"
                         for f in SCHEMA if f.name not in present)
         con.execute(f"CREATE VIEW article_versions AS SELECT *{extra} FROM _versions")
         con.execute("""
@@ -539,18 +540,6 @@ def _jsonable(value: Any) -> Any:
 
 def _month(value: datetime | None) -> str:
     return (value or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m")
-
-
-def _duck_type(arrow_type: pa.DataType) -> str:
-    if pa.types.is_list(arrow_type):
-        return "VARCHAR[]"
-    if pa.types.is_date(arrow_type):
-        return "DATE"
-    if pa.types.is_timestamp(arrow_type):
-        return "TIMESTAMPTZ"
-    if pa.types.is_integer(arrow_type):
-        return "BIGINT"
-    return "VARCHAR"
 
 
 # Dates printed relative to the fetch (`3小时前`, `昨天 18:20`, `2 hours ago`): each fetch reads
