@@ -33,7 +33,7 @@ def crawl_site(site: Any, server: Any, command: list[str], env: dict[str, str]) 
     truth = {a.path: a for a in site.articles}
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "archive"
-        run = [*command, "--archive", str(root), "crawl", base + "/", "--log-level=WARNING",
+        run = [*command, "--archive", str(root), "crawl", base + "/", "--set", "LOG_LEVEL=WARNING",
                "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
                "--set", "REVISIT_WINDOW_DAYS=0"]
         first = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True,

@@ -87,7 +87,7 @@ class PeakMemory:
 def crawl_command(server: DemoServer, root: Path, *extra: str) -> list[str]:
     """``ainews crawl`` of the demo site into ``root``, committing in small batches."""
     return [*COMMAND, "--archive", str(root), "crawl", SITE, "--base-url",
-            server.base_url(SITE), "--log-level=WARNING", "--set", "ARCHIVE_BATCH_SIZE=5",
+            server.base_url(SITE), "--set", "LOG_LEVEL=WARNING", "--set", "ARCHIVE_BATCH_SIZE=5",
             "--set", "REVISIT_WINDOW_DAYS=0", *extra]
 
 

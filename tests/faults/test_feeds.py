@@ -12,8 +12,8 @@ XML = {"Content-Type": "application/xml"}
 
 def _crawl(site: HostileServer, root) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [scenarios.AINEWS, "--archive", str(root), "crawl", site.url("/"), "--log-level=WARNING",
-         "--set", "DOWNLOAD_DELAY=0", "--set", "REVISIT_WINDOW_DAYS=0"],
+        [scenarios.AINEWS, "--archive", str(root), "crawl", site.url("/"), "--set",
+         "LOG_LEVEL=WARNING", "--set", "DOWNLOAD_DELAY=0", "--set", "REVISIT_WINDOW_DAYS=0"],
         cwd=scenarios.REPO, capture_output=True, text=True, timeout=180, check=False)
 
 

@@ -60,7 +60,7 @@ def test_an_xml_bomb_sitemap_neither_expands_nor_hangs_the_crawl(tmp_path):
     with HostileServer(routes) as site:
         process = subprocess.Popen(
             [scenarios.AINEWS, "--archive", str(tmp_path / "a"), "crawl", site.url("/"),
-             "--log-level=WARNING", "--set", "DOWNLOAD_DELAY=0"], cwd=scenarios.REPO,
+             "--set", "LOG_LEVEL=WARNING", "--set", "DOWNLOAD_DELAY=0"], cwd=scenarios.REPO,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         peak = scenarios.PeakMemory(process.pid)
         _, err = process.communicate(timeout=120)

@@ -73,7 +73,7 @@ def test_a_discovery_crawl_follows_no_link_to_another_port_or_host(tmp_path, ins
               "/news/1002.html": article("本站第二篇文章")}
     with HostileServer(routes) as site:
         result = _run("--archive", str(tmp_path / "a"), "crawl", site.url("/"),
-                      "--log-level=WARNING", "--set", "DOWNLOAD_DELAY=0", "--set",
+                      "--set", "LOG_LEVEL=WARNING", "--set", "DOWNLOAD_DELAY=0", "--set",
                       "ROBOTSTXT_OBEY=False")
         fetched = list(site.requests)
     assert result.returncode == 0, result.stderr

@@ -24,7 +24,7 @@ def test_a_second_crawl_of_the_same_site_is_refused_however_it_is_named(tmp_path
                               capture_output=True, text=True, timeout=60, check=False)
         by_url = subprocess.run(
             [scenarios.AINEWS, "--archive", str(root), "crawl",
-             server.base_url(scenarios.SITE) + "/", "--discover", "--log-level=WARNING"],
+             server.base_url(scenarios.SITE) + "/", "--discover", "--set", "LOG_LEVEL=WARNING"],
             capture_output=True, text=True, timeout=60, check=False)
         outcome = scenarios.Outcome("two writers", len(server.sites[scenarios.SITE].articles))
         scenarios.finish(first, outcome)
