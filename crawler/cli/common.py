@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import csv
 import dataclasses
 import io
@@ -12,12 +11,12 @@ import math
 import os
 import sys
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -100,19 +99,6 @@ def writable_archive() -> Any:
     archive = Archive(archive_path())
     archive.check_writable()
     return archive
-
-
-@contextlib.contextmanager
-def output(path: str) -> Iterator[TextIO]:
-    """Standard output for ``-``, else the file at ``path``."""
-    if path == "-":
-        yield sys.stdout
-        return
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def read_lines(values: Sequence[str], what: str) -> list[str]:

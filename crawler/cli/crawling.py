@@ -22,6 +22,7 @@ from crawler.cli.common import (
     quiet,
     read_lines,
     say,
+    timestamp,
     warn,
     writable_archive,
 )
@@ -299,8 +300,6 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
     stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": checked},
                              collect_items=True)
     articles = [item for item in items if isinstance(item, Article)]
-    from crawler.cli.common import timestamp
-
     for article in articles:
         if as_json:
             print_json(article_row(article))
