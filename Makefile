@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench-extraction clean
+.PHONY: demo test lint bench-extraction page-model clean
 
 $(BIN)/ainews: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,3 +24,7 @@ bench-extraction: $(BIN)/ainews
 
 clean:
 	rm -rf $(VENV) data build *.egg-info
+
+page-model: $(BIN)/ainews  ## re-measure the labelled pages (needs ../shared/bench) and retrain the page classifier
+	$(BIN)/python -m scripts.page_training features
+	$(BIN)/python -m scripts.page_training fit

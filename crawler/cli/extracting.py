@@ -1,9 +1,10 @@
-"""Commands that extract offline: extract a saved file, import WARC/ARC, re-extract pages."""
+"""Commands that read pages: extract or classify a saved page, import WARC/ARC, re-extract."""
 
 from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
+from typing import Any
 
 import click
 
@@ -118,5 +119,113 @@ def reextract(site: str | None, since: str | None) -> int:
     return 0
 
 
-COMMANDS = (extract, import_warc, reextract)
+@click.command()
+@click.argument("targets", nargs=-1, required=True, metavar="FILE|URL...")
+@click.option("--url", help="the address of a saved FILE (a hint the classifier weighs)")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object per page and line")
+@click.option("--explain", is_flag=True, help="every feature's value and weight, not only "
+              "the strongest")
+@click.option("--allow-private", is_flag=True,
+              help="follow redirects into loopback, private and link-local addresses")
+@common_options
+def classify(targets: tuple[str, ...], url: str | None, as_json: bool, explain: bool,
+             allow_private: bool) -> int:
+    """Say whether each page is an article, its likeliest type and why.
+
+    FILE is a saved page (- for stdin); URL is fetched (robots.txt obeyed, nothing archived).
+    Exit 1 when a URL could not be fetched.
+    """
+    from crawler.discovery.classify import classify_features
+    from crawler.discovery.page_features import page_features
+    from extractor.decoding import decode_html
+
+    pages: list[tuple[str, str, str | None]] = []  # (what the user named, html, url)
+    urls = [t for t in targets if t.startswith(("http://", "https://"))]
+    files = [t for t in targets if t not in urls]
+    if url and len(files) != 1:
+        raise CliError("--url names the address of one saved FILE")
+    if url:
+        from crawler.spiders.fetch import validate_url
+
+        url = validate_url(url)
+    for file in files:
+        try:
+            data = sys.stdin.buffer.read() if file == "-" else path_exists(file).read_bytes()
+        except OSError as exc:
+            raise CliError(f"cannot read {file}: {exc.strerror or exc}") from None
+        pages.append((file, decode_html(data)[0], url))
+    failed = _fetch_pages(urls, allow_private, pages) if urls else 0
+    for named, html, address in pages:
+        features = page_features(html, address)
+        verdict = classify_features(features)
+        weights = _all_weights(features) if explain else []
+        if as_json:
+            print_json(_verdict_json(named, address, verdict, weights))
+            continue
+        say(f"{named}: {verdict.reason}")
+        for name, value, weight in weights:
+            say(f"  {weight:+7.3f}  {name} = {'?' if value is None else value}")
+    return 1 if failed else 0
+
+
+def _fetch_pages(urls: list[str], allow_private: bool,
+                 pages: list[tuple[str, str, str | None]]) -> int:
+    """Fetch ``urls`` politely into ``pages``; how many gave no page (each said on stderr)."""
+    from crawler.cli.crawling import crawl_settings
+    from crawler.items import Page
+    from crawler.runner import run_crawl
+    from crawler.spiders.fetch import validate_url
+
+    checked = [validate_url(u) for u in urls]
+    settings = crawl_settings((), allow_private)
+    settings.update({"ARCHIVE_ENABLED": False, "ITEM_PIPELINES": {}, "DOWNLOAD_DELAY": 0.0,
+                     "LOG_LEVEL": "CRITICAL"})
+    stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": checked},
+                             collect_items=True)
+    fetched = {item.url: item for item in items if isinstance(item, Page)}
+    failed = 0
+    for address in checked:
+        final = stats.get(f"fetch/redirected/{address}", address)
+        page = fetched.get(final)
+        if page is None:
+            warn(f"{address}: {stats.get(f'fetch/failure/{address}') or 'not fetched'}")
+            failed += 1
+        else:
+            pages.append((address, page.body, page.url))
+    return failed
+
+
+def _verdict_json(named: str, url: str | None, verdict: Any,
+                  weights: list[tuple[str, float | int | None, float]]) -> dict[str, Any]:
+    """A verdict as the JSON object ``--json`` prints (``weights``: with ``--explain``)."""
+    return {
+        "page": named, "url": url, "is_article": verdict.is_article,
+        "probability": round(verdict.probability, 4), "page_type": verdict.page_type,
+        "type_probability": round(verdict.type_probability, 4), "rule": verdict.rule,
+        "reasons": [{"feature": name, "value": _plain(value), "weight": round(weight, 4)}
+                    for name, value, weight in verdict.reasons],
+        **({"features": [{"feature": name, "value": value, "weight": round(weight, 4)}
+                         for name, value, weight in weights]} if weights else {}),
+    }
+
+
+def _all_weights(features: dict[str, float]) -> list[tuple[str, float | int | None, float]]:
+    """Every feature with its value and weight (its pull on the article log-odds), strongest
+    first."""
+    from crawler.discovery.page_model import committed_model
+
+    model = committed_model()
+    weights = model.article.contributions([features[n] for n in model.features])
+    return sorted(((name, _plain(features[name]), weights.get(name, 0.0))
+                   for name in model.features), key=lambda item: -abs(item[2]))
+
+
+def _plain(value: float) -> float | int | None:
+    """A feature value for print and JSON: None when unknown, int when whole."""
+    if value != value:  # NaN: the page's address was not given
+        return None
+    return int(value) if value == int(value) else round(value, 4)
+
+
+COMMANDS = (extract, classify, import_warc, reextract)
 """This module's commands, in help order."""

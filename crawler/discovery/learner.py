@@ -25,6 +25,10 @@ LISTING_PRIOR_LINKS = 3.0
 """New article links a page of an unknown template is expected to bring."""
 RULE_VOTES = 2
 """Duplicates that must agree on a rewrite before links are rewritten without fetching."""
+EVIDENCE_PAGES = 3
+"""Pages of a template (or family) judged before its share of articles overrides a verdict."""
+MIN_ARTICLE_SHARE = 1 / 3
+"""A template whose judged pages hold fewer articles than this stops being archived."""
 
 
 @dataclass
@@ -55,6 +59,12 @@ class TemplateStats:
         if self.fetched >= 2 and self.articles == 0 and self.new_links == 0:
             return True
         return self.fetched >= 3 and self.duplicates == self.fetched
+
+    @property
+    def mostly_not_articles(self) -> bool:
+        """Enough of its pages were judged, and few of them were articles."""
+        return (self.fetched >= EVIDENCE_PAGES
+                and self.articles < MIN_ARTICLE_SHARE * self.fetched)
 
     @property
     def rule(self) -> tuple[str, str] | None:
@@ -123,6 +133,11 @@ class SiteLearner:
     def likely_article(self, url: str) -> bool:
         """True when ``url``'s template more likely holds articles than not."""
         return self.stats(url).article_odds >= 0.3
+
+    def overruled(self, url: str) -> bool:
+        """Whether the crawl's own evidence says not to archive a page of ``url``'s kind, even
+        one judged an article: its template or family of templates is mostly non-articles."""
+        return self.stats(url).mostly_not_articles or self.family(url).mostly_not_articles
 
     def fetched(self, url: str, *, article: bool, new_links: int = 0,
                 duplicate_of: str | None = None) -> None:

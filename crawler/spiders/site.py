@@ -17,6 +17,7 @@ from scrapy.utils.sitemap import Sitemap
 from archive.crawlstate import last_finished_crawl, revisit_candidates
 from archive.urlset import url_hash
 from crawler.discovery import pages
+from crawler.discovery.classify import PageVerdict, classify_page
 from crawler.discovery.learner import SiteLearner
 from crawler.items import Page
 from crawler.links import (
@@ -33,7 +34,6 @@ from crawler.sites import SiteProfile, get_profile, site_name
 from crawler.sites.base import discovered_profile
 from extractor.limits import shrink
 from extractor.options import FieldOverride
-from pipelines.classify import classify_page
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +132,21 @@ class SiteSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
 
+    def _count_verdict(self, verdict: PageVerdict, *, overruled: bool = False) -> None:
+        """Stats of the page classifier: articles, and non-articles by type and top reason."""
+        if verdict.is_article and not overruled:
+            self._count("discovery/article")
+            return
+        self._count("discovery/not_article")
+        if overruled:
+            self._count("discovery/not_article/template")
+        elif verdict.rule:
+            self._count(f"discovery/not_article/{verdict.rule.replace(' ', '_')}")
+        else:
+            self._count(f"discovery/not_article/{verdict.page_type}")
+            if verdict.reasons:
+                self._count(f"discovery/not_article_reason/{verdict.reasons[0][0]}")
+
     def _is_archived(self, url: str) -> bool:
         return self._archive_on() and url_hash(url) in crawl_archive(
             self.crawler).archived_url_hashes()
@@ -169,7 +184,8 @@ class SiteSpider(scrapy.Spider):
             return
         html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
         verdict = classify_page(str(html), response.url)
-        first = pages.earlier_page(response, learner.articles) if verdict.is_article else None
+        is_article = verdict.is_article and not learner.overruled(response.url)
+        first = pages.earlier_page(response, learner.articles) if is_article else None
         if first is not None:
             # Page 2 of an article is part of it, not another one.
             learner.fetched(response.url, article=False, duplicate_of=first)
@@ -181,12 +197,12 @@ class SiteSpider(scrapy.Spider):
             if learner.first_sight(url):
                 found.append(url)
                 fresh += learner.likely_article(url)
-        learner.fetched(response.url, article=verdict.is_article, new_links=fresh)
-        if verdict.is_article:
+        learner.fetched(response.url, article=is_article, new_links=fresh)
+        self._count_verdict(verdict, overruled=verdict.is_article and not is_article)
+        if is_article:
             yield page_from_response(response, self.profile.name, self.profile.timezone,
                                      self.profile.overrides)
         else:
-            self._count("discovery/not_article")
             logger.debug("not an article (%s): %s", verdict.reason, response.url)
         yield from self._feeds_of(response)
         likely = [url for url in found if learner.likely_article(url)]
@@ -324,8 +340,8 @@ class SiteSpider(scrapy.Spider):
             # Bounded like extraction: a 16 MiB page took the crawl process past 1 GB here.
             html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
             verdict = classify_page(str(html), response.url)
+            self._count_verdict(verdict)
             if not verdict.is_article:
-                self._count("discovery/not_article")
                 logger.debug("not an article (%s): %s", verdict.reason, response.url)
                 if int(response.meta.get(_HOPS, 0)) < 1:
                     response.meta[_HOPS] = 1

@@ -1,4 +1,4 @@
-"""The zoo's site layouts: twelve URL schemes and discovery situations, deterministic."""
+"""The zoo's site layouts: fourteen URL schemes and discovery situations, deterministic."""
 
 from __future__ import annotations
 
@@ -84,6 +84,18 @@ SPECS: tuple[ZooSpec, ...] = (
     ZooSpec(name="zoo-sitemap-index", title="数智日志", skin=3,
             article_path=lambda i, a: f"/{_d(a):%Y/%m/%d}/{_slug(i + 50)}.html",
             listing_path=lambda n: f"/archive/{n}/", sitemap="index"),
+    ZooSpec(name="zoo-summary-portal", title="智源快报", skin=1, summaries=0,
+            article_path=lambda i, a: f"/news/{_d(a):%Y%m}/{8800 + i * 11}.html",
+            listing_path=lambda n: f"/news/more-{n}.html", category_path=lambda c: f"/c/{c}/",
+            noise_paths=("/?s=%E5%A4%A7%E6%A8%A1%E5%9E%8B", "/tag/%E7%AE%97%E5%8A%9B",
+                         "/author/linruochuan", "/about-us"),
+            feed="rss", feed_path="/feed/"),
+    ZooSpec(name="zoo-summary-blog", title="模型笔记本", skin=3, summaries=1,
+            article_path=lambda i, a: f"/{_d(a):%Y/%m}/{_slug(i + 90)}/",
+            listing_path=lambda n: f"/page/{n}/", category_path=lambda c: f"/category/ai-{c}/",
+            noise_paths=("/search?kw=%E6%99%BA%E8%83%BD%E4%BD%93", "/topics/kaiyuan/",
+                         "/author/xuejing/", "/about/"),
+            sitemap="robots"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from crawler.demo.content import DemoArticle
 from crawler.demo.site import HTML_UNDECLARED, HTML_UTF8, TEXT, XML, Response
@@ -42,6 +43,9 @@ class ZooSpec:
     noise_paths: tuple[str, ...] = ()
     """Tag, topic, search and about pages: long paragraphs and links, no article."""
     listing_links_amp: bool = False
+    summaries: int | None = None
+    """A teaser style (see ``skins.summary_listing_page``): listings show each article's byline, date and opening lines, and the noise pages (search,
+    tag, author) are such listings too, named for the word in their address."""
 
 
 @dataclass
@@ -122,17 +126,37 @@ class ZooSite:
                     items += [(spec.category_path(c), f"频道{c}") for c in (1, 2, 3)]
             numbered = [(k, "/" if k == 1 else spec.listing_path(k))
                         for k in range(1, len(pages) + 1)]
-            routes[path] = self._html(skins.listing_page(
-                spec.title, "最新文章" if n == 1 else f"最新文章 第{n}页", items,
-                spec.listing_path(n + 1) if n < len(pages) else None, charset=charset,
-                extra_head=feed_head if n == 1 else "", numbered=numbered))
+            heading = "最新文章" if n == 1 else f"最新文章 第{n}页"
+            nxt = spec.listing_path(n + 1) if n < len(pages) else None
+            head = feed_head if n == 1 else ""
+            if spec.summaries is not None:
+                routes[path] = self._html(skins.summary_listing_page(
+                    spec.title, heading, chunk, nxt, url_of=url_of, charset=charset,
+                    numbered=numbered, extra_head=head, channels=items[len(chunk):],
+                    style=spec.summaries))
+            else:
+                routes[path] = self._html(skins.listing_page(
+                    spec.title, heading, items, nxt, charset=charset, extra_head=head,
+                    numbered=numbered))
         if spec.category_path:
             for c in (1, 2, 3):
                 members = [a for i, a in enumerate(newest) if i % 3 == c - 1][:PAGE_SIZE]
-                routes[spec.category_path(c)] = self._html(skins.listing_page(
-                    spec.title, f"频道{c}", [(a.path, a.title) for a in members], None,
-                    charset=charset))
-        for path in spec.noise_paths:
+                routes[spec.category_path(c)] = self._html(
+                    skins.summary_listing_page(spec.title, f"频道{c}", members, None,
+                                               url_of=url_of, charset=charset,
+                                               style=spec.summaries)
+                    if spec.summaries is not None else skins.listing_page(
+                        spec.title, f"频道{c}", [(a.path, a.title) for a in members], None,
+                        charset=charset))
+        for number, path in enumerate(spec.noise_paths):
+            if spec.summaries is not None and "about" not in path:
+                word = _named_word(path)
+                members = newest[number * 4:number * 4 + 8]
+                routes[path] = self._html(skins.summary_listing_page(
+                    spec.title, f"“{word}”的相关文章", members, None, url_of=url_of,
+                    charset=charset, intro=skins.ABOUT[number % len(skins.ABOUT)],
+                    style=spec.summaries))
+                continue
             links = [(a.path, a.title) for a in newest[:5]]
             routes[path] = self._html(skins.text_page(spec.title, "专题：" + path.strip("/?="),
                                                       links, charset=charset))
@@ -140,6 +164,7 @@ class ZooSite:
         return routes
 
     def _listed_path(self, article: DemoArticle) -> str:
+        """The address listings give ``article`` (its AMP copy on sites that link those)."""
         if self.spec.listing_links_amp and self.spec.amp_path:
             return self.spec.amp_path(self.articles.index(article), article)
         return article.path
@@ -176,3 +201,10 @@ class ZooSite:
             lines = "User-agent: *\nDisallow: /admin/\n" + "".join(
                 f"Sitemap: {base}{p}\n" for p in named)
             routes["/robots.txt"] = Response(lines.encode(), TEXT)
+
+
+def _named_word(path: str) -> str:
+    """The word a search, tag or author page is named for: its query value or last segment."""
+    parts = urlsplit(path)
+    values = [value for _, value in parse_qsl(parts.query)]
+    return values[-1] if values else unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])

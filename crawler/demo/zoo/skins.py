@@ -87,6 +87,45 @@ def listing_page(site_title: str, heading: str, items: Sequence[tuple[str, str]]
 <div class="foot">Copyright (c) 2024 {escape(site_title)}</div></body></html>"""
 
 
+def summary_listing_page(site_title: str, heading: str, items: Sequence[DemoArticle],
+                         next_url: str | None, *, url_of: dict[str, str],
+                         charset: str | None = "utf-8", intro: str = "",
+                         numbered: Sequence[tuple[int, str]] = (), extra_head: str = "",
+                         channels: Sequence[tuple[str, str]] = (), style: int = 0) -> str:
+    """A listing as portals print it: per article its headline, byline, date and opening
+    lines (home, later pages, tag, author and search pages alike)."""
+    head_charset = f'<meta charset="{charset}">' if charset else ""
+    rows = "".join(_teaser(a, url_of[a.path], style) for a in items)
+    pages = "".join(f'<a href="{href}">{n}</a> ' for n, href in numbered)
+    nxt = f'<a href="{next_url}">下一页</a>' if next_url else ""
+    intro_html = f'<p class="intro">{escape(intro)}</p>' if intro else ""
+    nav = "".join(f'<a href="{href}">{escape(label)}</a> ' for href, label in channels)
+    return f"""<!DOCTYPE html><html><head>{head_charset}<title>{escape(heading)} -
+{escape(site_title)}</title>{extra_head}</head><body>
+<div class="top"><a href="/">{escape(site_title)}</a> <a href="/about-us">关于</a>
+<form action="/" method="get"><input type="text" name="s"><button>搜索</button></form>
+<div class="nav">{nav}</div></div>
+<h1>{escape(heading)}</h1>{intro_html}<div class="news-list">{rows}</div>
+<div class="pager">{pages}{nxt}</div>
+<div class="foot">Copyright (c) 2024 {escape(site_title)} 版权所有</div></body></html>"""
+
+
+def _teaser(article: DemoArticle, href: str, style: int) -> str:
+    """One article as a listing shows it: a portal's item (0) or a blog theme's post (1)."""
+    title, summary = escape(article.title), escape(article.paragraphs[0][:110])
+    byline = escape("、".join(article.authors))
+    if style == 1:
+        return (f'<article class="post type-post"><header><h2 class="entry-title">'
+                f'<a href="{href}" rel="bookmark">{title}</a></h2><div class="entry-meta">'
+                f'<time datetime="{article.published_at.isoformat()}">'
+                f'{article.published_at:%Y年%m月%d日}</time> 作者 {byline}</div></header>'
+                f'<div class="entry-summary"><p>{summary}[…]</p></div>'
+                f'<a class="more-link" href="{href}">继续阅读</a></article>')
+    return (f'<div class="news-item"><h3><a href="{href}">{title}</a></h3>'
+            f'<div class="info">{byline} · {article.published_at:%Y-%m-%d %H:%M}</div>'
+            f'<p class="summary">{summary}…</p></div>')
+
+
 def text_page(site_title: str, heading: str, links: Sequence[tuple[str, str]] = (), *,
               charset: str | None = "utf-8") -> str:
     """About, topic or search page: long paragraphs (and maybe links), but no article."""
