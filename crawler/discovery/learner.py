@@ -29,6 +29,13 @@ EVIDENCE_PAGES = 3
 """Pages of a template (or family) judged before its share of articles overrides a verdict."""
 MIN_ARTICLE_SHARE = 1 / 3
 """A template whose judged pages hold fewer articles than this stops being archived."""
+CHROME_PAGES = 5
+"""Pages whose links must be counted before a link on most of them reads as site chrome."""
+CHROME_SHARE = 0.5
+"""A URL linked from at least this share of the pages seen is the site's chrome (home, about,
+contact, sections): not an article unless the page classifier is sure (``CHROME_DOUBT``)."""
+CHROME_DOUBT = 0.5
+"""Below this article probability, a page of the site's chrome is not archived."""
 
 
 @dataclass
@@ -95,6 +102,19 @@ class SiteLearner:
     articles: set[str] = field(default_factory=set)
     """URLs this crawl found to be articles."""
     pages: int = 0
+    inbound: Counter[str] = field(default_factory=Counter)
+    """How many fetched pages linked to each URL."""
+    linking_pages: int = 0
+
+    def linked(self, urls: list[str]) -> None:
+        """Count the distinct same-site links of one fetched page."""
+        self.linking_pages += 1
+        self.inbound.update(set(urls))
+
+    def site_chrome(self, url: str) -> bool:
+        """Whether ``url`` is linked from most pages seen so far (menus, headers, footers)."""
+        return (self.linking_pages >= CHROME_PAGES
+                and self.inbound[url] >= CHROME_SHARE * self.linking_pages)
 
     def stats(self, url: str) -> TemplateStats:
         """The figures of ``url``'s template (created with its shape prior)."""

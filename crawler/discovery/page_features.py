@@ -87,7 +87,8 @@ FEATURES: tuple[str, ...] = (
     "p_paragraphs",
     # repeated records (listings, search results, forum posts)
     "records", "record_share", "records_with_summary", "record_groups", "headline_records",
-    "summary_share", "dated_records", "teasers", "teaser_share", "posts", "headline_links", "headline_link_share",
+    "summary_share", "dated_records", "teasers", "teaser_share", "posts", "headline_links",
+    "headline_link_share",
     "linked_headings", "linked_heading_share",
     # the main block: the smallest element holding most of the paragraphs
     "main_share", "main_depth_paragraphs", "main_records", "paragraph_run",
@@ -339,7 +340,7 @@ class _Layout:
         headline_group = max(groups, key=lambda g: g.headlines, default=None)
         dated = 0
         if headline_group is not None and headline_group.headlines >= _MIN_RECORDS:
-            dated = sum(bool(_DATE.search(m.text_content()))
+            dated = sum(bool(_DATE.search(_spaced_text(m)))
                         for m in headline_group.members[:60])
         # Posts of a thread: records with a summary-long text and a date, but no headline link.
         summary_group = max(groups, key=lambda g: g.summaries, default=None)
@@ -347,7 +348,7 @@ class _Layout:
         if summary_group is not None and summary_group.summaries >= 2:
             posts = sum(self.longest_link[m] < _HEADLINE_BYTES
                         and self.text[m] - self.linked[m] >= _SUMMARY_BYTES
-                        and bool(_DATE.search(m.text_content()))
+                        and bool(_DATE.search(_spaced_text(m)))
                         for m in summary_group.members[:60])
         in_main = [g for g in groups if g.element is main or main in g.element.iterancestors()]
         return {
@@ -426,7 +427,7 @@ def _text_features(body: lxml.html.HtmlElement,
     """Dates and prices in the visible text, and where the headline stands in it."""
     if h1 is not None:
         h1.text = _HEADLINE_MARK + (h1.text or "")
-    text = "".join(body.itertext())
+    text = _spaced_text(body)
     at = text.find(_HEADLINE_MARK) if h1 is not None else -1
     dates = len(_DATE.findall(text))
     found = {
@@ -439,7 +440,7 @@ def _text_features(body: lxml.html.HtmlElement,
     }
     if at >= 0:
         # A byline's date stands just under the headline (or just above it).
-        near = text[max(0, at - 150):at + len(h1.text_content() if h1 is not None else "") + 400]
+        near = text[max(0, at - 150):at + len(_spaced_text(h1) if h1 is not None else "") + 400]
         found["date_near_headline"] = float(bool(_DATE.search(near)))
     return found
 
@@ -524,6 +525,12 @@ def _url_features(url: str | None, heading: str, input_values: list[str]) -> dic
         "url_query_echoed": float(echoed),
         "url_segment_echoed": float(segment_echoed),
     }
+
+
+def _spaced_text(element: lxml.html.HtmlElement) -> str:
+    """The text under ``element``, a space between pieces (``mira_k<span>Feb 11`` must not
+    read as one word, or no date pattern finds its word boundary)."""
+    return " ".join(element.itertext())
 
 
 def _marked(marks: str, kind: str) -> bool:

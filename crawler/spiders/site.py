@@ -18,7 +18,7 @@ from archive.crawlstate import last_finished_crawl, revisit_candidates
 from archive.urlset import url_hash
 from crawler.discovery import pages
 from crawler.discovery.classify import PageVerdict, classify_page
-from crawler.discovery.learner import SiteLearner
+from crawler.discovery.learner import CHROME_DOUBT, SiteLearner
 from crawler.items import Page
 from crawler.links import (
     feed_url,
@@ -132,14 +132,28 @@ class SiteSpider(scrapy.Spider):
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
 
-    def _count_verdict(self, verdict: PageVerdict, *, overruled: bool = False) -> None:
-        """Stats of the page classifier: articles, and non-articles by type and top reason."""
-        if verdict.is_article and not overruled:
+    def _overruled(self, verdict: PageVerdict, url: str) -> str | None:
+        """Why the crawl's own evidence overrules an article verdict, or None: the page's
+        template is mostly non-articles, or the page is linked from most pages of the site
+        (its chrome) and the classifier was not sure."""
+        learner = self.learner
+        if not verdict.is_article or learner is None:
+            return None
+        if learner.overruled(url):
+            return "template"
+        if learner.site_chrome(url) and verdict.probability < CHROME_DOUBT:
+            return "site_chrome"
+        return None
+
+    def _count_verdict(self, verdict: PageVerdict, overruled: str | None = None) -> None:
+        """Stats of the page classifier: articles, and non-articles by type (or by the
+        evidence that overruled the classifier) and top reason."""
+        if verdict.is_article and overruled is None:
             self._count("discovery/article")
             return
         self._count("discovery/not_article")
         if overruled:
-            self._count("discovery/not_article/template")
+            self._count(f"discovery/not_article/{overruled}")
         elif verdict.rule:
             self._count(f"discovery/not_article/{verdict.rule.replace(' ', '_')}")
         else:
@@ -184,21 +198,24 @@ class SiteSpider(scrapy.Spider):
             return
         html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
         verdict = classify_page(str(html), response.url)
-        is_article = verdict.is_article and not learner.overruled(response.url)
+        overruled = self._overruled(verdict, response.url)
+        is_article = verdict.is_article and overruled is None
         first = pages.earlier_page(response, learner.articles) if is_article else None
         if first is not None:
             # Page 2 of an article is part of it, not another one.
             learner.fetched(response.url, article=False, duplicate_of=first)
             self._count("discovery/continuation")
             return
-        found, fresh = [], 0
+        found, fresh, linked = [], 0, []
         for url in pages.site_links(response, hosts):
             url = learner.rewrite(url)
+            linked.append(url)
             if learner.first_sight(url):
                 found.append(url)
                 fresh += learner.likely_article(url)
+        learner.linked(linked)
         learner.fetched(response.url, article=is_article, new_links=fresh)
-        self._count_verdict(verdict, overruled=verdict.is_article and not is_article)
+        self._count_verdict(verdict, overruled)
         if is_article:
             yield page_from_response(response, self.profile.name, self.profile.timezone,
                                      self.profile.overrides)

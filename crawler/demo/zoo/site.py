@@ -44,8 +44,9 @@ class ZooSpec:
     """Tag, topic, search and about pages: long paragraphs and links, no article."""
     listing_links_amp: bool = False
     summaries: int | None = None
-    """A teaser style (see ``skins.summary_listing_page``): listings show each article's byline, date and opening lines, and the noise pages (search,
-    tag, author) are such listings too, named for the word in their address."""
+    """A teaser style (``skins.summary_listing_page``): listings show each article's byline,
+    date and opening lines, and the noise pages (search, tag, author) are such listings too,
+    named for the word in their address."""
 
 
 @dataclass
