@@ -1,9 +1,10 @@
 """Is a fetched page an article? The learned page-type model's verdict, with its reasons.
 
 The features (``page_features``) describe the page's layout; the model (``page_model``, trained
-on real labelled pages by ``scripts/page_training.py``) weighs them. One rule stands above the
+on real labelled pages by ``scripts/page_training.py``) weighs them. Two rules stand above the
 model: a page that echoes its own query string in its heading or search box is a search result
-page, however long its summaries.
+page, however long its summaries; and a page with almost no visible text (a script-drawn app,
+an error stub) is no article to extract.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from crawler.discovery.page_features import page_features
 from crawler.discovery.page_model import PageModel, committed_model
 
 ARTICLE = "article"
+MIN_TEXT_BYTES = 200
+"""Less visible text than this (about 70 Han characters) is no article, whatever its markup."""
 REASONS = 4
 """How many features a verdict names (those that moved the article score most)."""
 
@@ -34,7 +37,7 @@ class PageVerdict:
     reasons: tuple[tuple[str, float, float], ...]
     """(feature, its value, how far it moved the article log-odds), strongest first."""
     rule: str | None = None
-    """A rule that overrode the model (``search page``), or None."""
+    """A rule that overrode the model (``search page``, ``no text``), or None."""
 
     @property
     def reason(self) -> str:
@@ -62,7 +65,11 @@ def classify_features(features: dict[str, float], model: PageModel | None = None
     contributions = model.article.contributions(row)
     strongest = sorted(contributions.items(), key=lambda item: -abs(item[1]))[:REASONS]
     reasons = tuple((name, features[name], delta) for name, delta in strongest)
-    rule = "search page" if features.get("url_query_echoed") == 1.0 else None
+    rule = None
+    if features["text_log_bytes"] < math.log1p(MIN_TEXT_BYTES):
+        rule = "no text"
+    elif features.get("url_query_echoed") == 1.0:
+        rule = "search page"
     is_article = probability >= model.threshold and rule is None
     if is_article:
         return PageVerdict(True, probability, ARTICLE, 1.0, reasons)
