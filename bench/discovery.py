@@ -6,9 +6,10 @@ Serves every zoo site (``crawler/demo/zoo``) on 127.0.0.1 and crawls each with
 ``ainews crawl http://127.0.0.1:PORT/`` (no profile), then crawls it again. Per site: article
 recall and precision of what was archived (an archived URL counts when it is one of the site's
 article URLs), pages fetched per article archived, the share of archived articles whose title,
-authors and publish time match the truth, and how many known article pages the second crawl
-requested. ``--baseline REF`` crawls with the code of REF (a git worktree) beside the current
-code; the zoo is served by the current code either way.
+authors and publish time match the truth, how many known article pages the second crawl
+requested, and the peak memory of the crawl's largest process. ``--baseline REF`` crawls with
+the code of REF (a git worktree) beside the current code; the zoo is served by the current
+code either way.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def crawl_site(site: Any, server: Any, command: list[str], env: dict[str, str]) 
         run = [*command, "--archive", str(root), "crawl", base + "/", "--set", "LOG_LEVEL=WARNING",
                "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False",
                "--set", "REVISIT_WINDOW_DAYS=0"]
-        first = subprocess.run(run, cwd=REPO, env=env, capture_output=True, text=True,
-                               timeout=900, check=False)
+        first = subprocess.run([sys.executable, "-c", _PEAK, *run], cwd=REPO, env=env,
+                               capture_output=True, text=True, timeout=900, check=False)
+        peak = int(first.stderr.rsplit("peak_kib=", 1)[-1].split()[0]) / 1024
         fetched = len(server.requests(site.name))
         try:
             rows = Archive(root).to_arrow(
@@ -59,7 +61,15 @@ def crawl_site(site: Any, server: Any, command: list[str], env: dict[str, str]) 
             "recall": len(hits) / len(truth), "precision": len(hits) / max(1, len(rows)),
             "pages_per_article": fetched / max(1, len(rows)), "title": title / n,
             "authors": authors / n, "date": dates / n, "recrawl_article_requests": len(again),
-            "exit": first.returncode}
+            "exit": first.returncode, "peak_mib": peak}
+
+
+# Runs a command and reports the peak resident memory of its largest process (the crawl, an
+# extraction worker or the archive process). A small wrapper: Linux carries a parent's peak
+# across fork and exec, so measured from this bench's own (larger) process it would show ours.
+_PEAK = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]); "
+         "print(f'peak_kib={resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', "
+         "file=sys.stderr); sys.exit(done.returncode)")
 
 
 def run(command: list[str], env: dict[str, str], names: set[str] | None) -> list[dict[str, Any]]:
@@ -81,14 +91,16 @@ def table(results: list[dict[str, Any]], title: str) -> None:
     cols = ["recall", "precision", "pages_per_article", "title", "authors", "date"]
     print(f"\n### {title}\n")
     print("| site | articles | archived | recall | precision | pages/article | title | authors"
-          " | date | 2nd crawl article requests | exit |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          " | date | 2nd crawl article requests | exit | peak MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['site']} | {r['articles']} | {r['archived']} | " + " | ".join(
-            f"{r[c]:.2f}" for c in cols) + f" | {r['recrawl_article_requests']} | {r['exit']} |")
+            f"{r[c]:.2f}" for c in cols) + f" | {r['recrawl_article_requests']} | {r['exit']} "
+            f"| {r['peak_mib']:.0f} |")
     if results:
         means = " | ".join(f"{sum(r[c] for r in results) / len(results):.2f}" for c in cols)
-        print(f"| **mean** | | | {means} | | |")
+        peaks = sorted(r["peak_mib"] for r in results)
+        print(f"| **mean** | | | {means} | | | median {peaks[len(peaks) // 2]:.0f} |")
 
 
 def main() -> None:

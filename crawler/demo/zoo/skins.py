@@ -111,8 +111,10 @@ def summary_listing_page(site_title: str, heading: str, items: Sequence[DemoArti
 
 
 def _teaser(article: DemoArticle, href: str, style: int) -> str:
-    """One article as a listing shows it: a portal's item (0) or a blog theme's post (1)."""
-    title, summary = escape(article.title), escape(article.paragraphs[0][:110])
+    """One article as a listing shows it: a portal's item (0) or a blog theme's post (1), each
+    with a summary long enough to pass for a paragraph."""
+    title = escape(article.title)
+    summary = escape("".join(article.paragraphs)[:180])
     byline = escape("、".join(article.authors))
     if style == 1:
         return (f'<article class="post type-post"><header><h2 class="entry-title">'
@@ -121,9 +123,9 @@ def _teaser(article: DemoArticle, href: str, style: int) -> str:
                 f'{article.published_at:%Y年%m月%d日}</time> 作者 {byline}</div></header>'
                 f'<div class="entry-summary"><p>{summary}[…]</p></div>'
                 f'<a class="more-link" href="{href}">继续阅读</a></article>')
-    return (f'<div class="news-item"><h3><a href="{href}">{title}</a></h3>'
-            f'<div class="info">{byline} · {article.published_at:%Y-%m-%d %H:%M}</div>'
-            f'<p class="summary">{summary}…</p></div>')
+    return (f'<div class="news-item"><div class="tit"><a href="{href}">{title}</a></div>'
+            f'<p class="summary">{summary}…</p>'
+            f'<div class="info">{byline} {article.published_at:%m-%d %H:%M}</div></div>')
 
 
 def text_page(site_title: str, heading: str, links: Sequence[tuple[str, str]] = (), *,
