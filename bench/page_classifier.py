@@ -129,6 +129,19 @@ def print_zoo(rows: Sequence[training.Row], verdicts: Sequence[bool]) -> None:
         print(f"{site:<32} {hits / max(1, articles):>7.3f} {hits / max(1, judged):>10.3f}")
 
 
+def print_curve(rows: Sequence[training.Row], probabilities: Sequence[float]) -> None:
+    """The false-article rate at other article recalls (out-of-fold probabilities)."""
+    articles = sorted(p for r, p in zip(rows, probabilities, strict=True)
+                      if r.label == "article" and r.dataset not in ("demo", "zoo"))
+    others = [p for r, p in zip(rows, probabilities, strict=True)
+              if r.label != "article" and r.dataset == "page-types"]
+    print(f"\n{'article recall (real pages)':<28} {'threshold':>9} {'false-article':>14}")
+    for recall in (0.90, 0.93, 0.95, 0.97, 0.98, 0.99):
+        threshold = articles[int(len(articles) * (1 - recall))]
+        share = sum(p >= threshold for p in others) / len(others)
+        print(f"{recall:<28.2f} {threshold:>9.3f} {share:>14.3f}")
+
+
 def timing(pages: Sequence[training.LabelledPage]) -> float:
     """Median milliseconds to classify one page (features and trees)."""
     model = load_model(training.MODEL.read_text(encoding="utf-8"))
@@ -246,11 +259,12 @@ def main() -> int:
     rows = [training.as_row(page) for page in pages]
     print(f"{len(rows)} pages of {len({r.group for r in rows})} sites, {args.folds} folds "
           f"grouped by site\n")
-    verdicts, _ = out_of_fold(rows, args.folds)
+    verdicts, probabilities = out_of_fold(rows, args.folds)
     old_judge = baseline_classifier(args.baseline)
     old = [old_judge(page.html, page.url) for page in pages]
     print_shares(rows, verdicts, old)
     print_zoo(rows, verdicts)
+    print_curve(rows, probabilities)
     real = [p for p in pages if p.dataset not in ("demo", "zoo")]
     print(f"\nclassify one page: median {timing(real):.1f} ms over {len(real)} real pages")
     print_load_costs(rows)

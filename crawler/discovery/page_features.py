@@ -91,7 +91,7 @@ FEATURES: tuple[str, ...] = (
     "headline_link_share",
     "linked_headings", "linked_heading_share",
     # the main block: the smallest element holding most of the paragraphs
-    "main_share", "main_depth_paragraphs", "main_records", "paragraph_run",
+    "main_share", "main_depth", "main_records", "paragraph_run",
     # headings and layout
     "h1", "h2", "h3", "headline_at", "h1_bytes", "title_bytes", "title_has_h1",
     "date_near_headline", "article_elements", "images_log",
@@ -362,7 +362,7 @@ class _Layout:
             "main_paragraphs": float(self.paragraph_count[main]),
             "main_link_share": self.linked[main] / max(1, self.text[main]),
             "main_share": self.text[main] / total,
-            "main_depth_paragraphs": float(self.main_depth),
+            "main_depth": float(self.main_depth),
             "main_records": float(max((g.headlines for g in in_main), default=0)),
             "paragraph_run": float(self.run),
             "p_paragraphs": float(self.p_paragraphs),
