@@ -39,6 +39,10 @@ def test_a_site_without_profile_is_discovered_from_its_home_page(fresh_server, t
     assert len(rows) == len(archived)
     assert archived == _article_paths(fresh_server, site)
     assert {r["site"] for r in rows} == {"127.0.0.1"}
+    # Every page judged is counted: articles, and the rest by type or by what overruled it.
+    assert stats["discovery/article"] == len(rows)
+    kinds = {k: v for k, v in stats.items() if k.startswith("discovery/not_article/")}
+    assert kinds and sum(kinds.values()) == stats["discovery/not_article"]
     requested = set(fresh_server.requests(site))
     assert {"/sitemap.xml", "/news-sitemap.xml"} <= requested  # named by robots.txt
     assert fresh_server.sites[site].disallowed.path not in requested

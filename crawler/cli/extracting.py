@@ -26,7 +26,8 @@ from crawler.cli.common import (
 @click.argument("file", metavar="FILE|-")
 @click.option("--url", help="the page's URL")
 @click.option("--explain", is_flag=True,
-              help="show every field's candidates, scores and why the winner won")
+              help="show the page-type verdict, then every field's candidates, scores and why "
+                   "the winner won")
 @click.option("--site", help="apply this site profile's field overrides")
 @click.option("--fetched-at", metavar="TIME",
               help="when the page was fetched (ISO 8601 with offset); relative dates count "
@@ -71,6 +72,11 @@ def extract(file: str, url: str | None, explain: bool, site: str | None,
         warn(f"{file} holds no article")
         return 1
     if explain:
+        from crawler.discovery.classify import classify_page
+        from extractor.decoding import decode_html
+
+        # What a discovery crawl would make of the page, before the fields.
+        sys.stdout.write(f"page: {classify_page(decode_html(data)[0], url).reason}\n")
         sys.stdout.write(explain_fields(extracted))
         return 0
     article = Article.from_extracted(extracted, url=url or extracted.canonical_url or "",
