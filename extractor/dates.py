@@ -210,11 +210,15 @@ def _latin_published(page: ParsedPage, regions: Regions, *, now: datetime | None
 
 def _htmldate(page: ParsedPage, now: datetime | None, tz: str,
               extensive: bool) -> tuple[datetime | None, str | None]:
+    # The latest day a page can print is the fetch moment's day on the page's own calendar:
+    # fetched at 08:30 in Tokyo (23:30 UTC the day before), a page of that morning prints
+    # a day that the UTC day would refuse.
+    latest = now.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d") if now else None
     try:
         # Given our tree, htmldate copies it before pruning instead of parsing the page again.
         found = htmldate.find_date(
             page.tree, url=page.url, original_date=True, extensive_search=extensive,
-            max_date=now.strftime("%Y-%m-%d") if now else None, outputformat="%Y-%m-%d",
+            max_date=latest, outputformat="%Y-%m-%d",
         )
     except (ValueError, TypeError) as exc:  # htmldate rejects some documents outright
         logger.debug("htmldate failed on %s: %s", page.url, exc)

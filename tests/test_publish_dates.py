@@ -60,3 +60,16 @@ def test_relative_dates_need_a_fetch_time():
     assert published(html).published_at == datetime(2026, 11, 29, 1, 0, tzinfo=UTC)
     article = extract_article(html, None, ExtractOptions())
     assert article is not None and article.published_at is None
+
+
+def test_the_fetch_bound_is_the_fetch_moment_on_the_pages_own_calendar():
+    # Fetched at 08:30 in Tokyo on 8 November (23:30 UTC on the 7th): a page of that morning
+    # prints the 8th, which is not after the fetch.
+    body = "<p>" + "The robot lab opened its doors to visitors for the first time. " * 6 + "</p>"
+    html = (f"<html lang='en'><head><title>Lab opens</title></head><body><h1>Lab opens</h1>"
+            f"<p class='date'>November 8, 2024</p>{body}</body></html>").encode()
+    fetched = datetime(2024, 11, 7, 23, 30, tzinfo=UTC)
+    article = extract_article(html, "https://example.jp/news/lab-opens", ExtractOptions(
+        fetched_at=fetched, timezone="Asia/Tokyo"))
+    assert article is not None
+    assert article.published_at == datetime(2024, 11, 7, 15, 0, tzinfo=UTC)
