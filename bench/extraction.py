@@ -1,8 +1,10 @@
 """Extraction benchmark: ``extract_article`` beside trafilatura (and readability/GNE if installed).
 
-Usage: python bench/extraction.py [BENCH_DIR] [--datasets a,b] [--limit N]
+Usage: python bench/extraction.py [BENCH_DIR] [--datasets a,b] [--limit N] [--split]
 
 BENCH_DIR defaults to ../shared/bench (relative to the repository). Prints one table per dataset.
+``--split`` also scores each dataset's two halves by site brand (``brand_half``): tune by looking
+at half A, report both; a rule that helps A and not B is vocabulary, not a mechanism.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import hashlib
 import json
 import re
 import statistics
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -237,6 +241,39 @@ class Result:
     errors: int = 0
 
 
+_CANONICAL = re.compile(rb"""<(?:link[^>]+rel=["']canonical["'][^>]+href|meta[^>]+property=["']"""
+                        rb"""og:url["'][^>]+content)=["'](https?://[^"'/]+)""")
+_SUFFIX_LABELS = frozenset("com net org gov edu co ac or ne go info biz".split())
+
+
+def brand(row: dict[str, object], raw: bytes) -> str:
+    """A page's site brand: the set's own ``site`` label where it has one (zh-news), else the
+    host of its URL or of its canonical link, reduced to the label before the public suffix
+    (``news.ifeng.com`` → ``ifeng``, ``www.bbc.co.uk`` → ``bbc``; a web.archive.org copy counts
+    as the site it copied), else the page's own id."""
+    if isinstance(row.get("site"), str) and row["site"]:
+        return str(row["site"])
+    url = str(row.get("url") or "")
+    if "web.archive.org/web/" in url:
+        url = "http" + url.split("/http", 1)[-1] if "/http" in url else url
+    host = urlsplit(url).hostname
+    if not host:
+        match = _CANONICAL.search(raw[:50000])
+        host = urlsplit(match.group(1).decode("ascii", "replace")).hostname if match else None
+    if not host:
+        return f"page:{row.get('id')}"
+    labels = host.split(".")
+    while len(labels) > 1 and (labels[-1] in _SUFFIX_LABELS or len(labels[-1]) == 2):
+        labels.pop()
+    return labels[-1]
+
+
+def brand_half(row: dict[str, object], raw: bytes) -> str:
+    """``A`` or ``B``: the first bit of the SHA-256 of the page's brand (fixed, so every run and
+    every developer sees the same halves)."""
+    return "AB"[hashlib.sha256(brand(row, raw).encode()).digest()[0] & 1]
+
+
 def load(bench: Path, dataset: str, limit: int | None) -> list[dict[str, object]]:
     """Ground-truth rows of a dataset."""
     path = bench / dataset / "ground-truth.jsonl"
@@ -245,9 +282,12 @@ def load(bench: Path, dataset: str, limit: int | None) -> list[dict[str, object]
 
 
 def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: int | None,
-        repeat: int) -> dict[str, Result]:
-    """Score every extractor on every page of ``dataset``, then time each on its own."""
+        repeat: int, split: bool = False) -> dict[str, Result]:
+    """Score every extractor on every page of ``dataset``, then time each on its own; with
+    ``split``, also on each half of the brands (rows ``NAME [A]`` and ``NAME [B]``)."""
     results = {name: Result() for name in extractors}
+    if split:
+        results.update({f"{name} [{half}]": Result() for name in extractors for half in "AB"})
     rows = load(bench, dataset, limit)
     pages = [gzip.decompress((bench / dataset / str(row["html"])).read_bytes()) for row in rows]
     urls = [str(row["url"]) if isinstance(row.get("url"), str) else None for row in rows]
@@ -261,6 +301,8 @@ def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: in
                 results[name].errors += 1
                 prediction = Prediction()
             _score(results[name], prediction, row)
+            if split:
+                _score(results[f"{name} [{brand_half(row, raw)}]"], prediction, row)
     # Timing: each extractor alone over all pages, `repeat` times; the median pass counts.
     # Interleaving would let whichever runs second use caches (dateparser's, lxml's) that the
     # first one warmed.
@@ -343,7 +385,7 @@ def print_table(dataset: str, pages: int, results: dict[str, Result]) -> None:
                                                        r.body.f1, r.body.bow_f1)),
             *(f"{v:.3f}" if has_snip else "-" for v in (r.snippets.precision, r.snippets.recall,
                                                        r.snippets.f1)),
-            _fmt(r.titles), _fmt(r.authors), _fmt(r.dates), f"{rate:.1f}",
+            _fmt(r.titles), _fmt(r.authors), _fmt(r.dates), f"{rate:.1f}" if r.seconds else "-",
             f"{statistics.median(r.seconds) * 1000:.1f}" if r.seconds else "-",
             f"{rate / base_rate:.2f}" if base_rate else "-", str(r.errors),
         ]
@@ -375,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="first N pages of each dataset")
     parser.add_argument("--only", help="comma-separated extractor names")
     parser.add_argument("--repeat", type=int, default=3, help="timing passes (median counts)")
+    parser.add_argument("--split", action="store_true",
+                        help="also score each half of the site brands (A: tune, B: report)")
     args = parser.parse_args(argv)
     bench = Path(args.bench)
     if not (bench / "README.md").exists():
@@ -390,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"extractors: {', '.join(extractors)}; one process, one core; "
           f"speed = median of {args.repeat} timed passes per extractor")
     for dataset in args.datasets.split(","):
-        results = run(bench, dataset, extractors, args.limit, args.repeat)
+        results = run(bench, dataset, extractors, args.limit, args.repeat, args.split)
         print_table(dataset, len(next(iter(results.values())).seconds), results)
         if any(r.authors_exact or r.false_authors for r in results.values()):
             print_people_table(dataset, results)
