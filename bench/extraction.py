@@ -387,7 +387,7 @@ def print_table(dataset: str, pages: int, results: dict[str, Result]) -> None:
                                                        r.snippets.f1)),
             _fmt(r.titles), _fmt(r.authors), _fmt(r.dates), f"{rate:.1f}" if r.seconds else "-",
             f"{statistics.median(r.seconds) * 1000:.1f}" if r.seconds else "-",
-            f"{rate / base_rate:.2f}" if base_rate else "-", str(r.errors),
+            f"{rate / base_rate:.2f}" if base_rate and r.seconds else "-", str(r.errors),
         ]
         print("| " + " | ".join(cells) + " |")
 
