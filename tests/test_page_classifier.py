@@ -28,6 +28,10 @@ GOLDEN = {
     "article_en_blog": ("https://blog.example.com/2025/03/why-small-models-win/", "article"),
     "listing_zh_home": (f"{SITE}/", "listing"),
     "listing_en_archive": ("https://modelwire.example.com/latest?page=2", "listing"),
+    # Teasers not wrapped one per item: bare `h4`/`p` siblings, table rows. Neither wrapping
+    # is among the pages the model learns from (the zoo has `li`, `article` and `dt`/`dd`).
+    "listing_zh_flat": (f"{SITE}/ai/", "listing"),
+    "listing_zh_table": (f"{SITE}/ai/", "listing"),
     "collection_zh_tag": (f"{SITE}/tag/%E5%A4%A7%E6%A8%A1%E5%9E%8B", "collection"),
     "search_zh_results": (f"{SITE}/search?kw=%E6%99%BA%E8%83%BD%E4%BD%93", "listing"),
     "forum_en_thread": ("https://forum.example.org/t/how-do-i-quantize-a-7b-model/4411",

@@ -87,7 +87,8 @@ FEATURES: tuple[str, ...] = (
     "p_paragraphs",
     # repeated records (listings, search results, forum posts)
     "records", "record_share", "records_with_summary", "record_groups", "headline_records",
-    "summary_share", "dated_records", "teasers", "teaser_share", "posts", "headline_links",
+    "summary_share", "dated_records", "teasers", "teaser_share", "headline_then_text",
+    "headline_then_text_share", "posts", "headline_links",
     "headline_link_share",
     "linked_headings", "linked_heading_share",
     # the main block: the smallest element holding most of the paragraphs
@@ -169,7 +170,7 @@ class _Layout:
         self.h1: lxml.html.HtmlElement | None = None
         self.input_values: list[str] = []
         self.counts: dict[str, float] = dict.fromkeys(
-            ("h1", "h2", "h3", "linked_headings", "article_elements", "images", "tables", "lists",
+            ("h1", "h2", "h3", "headings", "linked_headings", "article_elements", "images", "tables", "lists",
              "code_blocks", "nav_blocks", "forms", "text_inputs", "textareas", "search_inputs",
              "buttons", "button_links", "contacts", "comment_blocks", "user_blocks",
              "author_marks", "time_elements"), 0.0)
@@ -191,6 +192,7 @@ class _Layout:
         for element in reversed(self.elements):
             self._measure(element)
         self.main, self.main_depth = self._main_block()
+        self.alternations = self._headline_then_text()
 
     def _measure(self, element: lxml.html.HtmlElement) -> None:
         """Figures of ``element`` from its children's (which are measured already)."""
@@ -241,6 +243,22 @@ class _Layout:
         self._count_tag(element)
         self._find_records(element)
 
+    def _headline_then_text(self) -> int:
+        """How often, in reading order, a headline link is followed by a paragraph before the
+        next headline link: a list of teasers, however its items are wrapped (`li`, `dt`/`dd`,
+        bare `h4`/`p` siblings, table rows). An article's long links sit in related lists
+        after its paragraphs, or inside them (the paragraph comes first)."""
+        count, pending = 0, False
+        for element in self.elements:
+            tag = element.tag
+            if tag == "a" and self.text[element] >= _HEADLINE_BYTES:
+                pending = True
+            elif pending and tag not in _INLINE and tag != "a" \
+                    and self.inline[element] >= _PARAGRAPH_BYTES:
+                count += 1
+                pending = False
+        return count
+
     def _main_block(self) -> tuple[lxml.html.HtmlElement, int]:
         """The smallest element holding most of the page's paragraph text, and its depth."""
         node, depth = self.body, 0
@@ -260,8 +278,10 @@ class _Layout:
             counts[tag] += 1
             if tag == "h1":
                 self.h1 = element  # the pass runs backwards: the first h1 comes last
-        if tag in _HEADINGS and self.anchors[element]:
-            counts["linked_headings"] += 1
+        if tag in _HEADINGS:
+            counts["headings"] += 1
+            if self.anchors[element]:
+                counts["linked_headings"] += 1
         if tag == "a":
             href = (element.get("href") or "").lower()
             if href.startswith(("tel:", "mailto:")):
@@ -374,13 +394,14 @@ class _Layout:
             "summary_share": max((g.summary_text for g in groups), default=0) / total,
             "dated_records": float(dated),
             "teasers": float(max((g.teasers for g in groups), default=0)),
+            "headline_then_text": float(self.alternations),
+            "headline_then_text_share": self.alternations / max(1, len(paragraphs)),
             "teaser_share": max((g.teaser_text for g in groups), default=0) / total,
             "posts": float(posts),
             "headline_links": float(self.headline_links),
             "headline_link_share": self.headline_link_text / total,
             "linked_headings": counts["linked_headings"],
-            "linked_heading_share": counts["linked_headings"] / max(
-                1.0, counts["h1"] + counts["h2"] + counts["h3"]),
+            "linked_heading_share": counts["linked_headings"] / max(1.0, counts["headings"]),
             "h1": counts["h1"], "h2": counts["h2"], "h3": counts["h3"],
             "article_elements": counts["article_elements"],
             "images_log": math.log1p(counts["images"]),

@@ -1,4 +1,4 @@
-"""The zoo's site layouts: fourteen URL schemes and discovery situations, deterministic."""
+"""The zoo's site layouts: fifteen URL schemes and discovery situations, deterministic."""
 
 from __future__ import annotations
 
@@ -96,6 +96,13 @@ SPECS: tuple[ZooSpec, ...] = (
             noise_paths=("/search?kw=%E6%99%BA%E8%83%BD%E4%BD%93", "/topics/kaiyuan/",
                          "/author/xuejing/", "/about/"),
             sitemap="robots"),
+    ZooSpec(name="zoo-summary-cms", title="人工智能资讯中心", skin=2, summaries=2,
+            encoding="gbk", article_path=lambda i, a: f"/html/ai/{_d(a):%Y%m}/{3300 + i}.html",
+            listing_path=lambda n: f"/html/ai/list_{n}.html",
+            category_path=lambda c: f"/plus/list.php?tid={c}",
+            noise_paths=("/plus/search.php?keyword=%B4%F3%C4%A3%D0%CD", "/tags.php?/%CB%E3%C1%A6/",
+                         "/about/"),
+            feed="rss", feed_path="/rss.xml"),
 )
 
 

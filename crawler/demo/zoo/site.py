@@ -151,7 +151,7 @@ class ZooSite:
                         charset=charset))
         for number, path in enumerate(spec.noise_paths):
             if spec.summaries is not None and "about" not in path:
-                word = _named_word(path)
+                word = _named_word(path, spec.encoding)
                 members = newest[number * 4:number * 4 + 8]
                 routes[path] = self._html(skins.summary_listing_page(
                     spec.title, f"“{word}”的相关文章", members, None, url_of=url_of,
@@ -204,8 +204,13 @@ class ZooSite:
             routes["/robots.txt"] = Response(lines.encode(), TEXT)
 
 
-def _named_word(path: str) -> str:
-    """The word a search, tag or author page is named for: its query value or last segment."""
+def _named_word(path: str, encoding: str) -> str:
+    """The word a search, tag or author page is named for: its query value (or a bare query,
+    `tags.php?/算力/`), else its last path segment, percent-decoded in the site's encoding."""
     parts = urlsplit(path)
-    values = [value for _, value in parse_qsl(parts.query)]
-    return values[-1] if values else unquote(parts.path.rstrip("/").rsplit("/", 1)[-1])
+    values = [value for _, value in parse_qsl(parts.query, encoding=encoding)]
+    if values:
+        return values[-1]
+    if parts.query:
+        return unquote(parts.query, encoding=encoding).strip("/")
+    return unquote(parts.path.rstrip("/").rsplit("/", 1)[-1], encoding=encoding)

@@ -105,17 +105,26 @@ def summary_listing_page(site_title: str, heading: str, items: Sequence[DemoArti
 <div class="top"><a href="/">{escape(site_title)}</a> <a href="/about-us">关于</a>
 <form action="/" method="get"><input type="text" name="s"><button>搜索</button></form>
 <div class="nav">{nav}</div></div>
-<h1>{escape(heading)}</h1>{intro_html}<div class="news-list">{rows}</div>
+<h1>{escape(heading)}</h1>{intro_html}{_list_of(rows, style)}
 <div class="pager">{pages}{nxt}</div>
 <div class="foot">Copyright (c) 2024 {escape(site_title)} 版权所有</div></body></html>"""
 
 
+def _list_of(rows: str, style: int) -> str:
+    return f'<dl class="list">{rows}</dl>' if style == 2 else f'<div class="news-list">{rows}</div>'
+
+
 def _teaser(article: DemoArticle, href: str, style: int) -> str:
-    """One article as a listing shows it: a portal's item (0) or a blog theme's post (1), each
-    with a summary long enough to pass for a paragraph."""
+    """One article as a listing shows it: a portal's item (0), a blog theme's post (1) or an
+    older CMS's `dt`/`dd` pair (2), each with a summary long enough to pass for a paragraph."""
     title = escape(article.title)
     summary = escape("".join(article.paragraphs)[:180])
     byline = escape("、".join(article.authors))
+    if style == 2:
+        # An older CMS: the headline and the summary are sibling `dt`/`dd`, not one item.
+        return (f'<dt><a href="{href}" target="_blank">{title}</a>'
+                f'<span class="date">{article.published_at:%Y-%m-%d}</span></dt>'
+                f'<dd>{summary}<a href="{href}">[详细]</a></dd>')
     if style == 1:
         return (f'<article class="post type-post"><header><h2 class="entry-title">'
                 f'<a href="{href}" rel="bookmark">{title}</a></h2><div class="entry-meta">'
