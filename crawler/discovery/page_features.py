@@ -170,10 +170,10 @@ class _Layout:
         self.h1: lxml.html.HtmlElement | None = None
         self.input_values: list[str] = []
         self.counts: dict[str, float] = dict.fromkeys(
-            ("h1", "h2", "h3", "headings", "linked_headings", "article_elements", "images", "tables", "lists",
-             "code_blocks", "nav_blocks", "forms", "text_inputs", "textareas", "search_inputs",
-             "buttons", "button_links", "contacts", "comment_blocks", "user_blocks",
-             "author_marks", "time_elements"), 0.0)
+            ("h1", "h2", "h3", "headings", "linked_headings", "article_elements", "images",
+             "tables", "lists", "code_blocks", "nav_blocks", "forms", "text_inputs", "textareas",
+             "search_inputs", "buttons", "button_links", "contacts", "comment_blocks",
+             "user_blocks", "author_marks", "time_elements"), 0.0)
         self.paragraphs: list[int] = []  # own-text bytes of each paragraph-long block
         self.p_paragraphs = 0
         self.run = 0  # the longest run of sibling paragraphs
