@@ -135,6 +135,15 @@ def _agreed_title(declared: Sequence[str], names: Sequence[str]) -> str | None:
     return first
 
 
+def _agreeing_part(heading: str, declared: Sequence[str]) -> str:
+    """The heading without a bracketed kicker (`【记者即时播报】`, `[独家]`) that no declared
+    title carries: the headline is what the heading and the declared titles share."""
+    kicker = _KICKER.match(heading)
+    if kicker is None or any(fold(heading) in fold(d) for d in declared):
+        return heading
+    return heading[kicker.end():].strip()
+
+
 def choose_title(
     title_tag: str | None,
     headings: Sequence[str],
@@ -159,7 +168,8 @@ def choose_title(
     smallest = min(3, _size(stripped)) if stripped else 3
     for group in (headings, subheadings):
         agreeing = [
-            h for h in (_clean_heading(h, names) for h in group if h and h.strip())
+            h for h in (_agreeing_part(_clean_heading(h, names), declared)
+                        for h in group if h and h.strip())
             if _size(h) >= smallest
             and any(fold(h) in fold(d) for d in declared)
             and not _looks_like_site_name(h, declared, names)

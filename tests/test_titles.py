@@ -82,3 +82,16 @@ def test_a_kicker_before_the_declared_headline_is_cut():
 def test_a_site_suffix_after_fullwidth_punctuation_is_cut():
     chosen = choose_title("武汉的声音：有英勇的你，才有英雄的城！-新华网", [])
     assert chosen == "武汉的声音：有英勇的你，才有英雄的城！"
+
+
+@pytest.mark.parametrize(("heading", "title_tag", "expected"), [
+    # A bracketed kicker the declared title does not carry is not part of the headline, even
+    # when the declared title has more after it than the site's name.
+    ("【独家】芯片公司完成新一轮融资", "芯片公司完成新一轮融资 深圳_财经频道_示例网",
+     "芯片公司完成新一轮融资"),
+    ("[视频] 机器人走进社区养老院", "机器人走进社区养老院-示例新闻", "机器人走进社区养老院"),
+    # When the declared title carries it too, the kicker is the page's own wording: kept.
+    ("【快讯】算力租赁价格下调", "【快讯】算力租赁价格下调_示例网", "【快讯】算力租赁价格下调"),
+])
+def test_a_kicker_only_the_heading_carries_is_cut(heading, title_tag, expected):
+    assert choose_title(title_tag, [heading]) == expected
