@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +20,9 @@ from crawler.cli.common import (
     warn,
     writable_archive,
 )
+
+if TYPE_CHECKING:
+    from crawler.discovery.classify import PageVerdict
 
 
 @click.command()
@@ -201,7 +204,7 @@ def _fetch_pages(urls: list[str], allow_private: bool,
     return failed
 
 
-def _verdict_json(named: str, url: str | None, verdict: Any,
+def _verdict_json(named: str, url: str | None, verdict: PageVerdict,
                   weights: list[tuple[str, float | int | None, float]]) -> dict[str, Any]:
     """A verdict as the JSON object ``--json`` prints (``weights``: with ``--explain``)."""
     return {

@@ -61,8 +61,7 @@ def classify_features(features: dict[str, float], model: PageModel | None = None
     """The verdict on a page whose ``features`` were measured already."""
     model = model or committed_model()
     row = [features[name] for name in model.features]
-    probability = model.article.probabilities(row)[ARTICLE]
-    contributions = model.article.contributions(row)
+    probability, contributions = model.article_odds(row)
     strongest = sorted(contributions.items(), key=lambda item: -abs(item[1]))[:REASONS]
     reasons = tuple((name, features[name], delta) for name, delta in strongest)
     rule = None

@@ -32,6 +32,10 @@ _INLINE = frozenset(("b", "strong", "em", "i", "u", "span", "font", "br", "small
                      "mark", "abbr", "cite", "q", "code", "time", "label", "wbr", "s", "del",
                      "ins", "big", "tt", "var", "kbd", "img"))
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
+# Tags counted as they are, by the count they add to.
+_COUNTED_TAGS = {"article": "article_elements", "img": "images", "table": "tables",
+                 "ul": "lists", "ol": "lists", "pre": "code_blocks", "time": "time_elements",
+                 "form": "forms"}
 # Own (non-link) text of at least this many bytes makes a block a paragraph.
 _PARAGRAPH_BYTES = 120
 _LONG_PARAGRAPH_BYTES = 400
@@ -288,20 +292,8 @@ class _Layout:
                 counts["contacts"] += 1
             if _marked((element.get("class") or "").lower(), "button"):
                 counts["button_links"] += 1
-        elif tag == "article":
-            counts["article_elements"] += 1
-        elif tag == "img":
-            counts["images"] += 1
-        elif tag == "table":
-            counts["tables"] += 1
-        elif tag in ("ul", "ol"):
-            counts["lists"] += 1
-        elif tag == "pre":
-            counts["code_blocks"] += 1
-        elif tag == "time":
-            counts["time_elements"] += 1
-        elif tag == "form":
-            counts["forms"] += 1
+        elif tag in _COUNTED_TAGS:
+            counts[_COUNTED_TAGS[tag]] += 1
         elif tag == "input":
             kind = (element.get("type") or "text").lower()
             if kind in ("text", "search", "email"):

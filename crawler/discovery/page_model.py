@@ -46,16 +46,23 @@ class Trees:
         total = sum(exps)
         return {name: e / total for name, e in zip(self.classes, exps, strict=True)}
 
-    def contributions(self, row: list[float], target: int = 0) -> dict[str, float]:
-        """How much each feature moved class ``target``'s score along the decision paths."""
-        found: dict[str, float] = {}
+    def explain(self, row: list[float], target: int = 0) -> tuple[float, dict[str, float]]:
+        """Class ``target``'s raw score and how much each feature moved it along the decision
+        paths, in one walk of the trees."""
+        score, found = 0.0, dict[str, float]()
         for number, tree in enumerate(self.trees):
             if number % len(self.classes) != target:
                 continue
-            for feature, delta in _leaf(tree, row)[1]:
+            value, path = _leaf(tree, row)
+            score += value
+            for feature, delta in path:
                 name = self.features[feature]
                 found[name] = found.get(name, 0.0) + delta
-        return found
+        return score, found
+
+    def contributions(self, row: list[float], target: int = 0) -> dict[str, float]:
+        """How much each feature moved class ``target``'s score along the decision paths."""
+        return self.explain(row, target)[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,11 @@ class PageModel:
     def features(self) -> tuple[str, ...]:
         """The feature names, in the order the trees index them."""
         return self.article.features
+
+    def article_odds(self, row: list[float]) -> tuple[float, dict[str, float]]:
+        """The article probability and each feature's pull on its log-odds, in one walk."""
+        score, pulls = self.article.explain(row)
+        return _sigmoid(score), pulls
 
 
 def load_model(text: str | None = None) -> PageModel:
