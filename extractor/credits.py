@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from extractor.names import SURNAMES, Kind, classify, split_glued_names, squeeze, strip_place
+from extractor.names import (
+    SURNAMES,
+    Kind,
+    classify,
+    split_glued_names,
+    squeeze,
+    strip_code,
+    strip_place,
+)
 from extractor.script import HAN
 
 
@@ -31,7 +39,8 @@ class Role(Enum):
 # Labels before the names they govern, longest first within each role.
 _PREFIX_LABELS: tuple[tuple[Role, str], ...] = (
     (Role.EDITOR, r"责任编辑|責任編輯|值班编辑|值班編輯|实习编辑|實習編輯|编辑|編輯|责编|責編|"
-                  r"主编|主編|审核|審核|审校|審校|校对|校對|编审|編審|编者|編者"),
+                  r"主编|主編|审核|審核|审校|審校|校对|校對|编审|編審|编者|編者|美编|美編|"
+                  r"选稿|選稿|排版|审读|審讀|签发|簽發|初审|初審|复审|複審|终审|終審|统筹|統籌|监制|監製"),
     (Role.PHOTO, r"摄影|攝影|摄像|攝像|图片|圖片|制图|製圖|绘图|繪圖|漫画|漫畫|图|圖|摄|攝"),
     (Role.OTHER, r"联\s*系\s*人|聯\s*繫\s*人|联系电话|主持人|嘉宾|嘉賓|受访者|受訪者|策划|策劃"),
     (Role.SOURCE, r"本文来源于|来源于|來源於|来源|來源|稿源|转载自|轉載自|转自|轉自|摘自|出处|出處|"
@@ -57,12 +66,17 @@ _SUFFIX_LABELS: tuple[tuple[Role, str], ...] = (
 # `图：X`, `作者：X`), never inside a phrase (`作者一覽`, `纯属作者个人观点`, `采访了`).
 _NEEDS_SEPARATOR = frozenset(
     "文 图 圖 摄 攝 撰 作者 采访 採訪 翻译 翻譯 原创 原創 口述 主笔 主筆 发布人 "
-    "编辑 編輯 责任编辑 責任編輯 责编 責編 主编 主編 原创 原創".split())
+    "编辑 編輯 责任编辑 責任編輯 责编 責編 主编 主編 原创 原創 美编 美編 选稿 選稿 排版 "
+    "审读 審讀 签发 簽發 初审 初審 复审 複審 终审 終審 统筹 統籌 监制 監製".split())
 _SEPARATOR = r"[\s:：/／|｜╱丨]"
 # Labels that only ever stand before a name: `（原创）` after a headline credits nobody.
 _PREFIX_ONLY = frozenset("原创 原創 作者 文 撰文 执笔 執筆".split())
 # Characters a label may be glued to: `本版文/`, `专栏作者`, `新民网编辑：`, `特约作者`.
 _MAY_PRECEDE_LABEL = frozenset("本版栏欄约約网網报報社台刊站")
+MODIFIER_MAX = 4
+"""A label is a role word with at most this many Han characters of modifiers before it
+(`网络编辑：`, `见习编辑：`, `美术编辑：`): the role word decides the role, the modifier is kept
+in the label as evidence. An unknown modifier needs a colon after the label."""
 
 
 def _alternation(labels: tuple[tuple[Role, str], ...]) -> str:
@@ -116,15 +130,32 @@ def _prefix_hits(text: str) -> list[tuple[int, int, Role, str]]:
         role, label = _label_role(match)
         sep = match.group("sep")
         at_end = match.end() >= len(text) or text[match.end()] in ")）】]〕」』"
-        if label in _NEEDS_SEPARATOR:
+        start = match.start()
+        modifier = _modifier_before(text, start) if re.search("[:：]", sep) else ""
+        if modifier:
+            # `网络编辑：X`: a role word the page qualified; the phrase is the label.
+            start -= len(modifier)
+            label = modifier + label
+        elif label in _NEEDS_SEPARATOR:
             # One character needs a mark after it (`文/`); a word may take a space (`作者 X`).
             if not (sep.strip() or (len(label) > 1 and (sep or at_end))):
                 continue
-            before = text[match.start() - 1] if match.start() > 0 else ""
+            before = text[start - 1] if start > 0 else ""
             if before and re.match(rf"[{HAN}]", before) and before not in _MAY_PRECEDE_LABEL:
                 continue  # `…法文/英文`, `提问作者`, `赞赏作者` are no credits
-        hits.append((match.start(), match.end(), role, label))
+        if hits and start < hits[-1][1]:
+            continue
+        hits.append((start, match.end(), role, label))
     return hits
+
+
+def _modifier_before(text: str, start: int) -> str:
+    """The Han run glued before a role word when it is a whole token of at most
+    ``MODIFIER_MAX`` characters (`网络` in `网络编辑：`), else ``""``."""
+    run = re.search(rf"(?:^|[^{HAN}])([{HAN}]{{1,{MODIFIER_MAX}}})$", text[:start])
+    if run is None:
+        return ""
+    return run.group(1)
 
 
 def _pieces(chunk: str, *, labelled: bool) -> list[str]:
@@ -139,7 +170,7 @@ def _pieces(chunk: str, *, labelled: bool) -> list[str]:
             merged.append(piece)
     names: list[str] = []
     for piece in merged:
-        piece = squeeze(piece)
+        piece = strip_code(squeeze(piece))
         if classify(piece) is Kind.OUTLET:
             names.append(piece)
             continue

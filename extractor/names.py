@@ -76,7 +76,9 @@ _NOT_NAMES = frozenset((
     "参与互动 參與互動 我来说两句 我來說兩句 手机看新闻 打印本页 复制地址 "
     "本段 本文 全文 此文 原文 文章 name email "
     "本版 专栏 專欄 本报讯 本報訊 本网讯 本網訊 本站讯 综述 評論員 评论员 特约 特約 "
-    "文字 大小 字體 字体 我要评论 我要評論 更多文章 即时播报 即時播報"
+    "文字 大小 字體 字体 我要评论 我要評論 更多文章 即时播报 即時播報 "
+    # status words a page brackets after a name: `李四（实习）`
+    "实习 實習 见习 見習 实习生 實習生 特约记者 特約記者 兼职 兼職"
 ).split())
 # Endings a person's name may share (`刘会`): an organisation only when no name fits.
 _WEAK_ORG_ENDINGS = ("号", "號", "部", "局", "院", "会", "會", "馆", "館", "厅", "廳", "所",
@@ -126,6 +128,10 @@ _DATE_LIKE = re.compile(
     r"|^(?:週|周|星期|礼拜|禮拜)[一二三四五六日天]$|^(?:上午|下午|凌晨|晚间|晚間|晚上|中午|早上)$")
 _LATIN_NAME = re.compile(r"[A-Z][a-zà-ÿ'’.-]+(?:[ -][A-Z][a-zà-ÿ'’.-]*){1,3}")
 _HANDLE = re.compile(r"[\w\u00b7·.-]{2,20}")
+# A newsroom's staff code: `AP0018`, `NB12556`; the only name some editor lines give.
+_STAFF_CODE = re.compile(r"[A-Za-z]{1,4}[-_]?\d{2,8}")
+# A staff code or a number glued after a name: `张三_NB12556`, `李四2`.
+_CODE_AFTER_NAME = re.compile(rf"(?<=[{HAN}])\s*[-_]?[A-Za-z]{{0,4}}\d{{1,8}}$")
 
 
 class Kind(Enum):
@@ -210,6 +216,8 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
         return Kind.JUNK if _PHRASE.search(name) else Kind.OUTLET
     if name.endswith(_WEAK_ORG_ENDINGS) and len(name) >= 2 and not is_han_name(name):
         return Kind.OUTLET
+    if _STAFF_CODE.fullmatch(name):
+        return Kind.HANDLE
     if _UI_MARKS.search(name):
         return Kind.JUNK
     if is_han_name(name):
@@ -226,6 +234,11 @@ def classify(text: str, *, site_names: tuple[str, ...] = ()) -> Kind:
     if _HANDLE.fullmatch(name) and re.search(r"[A-Za-z]", name):
         return Kind.HANDLE
     return Kind.JUNK
+
+
+def strip_code(name: str) -> str:
+    """``name`` without a staff code or number glued after it (`张三_NB12556` → `张三`)."""
+    return _CODE_AFTER_NAME.sub("", name)
 
 
 def _surname_weight(name: str) -> float:

@@ -58,6 +58,14 @@ W, P, E, S, N = Role.WRITER, Role.PHOTO, Role.EDITOR, Role.SOURCE, Role.NONE
         ("2011-12-08 作者：记者 武彩霞 来源：经济参考网", [(W, "武彩霞"), (S, "经济参考网")]),
         ("发布者：陈鑫 时间：2012-01-12 17:04:50 来源：解放牛网", [(W, "陈鑫"), (S, "解放牛网")]),
         ("转载自机器之心", [(S, "机器之心")]),
+        # a role word with modifiers the page chose: the role word decides, the colon vouches
+        ("网络编辑：江晓帆", [(E, "江晓帆")]),
+        ("校园编辑：孔令舟 美术编辑：纪雨桐", [(E, "孔令舟"), (E, "纪雨桐")]),
+        ("选稿：韦一鸣 排版：苗可欣", [(E, "韦一鸣"), (E, "苗可欣")]),
+        # names normalised before they are judged: staff codes and status words cut
+        ("作者：邵晨阳_XW20931", [(W, "邵晨阳")]),
+        ("见习编辑：柏思远（实习）", [(E, "柏思远")]),
+        ("责任编辑：QT0271", [(E, "QT0271")]),
         # forums and Latin bylines
         ("ggjjzhzz 发表于 2005-9-15 11:46:00", [(W, "ggjjzhzz")]),
         ("发布时间 2005/03/15 22:36:13 by duscha", [(W, "duscha")]),
@@ -86,7 +94,9 @@ def test_read_credit(text, expected):
         # never a name: interface words, numbers, dates, domains, places, phrases
         ("文字大小", Kind.JUNK), ("2208", Kind.JUNK), ("2012/01/12", Kind.JUNK),
         ("BUSINESS.SOHU.COM", Kind.JUNK), ("台北", Kind.JUNK), ("过此新闻", Kind.JUNK),
-        ("国内新闻", Kind.JUNK), ("未知", Kind.JUNK),
+        ("国内新闻", Kind.JUNK), ("未知", Kind.JUNK), ("实习", Kind.JUNK),
+        # a newsroom's staff code alone is a handle: a name only where a label vouches for it
+        ("QT0271", Kind.HANDLE),
         # a common word that opens with a family name is no person (jieba's dictionary)
         ("商城", Kind.HANDLE), ("毕竟", Kind.HANDLE),
     ],
