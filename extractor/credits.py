@@ -125,7 +125,7 @@ def _label_role(match: re.Match[str]) -> tuple[Role, str]:
 
 
 def _prefix_hits(text: str) -> list[tuple[int, int, Role, str]]:
-    hits = []
+    hits: list[tuple[int, int, Role, str]] = []
     for match in _PREFIX.finditer(text):
         role, label = _label_role(match)
         sep = match.group("sep")
