@@ -28,6 +28,10 @@ EDGE_LINES = 3
 AFTER_LINES = 3
 """Page lines after the body searched for a closing credit."""
 LEAD_LINES = 8
+PROSE_MIN = 40
+"""A paragraph ending a sentence is prose at this length, or with two sentences."""
+_SENTENCE_MARKS = re.compile(r"[。！？!?]")
+_SENTENCE_END = re.compile(r"[。！？!?][”」』\"]?\s*(?:[（(][^（()）]{1,40}[)）])?\s*$")
 """Paragraphs at the start of the body searched for a dateline (related links and captions
 often come first)."""
 
@@ -126,6 +130,17 @@ class Regions:
     def tail(self) -> list[str]:
         """The body's last paragraphs (closing credits: `（记者 张三）`, `（责任编辑：X）`)."""
         return self.body[-EDGE_LINES:]
+
+    @property
+    def last_prose(self) -> str | None:
+        """The body's last paragraph that ends a sentence, when a list the body extractor kept
+        (related headlines, teasers) follows it beyond ``tail``: credits close the prose."""
+        for offset, line in enumerate(reversed(self.body)):
+            # Prose, not a teaser headline that ends in a question mark.
+            if _SENTENCE_END.search(line) and (len(line) >= PROSE_MIN
+                                               or len(_SENTENCE_MARKS.findall(line)) >= 2):
+                return line if offset >= EDGE_LINES else None
+        return None
 
 
 def find_regions(lines: Sequence[str], title: str | None, body: list[str]) -> Regions:

@@ -339,6 +339,8 @@ def _gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
         if found and index >= 2:
             break  # the article's own dateline; later ones open quoted stories
     seen.extend(_closing(regions.tail, page, frozenset(page.headings)))
+    if regions.last_prose is not None:
+        seen.extend(_closing([regions.last_prose], page, frozenset(page.headings)))
     seen.extend(_after_body(regions.after, page))
     seen.extend(_labelled(page, regions, set(header) | set(regions.header)))
     seen.extend(_markup(page))

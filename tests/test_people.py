@@ -50,6 +50,10 @@ def people(html):
         ({"paragraphs": [PROSE, PROSE + "（记者 林若川 实习生 高小娟）"]}, ["林若川", "高小娟"], [],
          None),
         ({"paragraphs": [PROSE, PROSE + " 黃千容 賴世杰 台中"]}, ["黃千容", "賴世杰"], [], None),
+        # the prose's closing bracket, when headlines the body kept follow it
+        ({"paragraphs": [PROSE, PROSE + "(示例财经网/邵晨阳)", "工厂的质检员去哪了？",
+                         "算力租赁价格连跌三月 ...", "县城里的模型公司", "机器人走进养老院？"]},
+         ["邵晨阳"], [], "示例财经网"),
         # a photographer and an editor are not authors
         ({"paragraphs": [PROSE, "（本报记者 郭立亮 摄）", PROSE],
           "after": ["（责任编辑：王泓漓）"]}, [], ["王泓漓"], None),
