@@ -202,12 +202,15 @@ def read_credit(text: str, *, site_names: tuple[str, ...] = ()) -> list[Mention]
     roles = [(Role.NONE, ""), *((role, label) for _, _, role, label in hits)]
     # A label with a colon introduces what follows it (`攝影：記者王永勝`), never what precedes.
     colons = [False, *(bool(re.search("[:：]", text[a:b])) for a, b, _, _ in hits)]
+    marked = [False, *(bool(re.search("[:：/／]", text[a:b])) for a, b, _, _ in hits)]
     for index, (role, label) in enumerate(roles):
         start, end = bounds[2 * index], bounds[2 * index + 1]
         chunk = text[start:end]
-        if not chunk.strip() and colons[index] and role in (Role.PHOTO, Role.EDITOR) \
-                and index + 1 < len(roles) and _REPORTER.search(roles[index + 1][1]):
-            # `攝影：記者王永勝`: a reporter taking the photographs is the photographer here.
+        if marked[index] and role in (Role.PHOTO, Role.EDITOR) \
+                and index + 1 < len(roles) and _REPORTER.search(roles[index + 1][1]) \
+                and (not chunk.strip() or classify(chunk) is Kind.OUTLET):
+            # `攝影：記者王永勝`, `图/某某晚报记者 X`: a reporter (of an outlet) taking the
+            # photographs is the photographer here.
             roles[index + 1] = (role, label)
             chunks.append((chunk, role, label))
             continue
