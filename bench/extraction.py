@@ -33,6 +33,7 @@ from scoring import (
     people_overlap,
     people_set_exact,
     source_matches,
+    split_annotated_names,
     title_matches,
 )
 
@@ -335,6 +336,17 @@ def _score(result: Result, prediction: Prediction, row: dict[str, object]) -> No
                             and prediction.day.isoformat() == str(row["date"]))
     if isinstance(row.get("authors"), list):  # zh-news: people, source and time of day
         _score_people(result, prediction, row)
+    elif row.get("author") and not re.search(r"[\u4e00-\u9fff]", str(row["author"])):
+        # A joined Latin annotation (`A and B`): its people, set-exact and name F1. Chinese
+        # annotations glue names (`罗科苏盈`) that no separator splits; zh-news lists them.
+        truth = split_annotated_names(str(row["author"]))
+        authors = (prediction.authors if prediction.authors is not None
+                   else _split_names(prediction.author))
+        result.authors_exact.append(people_set_exact(authors, truth))
+        tp, predicted, annotated = people_overlap(authors, truth)
+        result.names[0] += tp
+        result.names[1] += predicted
+        result.names[2] += annotated
 
 
 def _split_names(joined: str | None) -> list[str]:

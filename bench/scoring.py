@@ -142,6 +142,23 @@ def _same_person(predicted: str, truth: str) -> bool:
     return bool(a) and bool(b) and (a in b or b in a)
 
 
+_JOINED_NAMES = re.compile(r"\s*;\s*|\s+(?:and|und|et|y|e)\s+|\s*&\s*|,\s+(?:and\s+)?", re.I)
+
+
+def split_annotated_names(annotation: str) -> list[str]:
+    """The people of a joined author annotation: `A und B`, `A, B & C`, `A; B` (first line only,
+    `By ` dropped); a comma only separates parts of two words or more (`Smith, John` and
+    `Jane Roe, MD` stay one name)."""
+    line = annotation.strip().splitlines()[0] if annotation.strip() else ""
+    line = re.sub(r"^\s*by\s+", "", line, flags=re.I).strip()
+    parts = [p.strip() for p in _JOINED_NAMES.split(line) if p and p.strip()]
+    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+        return parts
+    halves = [p.strip() for p in re.split(r"\s*;\s*|\s+(?:and|und|et|y)\s+|\s*&\s*", line,
+                                          flags=re.I) if p.strip()]
+    return halves if len(halves) > 1 and all(len(p.split()) >= 2 for p in halves) else [line]
+
+
 def people_set_exact(predicted: Sequence[str], truth: Sequence[str]) -> bool:
     """Every annotated person predicted and nothing else, order free (zh-news README)."""
     predicted = [p for p in predicted if _person_key(p)]

@@ -38,7 +38,7 @@ _LATIN_NAME = r"[A-ZÄÖÜÉ][\w.'-]*(?:\s+[A-ZÄÖÜÉ][\w.'-]*){0,3}"
 # Two words at least (`von Künstlern, Bands` is no byline), several people allowed:
 # `Por Steven Lee Myers, Keith Bradsher y Tariq Panja`.
 _FULL_NAME = r"[A-ZÄÖÜÉ][\w.'-]*(?:\s+[A-ZÄÖÜÉ][\w.'-]*){1,3}"
-_FULL_NAMES = rf"{_FULL_NAME}(?:(?:\s*,\s*|\s+(?:und|y|et|e)\s+){_FULL_NAME})*"
+_FULL_NAMES = rf"{_FULL_NAME}(?:(?:\s*,\s*|\s+(?:und|y|et|e|and)\s+){_FULL_NAME})*"
 _NAME_END = (r"(?=\s*$|\s*[|,∙·•]|\s+(?:am|le|el|\d)|"
              r"\s+(?:Illustration(?:en)?|Fotos?|Bild(?:er)?|Photos?)\b)")
 
@@ -51,7 +51,10 @@ _AUTHOR_PATTERNS = (
     re.compile(r"(?:本报|本台|本刊)?(?:特约)?记者\s*([\u4e00-\u9fff]{2,4})(?=发自|报道|摄)"),
     # Forums and blogs: `ggjjzhzz 发表于 2005-9-15`.
     re.compile(r"^([^\s:：]{2,20})\s*(?:发表于|发布于|posted)"),
-    re.compile(r"(?:^|\s)(?:By|by|BY)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})"),
+    # `By A and B`, `By A, B and C`; a comma without a closing `and` leads to a credential or
+    # a job title (`By Jane Roe, MD`, `By X, Trial Attorney`), not a second writer.
+    re.compile(rf"(?:^|\s)(?:By|by|BY)\s+((?:{_FULL_NAME}\s*,\s*)*{_FULL_NAME},?\s+and\s+"
+               rf"{_FULL_NAME}|{_LATIN_NAME})"),
     # The same in German, French, Spanish at the start of a line: `Text von Christian Seiler
     # Illustration von …`, `Von R. R. am 3. März`, `Ein Artikel von X | 27.01.2022`, and after a
     # time (`06.11.2023 13:30 von Olga`). Only where the name ends the byline: `von` inside a
@@ -69,7 +72,7 @@ _SOURCE_PATTERN = re.compile(
     rf"(?:来源|来自|出处|转载自|原文来源|稿源)(?:{_SEP}|(?<=转载自)){_NAMES}"
 )
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-_SPLIT = re.compile(r"\s*[、,，&;；]\s*|\s+和\s+|\s*及\s*")
+_SPLIT = re.compile(r"\s*[、,，&;；]\s*(?:and\s+|und\s+)?|\s+和\s+|\s*及\s*|\s+(?:and|und|et|y)\s+")
 
 
 @dataclass(slots=True)
@@ -156,10 +159,11 @@ _BYLINE_LABEL = re.compile(
     r"|^(?:Text |Ein Artikel |Artikel |Article |Un article )?(?:[Vv]on|[Pp]ar|[Pp]or)\s+[A-ZÄÖÜÉ]"
 )
 _REPORTER_LEAD = re.compile(r"^\W{0,3}.{0,10}记者|[（(]\s*(?:本报)?记者[^（()）]{2,20}[)）]\s*$")
-_AUTHOR_META = re.compile(r"(?:^|[:_.])author(?:_?name)?$")
+_AUTHOR_META = re.compile(r"(?:^|[:_.])author(?:_?name)?$|^dc\.creator$")
 _SITE_LIKE = re.compile(r"https?:|www\.|\.(?:com|cn|net)")
 _URL_LIKE = re.compile(r"https?:|www\.|/")
-_NAME_LIST = re.compile(r"\s*[,;&]\s*")
+_PERSON_WORDS = re.compile(r"[A-ZÀ-ÞØ][\w.'’-]*(?:\s+[A-ZÀ-ÞØ][\w.'’-]*){1,3}")
+_NAME_LIST = re.compile(r"\s*[,;&]\s*(?:and\s+|und\s+)?|\s+(?:and|und|et|y)\s+")
 # The label beside a byline, taken alone: `Auteurs`, `Veröffentlicht am`, `Posted by`.
 _BYLINE_WORD = re.compile(
     r"(?:authors?|autor(?:en|in)?|auteurs?|autores?|by|von|par|por|posted(?: by| on)?|"
@@ -184,14 +188,32 @@ def find_people(page: ParsedPage, regions: Regions) -> FoundPeople:
     region = regions.header
     byline = parse_byline(region)
     where = "header"
+    declared = markup_authors(page.metas, page.ld)
+    if byline.authors and _agrees(byline.authors, declared):
+        # `By April Roach` above the text, both writers declared: the markup's list is whole.
+        byline.authors = [n for n in declared if n not in byline.editors]
     if not (byline.authors and byline.editors and byline.source):
-        # Labelled lines anywhere on the page: `（责任编辑：X）` often closes the article.
-        labelled = [line for line in page.lines if (
-            (len(line) <= 80 and _BYLINE_LABEL.search(line)) or _REPORTER_LEAD.search(line))
-            and not is_footer(line)]
+        # Labelled lines: near the article first (`（责任编辑：X）` often closes it); a byline
+        # inside a link is another article's teaser card and credits nobody here.
+        cards = _card_texts(page.tree)
+        near: list[str] = []
+        far: list[str] = []
+        for index, line in enumerate(page.lines):
+            if not (((len(line) <= 80 and _BYLINE_LABEL.search(line))
+                     or _REPORTER_LEAD.search(line)) and not is_footer(line)):
+                continue
+            if any(line in card for card in cards):
+                continue
+            (near if regions.near_article(index) else far).append(line)
         had = bool(byline.authors)
-        _fill_missing(byline, parse_byline(labelled))
+        _fill_missing(byline, parse_byline(near))
         where = "header" if had else "labelled"
+        if not byline.authors and declared:
+            byline.authors = [n for n in declared if n not in byline.editors]
+            where = "markup"
+        _fill_missing(byline, parse_byline(far))
+        if not had and where == "labelled" and byline.authors:
+            where = "labelled" if near else "elsewhere"
     if not byline.authors:
         _fill_from_markup(byline, page.tree, page.metas, page.ld)
         where = "markup"
@@ -201,6 +223,34 @@ def find_people(page: ParsedPage, regions: Regions) -> FoundPeople:
         byline.authors = [name for name in map(person_in_meta_line, meta) if name][:1]
         where = "header"
     return FoundPeople(tuple(byline.authors), tuple(byline.editors), byline.source, where)
+
+
+CARD_EXTRA = 20
+"""A link whose text runs this many characters past a byline in it is a teaser card."""
+
+
+def _card_texts(tree: HtmlElement) -> list[str]:
+    """Texts of links long enough to be another article's card (headline, teaser, byline)."""
+    texts = (" ".join(a.text_content().split()) for a in tree.iter("a"))
+    return [text for text in texts if len(text) > CARD_EXTRA + 10]
+
+
+def _agrees(found: Sequence[str], declared: Sequence[str]) -> bool:
+    """Whether the markup declares every name a byline printed, and more besides."""
+    folded = {name.casefold() for name in declared}
+    return (len(declared) > len(found) and all(n.casefold() in folded for n in found)
+            and all(_PERSON_WORDS.fullmatch(name) for name in declared))
+
+
+def markup_authors(metas: Mapping[str, str], ld: list[dict[str, Any]]) -> list[str]:
+    """Authors the markup declares: every JSON-LD author (lists whole), else the meta tags."""
+    names = _markup_names(ld_names(html_meta.ld_value(ld, "author")))
+    if not names:
+        meta = html_meta.meta_content(metas, "author", "article:author", "byl") or next(
+            (value for key, value in metas.items() if _AUTHOR_META.search(key)), None)
+        # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
+        names = _markup_names([meta]) if meta and not _SITE_LIKE.search(meta) else []
+    return names
 
 
 def _fill_missing(byline: Byline, more: Byline) -> None:
@@ -215,12 +265,7 @@ def _fill_missing(byline: Byline, more: Byline) -> None:
 
 def _fill_from_markup(byline: Byline, tree: HtmlElement, metas: Mapping[str, str],
                       ld: list[dict[str, Any]]) -> None:
-    names = _markup_names(ld_names(html_meta.ld_value(ld, "author")))
-    if not names:
-        meta = html_meta.meta_content(metas, "author", "article:author", "byl") or next(
-            (value for key, value in metas.items() if _AUTHOR_META.search(key)), None)
-        # Chinese CMSs often put the site here: `www.yunnan.cn,云南日报报业集团,云南网`.
-        names = _markup_names([meta]) if meta and not _SITE_LIKE.search(meta) else []
+    names = markup_authors(metas, ld)
     if not names:
         for element in author_elements(tree):
             text = html_meta.node_text(element)
@@ -240,9 +285,12 @@ def _markup_names(values: Sequence[str]) -> list[str]:
         value = " ".join(value.split()).strip("'\"“”‘’ ")
         if not value or _URL_LIKE.match(value):
             continue
+        if value.startswith("@"):
+            continue  # a social-media account, the site's as often as the writer's
         parts = _NAME_LIST.split(value)
-        # `Luana Patriolino, Raphael Felice` is two people; `Smith, John` is one.
-        if len(parts) > 1 and all(len(part.split()) >= 2 for part in parts):
+        # `Luana Patriolino, Raphael Felice` is two people; `Smith, John` is one; so is an
+        # institution (`Landesanstalt für Wald und Forstwirtschaft`).
+        if len(parts) > 1 and all(_PERSON_WORDS.fullmatch(part) for part in parts):
             names.extend(part for part in parts if part not in names)
         elif value not in names:
             names.append(value)

@@ -28,12 +28,12 @@ EDGE_LINES = 3
 AFTER_LINES = 3
 """Page lines after the body searched for a closing credit."""
 LEAD_LINES = 8
+"""Paragraphs at the start of the body searched for a dateline (related links and captions
+often come first)."""
 PROSE_MIN = 40
 """A paragraph ending a sentence is prose at this length, or with two sentences."""
 _SENTENCE_MARKS = re.compile(r"[。！？!?]")
 _SENTENCE_END = re.compile(r"[。！？!?][”」』\"]?\s*(?:[（(][^（()）]{1,40}[)）])?\s*$")
-"""Paragraphs at the start of the body searched for a dateline (related links and captions
-often come first)."""
 
 
 def is_footer(line: str) -> bool:

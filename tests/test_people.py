@@ -105,7 +105,13 @@ def test_forum_replies_do_not_credit_the_thread():
         ("Von R. R. am 26. Februar 2014", ["R. R."]),
         ("06.11.2023 13:30 von Olga", ["Olga"]),
         ("Por Steven Lee Myers, Keith Bradsher y Tariq Panja",
-         ["Steven Lee Myers", "Keith Bradsher y Tariq Panja"]),
+         ["Steven Lee Myers", "Keith Bradsher", "Tariq Panja"]),
+        ("By Ines Halvorsen and Tomas Reyes", ["Ines Halvorsen", "Tomas Reyes"]),
+        ("By Ines Halvorsen, Tomas Reyes and Ada Lindqvist",
+         ["Ines Halvorsen", "Tomas Reyes", "Ada Lindqvist"]),
+        # a comma without a closing `and` leads to a credential or a job title
+        ("By Ines Halvorsen, MD", ["Ines Halvorsen"]),
+        ("By Tomas Reyes, Senior Correspondent", ["Tomas Reyes"]),
         ("Par Sébastien Farcis", ["Sébastien Farcis"]),
         ("von Künstlern, Bands, DJs,", []),
         ("Die Rede von Bundespräsident Johannes Rau beim Konvent", []),
@@ -127,3 +133,41 @@ def test_a_name_opening_a_meta_line_with_a_slashed_date_is_the_author():
             f"<div class='text'>{paragraphs}</div></body></html>")
     extracted = extract_article(html, "https://example.com/?p=101", ExtractOptions())
     assert extracted is not None and list(extracted.authors) == ["硅基君"]
+
+
+LATIN_PROSE = ("The county council voted on Tuesday to fund a pilot that puts language models to "
+               "work in its planning office, after a year of trials in two smaller towns. ")
+
+
+def latin_page(*, header="", meta="", cards=()):
+    """An English article page: headline, an optional byline, prose, then teaser cards."""
+    card_html = "".join(
+        f"<li><a href='/other/{i}'><h4>{headline}</h4><span>{byline}</span></a></li>"
+        for i, (headline, byline) in enumerate(cards))
+    return (f"<html lang='en'><head><meta charset='utf-8'><title>Council funds AI pilot</title>"
+            f"{meta}</head><body><h1>Council funds AI pilot</h1><p>{header}</p>"
+            f"<article>{''.join(f'<p>{LATIN_PROSE * 3}</p>' for _ in range(4))}</article>"
+            f"<ul class='more'>{card_html}</ul></body></html>").encode()
+
+
+def test_a_teaser_cards_byline_credits_nobody_here():
+    cards = [("Why planning offices are short of staff, and what towns try", "von Petra Alvang"),
+             ("Three towns, one model: the trial in numbers so far", "By Oskar Brenning")]
+    html = latin_page(meta="<meta name='author' content='Ines Halvorsen'>", cards=cards)
+    assert people(html)[0] == ["Ines Halvorsen"]
+    assert people(latin_page(cards=cards))[0] == []
+
+
+def test_co_authors_the_markup_declares_complete_a_byline_that_names_one():
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "author": ['
+          '{"@type": "Person", "name": "Ines Halvorsen"}, '
+          '{"@type": "Person", "name": "Tomas Reyes"}]}</script>')
+    assert people(latin_page(header="By Ines Halvorsen", meta=ld))[0] == [
+        "Ines Halvorsen", "Tomas Reyes"]
+
+
+def test_creator_meta_is_an_author_and_a_social_account_is_not():
+    assert people(latin_page(meta="<meta name='dc.creator' content='Ada Lindqvist'>"))[0] == [
+        "Ada Lindqvist"]
+    assert people(latin_page(meta="<meta name='twitter:creator' content='@councilnews'>"))[0] \
+        == []
