@@ -124,6 +124,8 @@ def _title(page: ParsedPage) -> str | None:
         page.tree.findtext(".//title"), page.headings, page.meta("og:title"),
         page.ld_text("headline"), page.site_name,
         html_meta.headings(page.tree, "h2", limit=10), url=page.url,
+        description=page.meta("og:description", "description"), lines=page.lines,
+        minor_headings=html_meta.headings(page.tree, "h3", limit=10),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -152,15 +153,25 @@ def choose_title(
     site_name: str | None = None,
     subheadings: Sequence[str] = (),
     url: str | None = None,
+    description: str | None = None,
+    lines: Sequence[str] = (),
+    minor_headings: Sequence[str] = (),
 ) -> str | None:
     """Pick the article's headline.
 
     1. the longest ``<h1>`` (else ``<h2>``) contained in a declared title (JSON-LD, og:title,
        ``<title>``) that is not the site's own name;
     2. else an ``<h1>`` of real length, even when the declared titles say otherwise;
-    3. else the declared title with the site names stripped.
+    3. else the declared title with the site names stripped; when every declared title is
+       only the site's name, a visible line the page's ``description`` agrees with.
     """
     declared = [" ".join(t.split()) for t in (ld_headline, og_title, title_tag) if t and t.strip()]
+    if declared and site_name and all(_only_site(t, site_name) for t in declared):
+        # `<title>公共電視台 新聞網</title>`, og:title the site again: the headline is what the
+        # description and a visible line share.
+        agreed = _described_line(description, lines)
+        if agreed:
+            return agreed
     if site_name and fold(site_name) in map(fold, declared):
         site_name = None  # a CMS that fills og:site_name with the page's title
     names = site_names(site_name, url)
@@ -196,7 +207,54 @@ def choose_title(
             # `Grenzschließungen Deutschland, Frankreich und…`, `Covid-19: Lässt sich…`.
             return stripped
         return heading
-    return stripped or (" ".join(headings[0].split()) if headings else None)
+    if stripped:
+        # No <h1>: a lesser heading that reads as the declared title, a word or a count
+        # apart (`内蒙古9部门：确保…` shown, `内蒙古确保…` declared), is the headline as shown.
+        close = [h for h in (" ".join(h.split()) for h in (*subheadings, *minor_headings))
+                 if _size(h) >= 4 and _similar(h, stripped)]
+        return close[0] if close else stripped
+    return " ".join(headings[0].split()) if headings else None
+
+
+SIMILAR_MIN = 0.85
+"""A heading and a declared title this alike (difflib's ratio of their folded forms) agree."""
+
+
+def _similar(heading: str, title: str) -> bool:
+    a, b = fold(heading), fold(title)
+    return bool(a) and bool(b) and difflib.SequenceMatcher(None, a, b).ratio() >= SIMILAR_MIN
+
+
+def _only_site(title: str, site_name: str) -> bool:
+    """Whether a declared title names only the site (`公視新聞網`, `公共電視台 新聞網`)."""
+    folded, name = fold(title), fold(site_name)
+    if not folded or not name:
+        return False
+    # Another form of a Han name: short, and made of the name's characters (`公共電視台 新聞網`
+    # for `公視新聞網`); Latin letters are too few for their set to tell anything.
+    return folded == name or (_CJK.search(name) is not None and len(folded) <= 2 * len(name)
+                              and len(set(name) & set(folded)) >= SITE_FORM_SHARE * len(set(name)))
+
+
+SITE_FORM_SHARE = 0.8
+"""Share of the site name's characters a short title must hold to be a form of the name."""
+
+
+DESCRIBED_MAX = 80
+"""A line longer than this is a paragraph, not a headline the description repeats."""
+
+
+def _described_line(description: str | None, lines: Sequence[str]) -> str | None:
+    """The first short visible line the description equals or opens with."""
+    wanted = fold(description or "")
+    if not wanted:
+        return None
+    for line in lines:
+        folded = fold(line)
+        if folded and len(line) <= DESCRIBED_MAX and _size(line) >= 3 and (
+                folded == wanted or wanted.startswith(folded)):
+            return " ".join(line.split())
+    return None
 
 
 def title_report(page: ParsedPage, chosen: str | None) -> FieldReport:

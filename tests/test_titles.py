@@ -95,3 +95,22 @@ def test_a_site_suffix_after_fullwidth_punctuation_is_cut():
 ])
 def test_a_kicker_only_the_heading_carries_is_cut(heading, title_tag, expected):
     assert choose_title(title_tag, [heading]) == expected
+
+
+def test_titles_that_only_name_the_site_give_way_to_the_line_the_description_repeats():
+    lines = ["首頁", "生活財經", "中市農會 推廣在地冬季蔬果", "今天上午，農會在市場舉辦試吃活動。"]
+    chosen = choose_title("示例電視台 新聞網", [], og_title="示例新聞網", site_name="示例新聞網",
+                          description="中市農會 推廣在地冬季蔬果", lines=lines)
+    assert chosen == "中市農會 推廣在地冬季蔬果"
+    # a real headline declared: the description's line is not consulted
+    assert choose_title("農會推廣冬季蔬果_示例新聞網", [], site_name="示例新聞網",
+                        description="中市農會 推廣在地冬季蔬果", lines=lines) == "農會推廣冬季蔬果"
+
+
+def test_a_lesser_heading_that_reads_as_the_declared_title_is_the_headline_shown():
+    chosen = choose_title("内蒙古确保春节前工资无拖欠_要闻_示例网", [],
+                          minor_headings=["热点推荐", "内蒙古6部门：确保春节前工资无拖欠"])
+    assert chosen == "内蒙古6部门：确保春节前工资无拖欠"
+    unrelated = choose_title("内蒙古确保春节前工资无拖欠_要闻_示例网", [],
+                             minor_headings=["热点推荐", "包头举办冰雪节"])
+    assert unrelated == "内蒙古确保春节前工资无拖欠"
