@@ -171,6 +171,9 @@ _BYLINE_WORD = re.compile(
     re.IGNORECASE,
 )
 _AUTHOR_HINT = re.compile(r"author|byline|writer|zuozhe", re.IGNORECASE)
+# A link to an author's page: the role word as a host or a path segment followed by a name.
+_AUTHOR_URL = re.compile(r"^(?:https?:)?//author\.|/(?:authors?|writers?|zuozhe)/[^/?#]+",
+                         re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -299,11 +302,25 @@ def _markup_names(values: Sequence[str]) -> list[str]:
 
 def author_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Elements marked as the author (`rel=author`, `itemprop=author`, a class naming an
-    author, byline or writer), in page order, outside forms and comment threads."""
-    for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'):
+    author, byline or writer, a link to an author's page: `/author/NAME`, `author.site/NAME`),
+    in page order, outside forms and comment threads."""
+    for element in tree.xpath('//*[@rel="author" or @itemprop="author" or @class]'
+                              ' | //a[contains(@href, "author") or contains(@href, "writer")'
+                              ' or contains(@href, "zuozhe")]'):
         hint = " ".join(element.get(a, "") for a in ("class", "rel", "itemprop"))
-        if _AUTHOR_HINT.search(hint) and not in_form(element):
+        if (_AUTHOR_HINT.search(hint) or _AUTHOR_URL.search(element.get("href") or "")) \
+                and not in_form(element):
             yield element
+
+
+def author_link_names(tree: HtmlElement) -> frozenset[str]:
+    """Texts of links to an author's page (`<a href="/author/li-wei">李伟</a>`): a name so
+    linked is credited as a writer wherever it stands."""
+    return frozenset(
+        " ".join(a.text_content().split())
+        for a in tree.xpath('//a[contains(@href, "author") or contains(@href, "writer")'
+                            ' or contains(@href, "zuozhe")]')
+        if _AUTHOR_URL.search(a.get("href") or "") and not in_form(a))
 
 
 def in_form(element: HtmlElement) -> bool:

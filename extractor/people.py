@@ -52,7 +52,7 @@ _ROLE = {Role.WRITER: 2.0, Role.EDITOR: 2.0, Role.SOURCE: 1.0, Role.NONE: 0.5}
 _KIND = {Kind.PERSON: 1.5, Kind.HANDLE: 0.5}
 _HANDLE_UNLABELLED = -1.5  # a handle counts only in a strong slot or after a strong label
 _STRONG_LABELS = re.compile(r"作者|^文$|撰文|执笔|執筆|编译|編譯|原创|原創|发布者|發佈者|主笔|主筆|"
-                            r"发表于|發表於|发布于|發佈於|^[Bb]y$|"
+                            r"发表于|發表於|发布于|發佈於|^[Bb]y$|^author link$|"
                             r"编辑|編輯|责编|責編")
 _EDITOR_AFTER = 1.5  # a page's editor line closes it, often after comments and related links
 _AGREEMENT = 1.0
@@ -322,9 +322,14 @@ def _gather(page: ParsedPage, regions: Regions) -> list[_Seen]:
     header = [line for _, line in _joined(regions.header)]
     # Lines of a few characters each around the headline are a menu, not a meta line.
     menu = sum(len(line) <= _MENU_ITEM_CHARS for line in header) >= _MENU_ITEMS_MIN
+    linked = bylines.author_link_names(page.tree)
     for line in header:
         for s in _credit(line, "header", page):
-            if menu and s.mention.role is Role.NONE and s.mention.kind is not Kind.OUTLET:
+            if s.mention.role is Role.NONE and s.mention.name in linked:
+                # Linked to the author's page: the link is the label.
+                s = _Seen(Mention(Role.WRITER, "author link", s.mention.name, s.mention.kind),
+                          s.region, s.raw, s.adjust, s.note, s.strong_slot)
+            elif menu and s.mention.role is Role.NONE and s.mention.kind is not Kind.OUTLET:
                 s = _Seen(s.mention, s.region, s.raw, s.adjust + _IN_MENU, "in a menu")
             seen.append(s)
     # The dateline opens the article: among the body's first paragraphs, or on the page

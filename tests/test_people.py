@@ -171,3 +171,17 @@ def test_creator_meta_is_an_author_and_a_social_account_is_not():
         "Ada Lindqvist"]
     assert people(latin_page(meta="<meta name='twitter:creator' content='@councilnews'>"))[0] \
         == []
+
+
+def test_a_name_linked_to_its_author_page_is_a_writer_wherever_it_stands():
+    share = ["新浪微博", "腾讯微博", "分享"]  # short lines around the headline: a menu
+    html = page(header=[*share, "示例财经网 <a href='https://author.example.cn/shaochenyang'>邵晨阳"
+                        "</a> 2024-11-08 10:32"])
+    assert people(html)[0] == ["邵晨阳"]
+    plain = page(header=[*share, "示例财经网 <a href='/news/list'>邵晨阳</a> 2024-11-08 10:32"])
+    assert people(plain)[0] == []
+
+
+def test_a_latin_page_falls_back_to_a_link_to_the_authors_page():
+    html = latin_page(header="<a href='/author/ines-halvorsen/'>Ines Halvorsen</a>")
+    assert people(html)[0] == ["Ines Halvorsen"]
