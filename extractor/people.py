@@ -488,7 +488,10 @@ def choose_people(page: ParsedPage, regions: Regions) -> People:
     editors = _keep(editors_c, PERSON_MIN)
     authors = _keep(authors_c, PERSON_MIN)
     sources_c = _sources(seen, page)
-    best = max(sources_c, key=lambda c: c.score, default=None)
+    # Equal scores: the outlet more places name (a dateline and a 来源 line) over one a
+    # sentence cites (`据X消息`).
+    best = max(sources_c, key=lambda c: (c.score, sum(_same_outlet(o.value, c.value)
+                                                      for o in sources_c)), default=None)
     source = best.value if best is not None and best.score >= SOURCE_MIN else None
     reports = (
         FieldReport("authors", authors, tuple(authors_c), f"every name scoring >= {PERSON_MIN}"),

@@ -50,6 +50,10 @@ def people(html):
         ({"paragraphs": [PROSE, PROSE + "（记者 林若川 实习生 高小娟）"]}, ["林若川", "高小娟"], [],
          None),
         ({"paragraphs": [PROSE, PROSE + " 黃千容 賴世杰 台中"]}, ["黃千容", "賴世杰"], [], None),
+        # an outlet a dateline and a 来源 line both name beats one a sentence cites
+        ({"paragraphs": ["华北新闻网5月13日讯 据某市人民政府网站消息，" + PROSE,
+                         *(f"第{i}段。" + PROSE for i in range(6))],
+          "after": ["来源：华北新闻网"]}, [], [], "华北新闻网"),
         # the prose's closing bracket, when headlines the body kept follow it
         ({"paragraphs": [PROSE, PROSE + "(示例财经网/邵晨阳)", "工厂的质检员去哪了？",
                          "算力租赁价格连跌三月 ...", "县城里的模型公司", "机器人走进养老院？"]},
