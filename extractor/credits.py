@@ -15,6 +15,7 @@ from extractor.names import (
     SURNAMES,
     Kind,
     classify,
+    is_slot_outlet,
     split_glued_names,
     squeeze,
     strip_code,
@@ -248,6 +249,8 @@ def _read_chunk(chunk: str, role: Role, label: str,
     for sub, sub_role, sub_label in _split_suffixes(chunk, role, label):
         for name in _pieces(sub, labelled=sub_role is not Role.NONE):
             kind = classify(name, site_names=site_names)
+            if kind is Kind.JUNK and sub_role is Role.SOURCE and is_slot_outlet(name):
+                kind = Kind.OUTLET  # the slot says outlet, however the name ends
             if kind is not Kind.JUNK:
                 mentions.append(Mention(sub_role, sub_label, name, kind))
     return mentions

@@ -241,6 +241,20 @@ def strip_code(name: str) -> str:
     return _CODE_AFTER_NAME.sub("", name)
 
 
+_OUTLET_SLOT_NAME = re.compile(rf"[{HAN}A-Za-z0-9·&]{{3,16}}")
+
+
+def is_slot_outlet(text: str) -> bool:
+    """Whether ``text``, standing in an outlet's slot (after `来源：`), can be the outlet's name
+    however it ends (`示例日报网络版`, `某某观察家`): a short run of name characters, no phrase,
+    date or interface word."""
+    name = squeeze(text)
+    return (_OUTLET_SLOT_NAME.fullmatch(name) is not None and name not in _NOT_NAMES
+            and name not in PLACES and not _DATE_LIKE.search(name)
+            and not _PHRASE.search(name) and not _ROLE_WORD.search(name)
+            and not re.fullmatch(r"[\d\W_]+", name))
+
+
 def _surname_weight(name: str) -> float:
     if name[:2] in COMPOUND_SURNAMES:
         return 1.0

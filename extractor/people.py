@@ -83,6 +83,8 @@ _DATELINE = re.compile(
     rf"|^\W{{0,2}}([{HAN}A-Za-z0-9·]{{2,16}}?)(?<![资資快简簡通喜视視电電])(?:讯|訊)"
     # `据新华社拉萨电（记者 格桑边觉）`: an agency's dateline without its date
     rf"|^\W{{0,2}}据?([{HAN}]{{2,12}}?)(?:电|電)(?=\s*[（(])"
+    # `《华夏时报》专讯`: the publication's title marks, then the wire word
+    rf"|^\W{{0,2}}《([^》]{{2,16}})》\s*(?:专讯|專訊|讯|訊|消息|电|電)"
 )
 # A dateline inside a paragraph, after captions a page glued to it:
 # `…郭立亮摄湖南日报12月15日讯(记者柳德新通讯员彭娟)24.77米！`
@@ -206,7 +208,7 @@ def _lead(paragraph: str, page: ParsedPage, *, first: bool) -> list[_Seen]:
         return []
     rest = paragraph
     if dateline:
-        outlet = squeeze(dateline.group(1) or dateline.group(2) or dateline.group(3) or "")
+        outlet = squeeze(next((g for g in dateline.groups() if g), ""))
         outlet = re.sub(r"(?:\d{1,2}|[０-９]{1,2})$", "", outlet)
         if has_label(outlet):
             # `环球网实习记者胥文琦1月12日报道`: the dateline holds the credit itself.

@@ -59,6 +59,8 @@ W, P, E, S, N = Role.WRITER, Role.PHOTO, Role.EDITOR, Role.SOURCE, Role.NONE
         ("2011-12-08 作者：记者 武彩霞 来源：经济参考网", [(W, "武彩霞"), (S, "经济参考网")]),
         ("发布者：陈鑫 时间：2012-01-12 17:04:50 来源：解放牛网", [(W, "陈鑫"), (S, "解放牛网")]),
         ("转载自机器之心", [(S, "机器之心")]),
+        ("来源：示例日报网络版", [(S, "示例日报网络版")]),  # the slot says outlet
+        ("来源：我们整理的内容", []),  # a phrase is no outlet, whatever the slot
         # a role word with modifiers the page chose: the role word decides, the colon vouches
         ("网络编辑：江晓帆", [(E, "江晓帆")]),
         ("校园编辑：孔令舟 美术编辑：纪雨桐", [(E, "孔令舟"), (E, "纪雨桐")]),

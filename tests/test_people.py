@@ -50,6 +50,10 @@ def people(html):
         ({"paragraphs": [PROSE, PROSE + "（记者 林若川 实习生 高小娟）"]}, ["林若川", "高小娟"], [],
          None),
         ({"paragraphs": [PROSE, PROSE + " 黃千容 賴世杰 台中"]}, ["黃千容", "賴世杰"], [], None),
+        # an outlet known by its slot, however it ends
+        ({"paragraphs": ["《华夏经济报》专讯 " + PROSE, PROSE]}, [], [], "华夏经济报"),
+        ({"header": ["2024-11-08 来源：示例日报网络版"]}, [], [], "示例日报网络版"),
+        ({"paragraphs": ["〔北方通讯社〕" + PROSE, PROSE]}, [], [], "北方通讯社"),
         # an outlet a dateline and a 来源 line both name beats one a sentence cites
         ({"paragraphs": ["华北新闻网5月13日讯 据某市人民政府网站消息，" + PROSE,
                          *(f"第{i}段。" + PROSE for i in range(6))],
