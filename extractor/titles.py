@@ -47,6 +47,28 @@ def site_names(site_name: str | None, url: str | None = None) -> tuple[str, ...]
     return tuple(name for name in dict.fromkeys(names) if len(name) >= 3)
 
 
+def title_parts(title: str) -> list[str]:
+    """The parts of a title its separators split, folded (`标题｜示例网_手机版` → three): what a
+    site repeats around every headline is found among them."""
+    return [fold(p) for p in _SEPARATOR.split(title.strip()) if p.strip()]
+
+
+def strip_affixes(title: str, affixes: Sequence[str]) -> str:
+    """``title`` without leading or trailing parts that are ``affixes`` (folded), as a crawl
+    learned them from the site's other pages (`｜示例网_手机版`); never down to nothing."""
+    parts = [p for p in _SEPARATOR.split(title.strip()) if p.strip()]
+    start, end = 0, len(parts)
+    while end - start > 1 and fold(parts[end - 1]) in affixes:
+        end -= 1
+    while end - start > 1 and fold(parts[start]) in affixes:
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return title.strip()
+    first, last = parts[start], parts[end - 1]
+    head = title.index(first)
+    return title[head : title.index(last, head) + len(last)].strip()
+
+
 def _is_site(part: str, names: Sequence[str]) -> bool:
     """Whether a title part is the site's name (`The Partnership for Student Success` on
     partnershipstudentsuccess.org), not a headline."""

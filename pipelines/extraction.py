@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from crawler.runs import crawl_run_id
 from extractor.limits import MAX_BYTES, shrink
 from extractor.options import ExtractOptions
 from pipelines.pool import ExtractionPool, ExtractionTimeout
+from pipelines.title_affixes import TitleAffixes
 
 if TYPE_CHECKING:
     from extractor import Extracted
@@ -65,6 +67,7 @@ class ExtractionPipeline:
         self.max_bytes = max_bytes
         self.run_id = run_id
         self.pool = pool
+        self.affixes = TitleAffixes()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -123,6 +126,12 @@ class ExtractionPipeline:
 
     def _complete(self, extracted: Extracted, page: Page) -> Article:
         spider = self.crawler.spider
+        # The site's other pages teach its title affix (`｜示例网_手机版`).
+        self.affixes.observe(page.site, extracted.title_raw)
+        title = self.affixes.clean(page.site, extracted.title)
+        if title != extracted.title:
+            self.stats.inc_value("extract/title_affix_cut")
+            extracted = dataclasses.replace(extracted, title=title)
         article = Article.from_extracted(
             extracted, url=page.url, fetched_at=page.fetched_at, site=page.site,
             http_status=page.http_status, encoding=page.encoding or extracted.encoding,
