@@ -41,6 +41,13 @@ _POSTED_LABEL = re.compile(
     r"\b(posted|published|gepostet|veröffentlicht|erschienen|publiziert)\b", re.IGNORECASE)
 _PUBLISH_LABEL = re.compile(
     r"发布|發佈|發布|发表|發表|时间\s*[:：]|時間\s*[:：]|日期\s*[:：]|更新|posted|published", re.I)
+# The role a label gives the date after it: published (the article's) or updated.
+_ROLE_LABEL = re.compile(
+    r"(?P<updated>更新时间|更新時間|更新于|更新於|最后更新|最後更新|修改时间|修改時間|"
+    r"\b(?:last\s+)?(?:updated|modified|aktualisiert|geändert|mis\s+à\s+jour|actualizado)\b)"
+    r"|(?P<published>发布|發佈|發布|发表|發表|首发|首發|"
+    r"\b(?:first\s+)?(?:posted|published|veröffentlicht|erschienen|publiziert|publié|publicado)\b)",
+    re.IGNORECASE)
 _FULL_DATE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}/\d{1,2}/\d{4}")
 _CLOCK = re.compile(r"\d{1,2}\s*[:：时時]\s*\d{2}")
 
@@ -72,6 +79,20 @@ class PublishDate:
     report: FieldReport
 
 
+def published_part(line: str) -> str | None:
+    """The part of ``line`` a publish label governs when the line also holds an update label
+    (`更新时间：… 发布时间：…`, `Updated … Published …`); the line itself when it has no
+    update label; None when only updates are labelled."""
+    labels = list(_ROLE_LABEL.finditer(line))
+    if not any(m.group("updated") for m in labels):
+        return line
+    for index, label in enumerate(labels):
+        if label.group("published"):
+            end = labels[index + 1].start() if index + 1 < len(labels) else len(line)
+            return line[label.start() : end]
+    return None
+
+
 def _declared(page: ParsedPage) -> list[tuple[str, str]]:
     return [(where, raw) for where, raw in (
         ("json-ld", page.ld_text("datePublished")), ("meta", page.meta(*_PUBLISHED_META)))
@@ -91,16 +112,17 @@ def _gather(page: ParsedPage, regions: Regions, now: datetime | None,
         add(parse_iso(raw, tz=tz, now=now), raw, where)
     # The visible meta line: never a footer (copyright years) nor an update line.
     for line in regions.header:
-        if is_footer(line) or (_UPDATED_LINE.search(line) and "发布" not in line):
+        part = published_part(line)
+        if is_footer(line) or part is None:
             continue
-        found_date = parse_date(line, now=now, tz=tz)
+        found_date = parse_date(part, now=now, tz=tz)
         if found_date is not None:
             add(found_date.value, found_date.raw, "header")
             break
     for line in page.lines:
-        if len(line) <= 120 and _PUBLISH_LABEL.search(line) and not is_footer(line) \
-                and not (_UPDATED_LINE.search(line) and not re.search("发布|發佈|發布", line)):
-            found_date = parse_date(line, now=now, tz=tz)
+        part = published_part(line) if len(line) <= 120 and not is_footer(line) else None
+        if part is not None and _PUBLISH_LABEL.search(line):
+            found_date = parse_date(part, now=now, tz=tz)
             if found_date is not None:
                 add(found_date.value, found_date.raw, "labelled")
                 break

@@ -73,3 +73,19 @@ def test_the_fetch_bound_is_the_fetch_moment_on_the_pages_own_calendar():
         fetched_at=fetched, timezone="Asia/Tokyo"))
     assert article is not None
     assert article.published_at == datetime(2024, 11, 7, 15, 0, tzinfo=UTC)
+
+
+def test_published_outranks_updated_on_one_line_in_either_order():
+    for header in ("更新时间：2024-11-09 10:00 发布时间：2024-11-08 09:00",
+                   "发布时间：2024-11-08 09:00 更新时间：2024-11-09 10:00"):
+        assert published(page(header=header)).published_at == datetime(2024, 11, 8, 1, 0,
+                                                                        tzinfo=UTC)
+
+
+def test_published_part_reads_the_role_each_label_gives():
+    from extractor.dates import published_part
+
+    assert published_part("最后更新 2024-11-09") is None
+    assert published_part("Updated May 9, 2024 — Published May 8, 2024") == (
+        "Published May 8, 2024")
+    assert published_part("2024-11-08 来源：示例网") == "2024-11-08 来源：示例网"
