@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive import Archive
+from crawler.jobs import archive_key
 from tests.conftest import REPO
 
 AINEWS = str(Path(sys.executable).parent / "ainews")
@@ -249,7 +250,8 @@ def test_crawl_a_url_without_profile_discovers_the_site(demo_server, tmp_path):
     assert f"{total} articles archived ({total} new, 0 updated)" in result.stdout
     rows = Archive(tmp_path / "a").to_arrow(columns=["url", "site"]).to_pylist()
     assert {r["site"] for r in rows} == {site} and len(rows) == total
-    assert not list((tmp_path / "jobs" / site).iterdir())  # finished: no job left behind
+    jobs = tmp_path / "jobs" / archive_key(str((tmp_path / "a").resolve())) / site
+    assert not list(jobs.iterdir())  # finished: no job left behind
 
 
 def test_query_and_export_cannot_touch_files_outside_the_archive(demo_server, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,18 +15,21 @@ from deltalake import DeltaTable
 
 from archive import Archive
 from crawler.demo.server import DemoServer
+from crawler.jobs import archive_key
 from tests.conftest import REPO
 from tests.faults.scenarios import commits, count_orphans
 
 AINEWS = str(Path(sys.executable).parent / "ainews")
 
 
-def _crawl(server: DemoServer, root: Path, *extra: str) -> subprocess.Popen[str]:
+def _crawl(server: DemoServer, root: Path, *extra: str,
+           group: bool = False) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [AINEWS, "--archive", str(root), "crawl", "demo-daily", "--base-url",
          server.base_url("demo-daily"), "--log-level=WARNING", "--set", "ARCHIVE_BATCH_SIZE=5",
          "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=2", *extra],
         cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=group,
     )
 
 
@@ -73,34 +77,79 @@ def test_kill_9_keeps_committed_rows_and_the_next_crawl_completes(tmp_path):
         assert sorted(fetched) == sorted(paths - {r["url"].removeprefix(base) for r in rows})
 
 
-def test_sigterm_then_resume_completes_every_article_once(tmp_path):
+def _stop_after_commits(process: subprocess.Popen[str], root: Path, n: int) -> tuple[str, str]:
+    deadline = time.monotonic() + 90
+    while commits(root) < n and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C reaches the whole group
+    return process.communicate(timeout=60)
+
+
+def _paste(hint: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run a printed command as a user pastes it into a shell, somewhere else."""
+    return subprocess.run(hint, shell=True, cwd=cwd, capture_output=True, text=True,
+                          timeout=240, env={**os.environ, "PATH": "/usr/bin:/bin"}, check=False)
+
+
+def _hint(err: str) -> str:
+    found = re.search(r"continue it with: (.+)$", err, re.MULTILINE)
+    assert found, err
+    return found.group(1)
+
+
+def test_ctrl_c_then_the_printed_command_completes_every_article_once(tmp_path):
     root = tmp_path / "archive"
     with DemoServer(ports={}, delay_s=0.05) as server:
         total = len(server.sites["demo-daily"].articles)
-        process = _crawl(server, root, "--set", "REVISIT_WINDOW_DAYS=0")
-        deadline = time.monotonic() + 90
-        while commits(root) < 2 and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=60)
+        process = _crawl(server, root, "--set", "REVISIT_WINDOW_DAYS=0", group=True)
+        out, err = _stop_after_commits(process, root, 2)
         assert process.returncode == 1, err
-        assert "--resume" in err and "(shutdown)" in out
-        jobs = list((tmp_path / "jobs" / "demo-daily").iterdir())
+        assert "(shutdown)" in out
+        jobs = list((tmp_path / "jobs" / archive_key(str(root.resolve())) / "demo-daily").iterdir())
         assert len(jobs) == 1 and '"interrupted"' in (jobs[0] / "state.json").read_text()
         first = Archive(root).to_arrow(columns=["url"]).num_rows
         assert 0 < first < total
         mark = len(server.requests("demo-daily"))
 
-        resumed = _crawl(server, root, "--resume", "--set", "REVISIT_WINDOW_DAYS=0")
-        out, err = resumed.communicate(timeout=180)
-        assert resumed.returncode == 0, err
-        assert "resuming the interrupted crawl" in err
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        resumed = _paste(_hint(err), elsewhere)
+        assert resumed.returncode == 0, resumed.stderr
+        assert "resuming the interrupted crawl" in resumed.stderr
         urls = Archive(root).to_arrow(columns=["url"]).column("url").to_pylist()
         base = server.base_url("demo-daily")
         assert {u.removeprefix(base) for u in urls} == {
             a.path for a in server.sites["demo-daily"].articles}
         assert len(urls) == len(set(urls)) == total
         # The job directory's queue carried on: the first listing page was not fetched again,
-        # and the finished job left no directory behind.
+        # and the finished job left no directory behind; nothing went to another archive.
         assert "/list/1.html" not in server.requests("demo-daily")[mark:]
-        assert not list((tmp_path / "jobs" / "demo-daily").iterdir())
+        assert not jobs[0].exists()
+        assert not (elsewhere / "data").exists()
+
+
+def test_an_interrupted_discovery_crawl_resumes_as_discovery_by_its_printed_command(tmp_path):
+    root = tmp_path / "archive"
+    with DemoServer(ports={}, delay_s=0.05) as server:
+        total = len(server.sites["demo-daily"].articles)
+        url = server.base_url("demo-daily") + "/"
+        process = subprocess.Popen(
+            [AINEWS, "--archive", str(root), "crawl", url, "--discover", "--log-level=WARNING",
+             "--set", "ARCHIVE_BATCH_SIZE=5", "--set", "REVISIT_WINDOW_DAYS=0",
+             "--set", "DOWNLOAD_DELAY=0", "--set", "AUTOTHROTTLE_ENABLED=False"],
+            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            start_new_session=True)
+        _, err = _stop_after_commits(process, root, 2)
+        hint = _hint(err)
+        assert "--discover" in hint and str(root.resolve()) in hint
+        # Retyped without --discover, the resume is refused and says what to run.
+        refused = subprocess.run([AINEWS, "--archive", str(root), "crawl", url, "--resume"],
+                                 cwd=REPO, capture_output=True, text=True, timeout=60,
+                                 check=False)
+        assert refused.returncode != 0
+        assert "Traceback" not in refused.stderr and hint in refused.stderr
+        resumed = _paste(hint, tmp_path)
+        assert resumed.returncode == 0, resumed.stderr
+        assert "AssertionError" not in resumed.stderr
+        urls = Archive(root).to_arrow(columns=["url"]).column("url").to_pylist()
+        assert len(urls) == len(set(urls)) == total

@@ -74,6 +74,21 @@ def quiet() -> bool:
     return bool(click.get_current_context().find_root().meta.get("ainews.quiet"))
 
 
+def program() -> str:
+    """This command as a shell finds it when pasted anywhere: ``ainews`` when PATH leads to
+    this very program, else its absolute path (``python -m crawler.cli`` run as a module)."""
+    import shlex
+    import shutil
+
+    invoked = Path(sys.argv[0])
+    if invoked.suffix == ".py" or invoked.name == "__main__.py":
+        return shlex.join([sys.executable, "-m", "crawler.cli"])
+    found = shutil.which(invoked.name)
+    if found and invoked.exists() and Path(found).resolve() == invoked.resolve():
+        return invoked.name
+    return shlex.quote(str(invoked.resolve()))
+
+
 def say(text: str = "") -> None:
     """Print a line of a successful command's report (nothing with ``--quiet``)."""
     if not quiet():

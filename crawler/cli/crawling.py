@@ -8,7 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,7 @@ from crawler.cli.common import (
     common_options,
     log_level,
     print_json,
+    program,
     quiet,
     read_lines,
     say,
@@ -26,6 +27,9 @@ from crawler.cli.common import (
     warn,
     writable_archive,
 )
+
+if TYPE_CHECKING:
+    from crawler.jobs import JobSpec
 
 USER_LIMITS = frozenset(("closespider_pagecount", "closespider_itemcount", "closespider_timeout",
                          "closespider_timeout_no_item"))
@@ -93,17 +97,30 @@ def _writer_keys(site: str, starts: Sequence[str]) -> list[str]:
     return keys
 
 
-def _jobs_root(jobs_dir: str | None) -> Path:
-    if jobs_dir:
-        return Path(jobs_dir)
-    if os.environ.get("AINEWS_JOBS"):
-        return Path(os.environ["AINEWS_JOBS"])
+def _resolved_archive() -> str:
+    """The archive as a job records it: an absolute folder, or the ``s3://`` URL."""
     from archive.location import is_remote
 
-    if is_remote(archive_path()):
-        # Job folders hold this machine's queue: local, whatever the archive is.
-        return Path(DEFAULT_ARCHIVE).resolve().parent / "jobs"
-    return Path(archive_path()).resolve().parent / "jobs"
+    given = archive_path()
+    return given if is_remote(given) else str(Path(given).resolve())
+
+
+def _jobs_root(jobs_dir: str | None) -> Path:
+    """This archive's job folder: under ``--jobs-dir``, $AINEWS_JOBS or ``jobs`` beside the
+    archive (beside the default archive for ``s3://``: a queue is this machine's), keyed by
+    the archive so that no other archive's crawl takes its jobs."""
+    from archive.location import is_remote
+    from crawler.jobs import archive_key
+
+    if jobs_dir:
+        base = Path(jobs_dir)
+    elif os.environ.get("AINEWS_JOBS"):
+        base = Path(os.environ["AINEWS_JOBS"])
+    elif is_remote(archive_path()):
+        base = Path(DEFAULT_ARCHIVE).resolve().parent / "jobs"
+    else:
+        base = Path(archive_path()).resolve().parent / "jobs"
+    return base / archive_key(_resolved_archive())
 
 
 def _one_site_concurrency(settings: dict[str, Any]) -> None:
@@ -118,9 +135,10 @@ def _one_site_concurrency(settings: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.argument("site")
+@click.argument("site", required=False)
 @click.option("--resume", is_flag=True,
-              help="continue the site's interrupted crawl (SIGINT/SIGTERM)")
+              help="continue the site's interrupted crawl (SIGINT/SIGTERM); without SITE, "
+                   "the archive's only interrupted crawl")
 @click.option("--discover", is_flag=True,
               help="ignore a matching profile; discover the site from the URL")
 @click.option("--jobs-dir", metavar="DIR", help="job directories (default: next to the archive)")
@@ -131,13 +149,25 @@ def _one_site_concurrency(settings: dict[str, Any]) -> None:
                    "worker` instead of crawling here")
 @_setting_options
 @common_options
-def crawl(site: str, resume: bool, discover: bool, jobs_dir: str | None, base_url: str | None,
-          redis: str | None, pairs: tuple[str, ...], allow_private: bool) -> int:
+def crawl(site: str | None, resume: bool, discover: bool, jobs_dir: str | None,
+          base_url: str | None, redis: str | None, pairs: tuple[str, ...],
+          allow_private: bool) -> int:
     """Crawl one site (a profile name, or a start URL for a site without one) into the archive.
 
     Exit 0 when the crawl finished, a limit you set (CLOSESPIDER_*) included; 1 when it
     stopped early, every request failed or the archive refused a commit; 2 on bad input.
     """
+    from crawler.jobs import JobSpec
+
+    if site is None:
+        if not resume:
+            raise CliError("crawl needs a SITE (a profile name or a start URL), or --resume")
+        recorded = _only_interrupted(jobs_dir)
+        site, discover, base_url = recorded.target, recorded.discover, recorded.base_url
+        pairs, allow_private = (*recorded.pairs, *pairs), recorded.allow_private or allow_private
+    spec = JobSpec(target=site, archive=_resolved_archive(), discover=discover,
+                   base_url=base_url, pairs=tuple(pairs), allow_private=allow_private,
+                   jobs_dir=str(Path(jobs_dir).resolve()) if jobs_dir else None)
     spider, kwargs, name, starts = crawl_target(site, discover=discover, base_url=base_url)
     settings = crawl_settings(pairs, allow_private)
     if redis:
@@ -151,17 +181,32 @@ def crawl(site: str, resume: bool, discover: bool, jobs_dir: str | None, base_ur
         _one_site_concurrency(settings)
     archive = writable_archive()
     with archive.writer_lock(_writer_keys(name, starts), what=f"the crawl of {name}"):
-        return _crawl_locked(site, spider, kwargs, name, settings, jobs_dir, resume)
+        return _crawl_locked(spec, spider, kwargs, name, settings, jobs_dir, resume)
 
 
-def _crawl_locked(given: str, spider: str, kwargs: dict[str, Any], site: str,
+def _only_interrupted(jobs_dir: str | None) -> JobSpec:
+    """The spec of the archive's one interrupted crawl (``crawl --resume`` without a SITE)."""
+    from crawler.jobs import interrupted
+
+    root = _jobs_root(jobs_dir)
+    found = [(job, spec) for job, spec in interrupted(root) if spec is not None]
+    if not found:
+        raise CliError(f"no interrupted crawl of {archive_path()} to resume (jobs in {root})")
+    if len(found) > 1:
+        raise CliError(f"{len(found)} interrupted crawls of {archive_path()}; continue one: "
+                       + "; ".join(spec.command(program()) for _, spec in found))
+    return found[0][1]
+
+
+def _crawl_locked(spec: JobSpec, spider: str, kwargs: dict[str, Any], site: str,
                   settings: dict[str, Any], jobs_dir: str | None, resume: bool) -> int:
     from crawler.jobs import JobError, open_job
     from crawler.outcome import crawl_failure, crawl_summary
     from crawler.runner import ABORTED, run_crawl
 
     try:
-        job, message = open_job(_jobs_root(jobs_dir), site, resume=resume)
+        job, message = open_job(_jobs_root(jobs_dir), site, resume=resume, spec=spec,
+                                program=program())
     except (JobError, OSError) as exc:
         raise CliError(str(exc)) from None
     if message:
@@ -191,7 +236,7 @@ def _crawl_locked(given: str, spider: str, kwargs: dict[str, Any], site: str,
             "fetches the rest"))
         return 1
     job.mark("interrupted")
-    warn(f"crawl of {site} stopped ({reason}); `ainews crawl {given} --resume` continues it")
+    warn(f"crawl of {site} stopped ({reason}); continue it with: {spec.command(program())}")
     return 1
 
 

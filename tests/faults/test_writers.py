@@ -7,6 +7,7 @@ import os
 import subprocess
 
 from crawler.demo.server import DemoServer
+from crawler.jobs import archive_key
 from tests.faults import scenarios
 
 
@@ -39,7 +40,8 @@ def test_a_second_crawl_of_the_same_site_is_refused_however_it_is_named(tmp_path
 
 def test_a_dead_crawls_job_does_not_block_the_site_when_its_pid_is_reused(tmp_path, demo_server):
     # The job of a crawl that died, whose pid now belongs to a live process (this one).
-    stale = tmp_path / "jobs" / scenarios.SITE / "20261101T000000-1"
+    key = archive_key(str((tmp_path / "a").resolve()))
+    stale = tmp_path / "jobs" / key / scenarios.SITE / "20261101T000000-1"
     stale.mkdir(parents=True)
     (stale / "lock").touch()
     (stale / "state.json").write_text(json.dumps({"status": "running", "pid": os.getpid()}))
