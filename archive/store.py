@@ -48,6 +48,25 @@ def content_sha256(row: Mapping[str, Any]) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+_READING = frozenset(("SELECT", "EXPLAIN"))
+"""Statement types a sandboxed query may run: the sandbox lets DuckDB touch the archive's data
+files, and a ``COPY … TO`` one of them would overwrite it."""
+
+
+def _reading_only(query: str) -> None:
+    """Refuse a sandboxed query that is empty or holds a statement that is no SELECT."""
+    try:
+        kinds = [statement.type.name for statement in duckdb.extract_statements(query)]
+    except duckdb.Error as exc:
+        raise ArchiveError(f"query failed: {str(exc).splitlines()[0]}") from exc
+    if not kinds:
+        raise ArchiveError("query is empty: give a SELECT statement")
+    refused = sorted({kind for kind in kinds if kind not in _READING})
+    if refused:
+        raise ArchiveError(f"query runs SELECT statements only, not {', '.join(refused)}: "
+                           "nothing is written through it (`ainews export` writes files)")
+
+
 class Archive:
     """A folder of Delta tables: ``articles``, ``pages``, ``crawl_runs`` and ``dedup``.
 
@@ -458,6 +477,8 @@ class Archive:
         """Run DuckDB SQL over the views (see ``to_duckdb``) and return Arrow; ``sandbox``
         keeps the query from reading or writing anything but the archive's views; ``params``
         fill ``$name`` placeholders."""
+        if sandbox:
+            _reading_only(query)
         con = self.to_duckdb(as_of=as_of, sandbox=sandbox)
         try:
             relation = con.sql(query, params=dict(params) if params else None)

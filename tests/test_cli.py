@@ -266,8 +266,18 @@ def test_query_and_export_cannot_touch_files_outside_the_archive(demo_server, tm
                 "SET enable_external_access = true"):
         result = run("query", sql, archive=archive)
         assert result.returncode == 2, (sql, result.stdout)
-        assert result.stderr.count("\n") == 1 and "query failed" in result.stderr
+        assert result.stderr.count("\n") == 1
+        assert "query failed" in result.stderr or "SELECT statements only" in result.stderr
     assert not stolen.exists() and not (tmp_path / "other.db").exists()
+    # Nor inside it: the sandbox lets DuckDB reach the archive's data files, and a COPY over
+    # one of them (no temporary file) would truncate committed rows.
+    data_file = next((archive / "articles").rglob("*.parquet"))
+    size = data_file.stat().st_size
+    for sql in (f"COPY (SELECT 1 AS x) TO '{data_file}' (FORMAT parquet, use_tmp_file false)",
+                f"SELECT 1; COPY (SELECT 1 AS x) TO '{data_file}' (FORMAT parquet)", "", "  ;"):
+        result = run("query", sql, archive=archive)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, (sql, result.stderr)
+    assert data_file.stat().st_size == size
     # the archive itself still answers, and export writes only its own file
     counted = run("query", "SELECT count(*) AS n FROM articles", "--format", "json",
                   archive=archive)
