@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archive import AppendResult, Archive
-from archive.warc import read_pages
+from archive.warc import WarcReading, read_pages
 from crawler.items import Article
 from crawler.sites import site_name
 from extractor import ExtractOptions, extract_article
@@ -16,8 +16,12 @@ from pipelines.archiving import article_row
 
 
 def import_warc(archive: Archive, files: Iterable[str | Path], *, site: str | None = None,
-                timezone: str | None = None, batch_size: int = 200) -> tuple[int, AppendResult]:
+                timezone: str | None = None, batch_size: int = 200,
+                readings: dict[str, WarcReading] | None = None) -> tuple[int, AppendResult]:
     """Extract every HTML response of ``files`` and append the articles; (pages read, result).
+
+    ``readings`` receives, per file, what reading it met (damaged, oversized or cut records):
+    the intact records of a damaged file are still imported.
 
     ``site`` names the rows' site (default: each page's host, as a crawl without a profile
     names it; a profile's name also brings its field overrides and timezone); ``timezone`` is
@@ -42,7 +46,10 @@ def import_warc(archive: Archive, files: Iterable[str | Path], *, site: str | No
         pages.clear()
 
     for file in files:
-        for page in read_pages(file):
+        reading = WarcReading()
+        if readings is not None:
+            readings[str(file)] = reading
+        for page in read_pages(file, reading):
             read += 1
             url = str(page["url"])
             extracted = extract_article(page["body"], url, ExtractOptions(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
@@ -72,3 +73,61 @@ def test_a_file_that_is_not_warc_is_one_line_and_nothing_stored(tmp_path):
     assert not Archive(tmp_path / "archive").exists()
     missing = ainews(tmp_path / "archive", "import-warc", str(tmp_path / "nope.warc"))
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def _warc(pages: int, *, big: int | None = None) -> bytes:
+    """A gzipped WARC of ``pages`` small article pages (page ``big`` padded to 20 MiB)."""
+    from io import BytesIO
+
+    from archive.warc import write_pages
+
+    rows = []
+    for i in range(pages):
+        text = "".join(f"<p>第{i}篇第{j}段：今年以来，当地持续推进人工智能技术在制造业中的应用，"
+                       "多家企业完成了生产线改造，效率明显提升。</p>" for j in range(4))
+        padding = " " * (20 * 2**20) if i == big else ""
+        rows.append({"url": f"https://news.example.cn/a/{i}.html", "http_status": 200,
+                     "headers": {"Content-Type": "text/html; charset=utf-8"},
+                     "body": (f"<html><head><title>第{i}篇</title></head><body><h1>第{i}篇"
+                              f"</h1>{text}{padding}</body></html>").encode(),
+                     "fetched_at": datetime(2026, 11, 1, tzinfo=UTC)})
+    out = BytesIO()
+    write_pages(rows, out)
+    return out.getvalue()
+
+
+def test_a_truncated_warc_imports_its_whole_records_and_says_it_was_cut(tmp_path):
+    data = _warc(20)
+    cut = tmp_path / "cut.warc.gz"
+    cut.write_bytes(data[: len(data) * 6 // 10])
+    done = ainews(tmp_path / "archive", "import-warc", str(cut))
+    assert done.returncode == 1
+    assert "truncated" in done.stderr and "Traceback" not in done.stderr
+    rows = Archive(tmp_path / "archive").to_arrow(columns=["url"]).num_rows
+    assert 0 < rows < 20
+
+
+def test_a_damaged_record_is_skipped_and_reading_goes_on(tmp_path):
+    from archive.warc import WarcReading, read_pages
+
+    data = bytearray(_warc(20))
+    middle = len(data) // 2
+    data[middle : middle + 8] = b"\x00" * 8  # inside one gzip member
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(bytes(data))
+    reading = WarcReading()
+    urls = [page["url"] for page in read_pages(damaged, reading)]
+    assert not reading.intact
+    assert len(urls) >= 18 and urls[-1] == "https://news.example.cn/a/19.html"
+
+
+def test_an_oversized_response_is_skipped_without_reading_it_whole(tmp_path):
+    from archive.warc import WarcReading, read_pages
+
+    bomb = tmp_path / "bomb.warc.gz"
+    bomb.write_bytes(_warc(5, big=2))  # 20 MiB of spaces compress to a few KiB
+    assert bomb.stat().st_size < 200_000
+    reading = WarcReading()
+    urls = [page["url"] for page in read_pages(bomb, reading, max_bytes=2**20)]
+    assert reading.too_large == 1 and len(urls) == 4
+    assert "https://news.example.cn/a/2.html" not in urls

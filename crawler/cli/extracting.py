@@ -96,15 +96,21 @@ def extract(file: str, url: str | None, explain: bool, site: str | None,
 @common_options
 def import_warc(files: tuple[str, ...], site: str | None, timezone: str | None) -> int:
     """Extract the HTML responses of WARC/ARC files (- : paths on stdin) into the archive."""
+    from archive.warc import WarcReading
     from pipelines.warc_import import import_warc as import_files
 
     names = read_lines(files, "WARC files")
     for name in names:
         path_exists(name)
-    read, result = import_files(writable_archive(), names, site=site, timezone=timezone)
+    readings: dict[str, WarcReading] = {}
+    read, result = import_files(writable_archive(), names, site=site, timezone=timezone,
+                                readings=readings)
     say(f"import-warc: {read} HTML responses read, {result.added} new articles, "
         f"{result.updated} new versions, {result.unchanged} unchanged")
-    return 0
+    damaged = {name: reading for name, reading in readings.items() if not reading.intact}
+    for name, reading in damaged.items():
+        warn(f"{name}: {reading.problems()}; its intact records were imported")
+    return 1 if damaged else 0
 
 
 @click.command()
