@@ -119,8 +119,12 @@ REVISIT_WINDOW_DAYS = 3.0
 REVISIT_MAX = 500
 # Listing pages one crawl walks at most.
 LISTING_MAX_PAGES = 200
-# Pages a discovery crawl (a site without a profile) fetches at most.
+# Pages a discovery crawl (a site without a profile) fetches at most; sitemaps count.
 DISCOVERY_MAX_PAGES = 5000
+# Sitemap indexes nest at most this deep (index → index → sitemap), and one crawl reads at
+# most this many sitemaps named by indexes: an index that keeps naming new ones ends there.
+SITEMAP_MAX_DEPTH = 3
+SITEMAP_MAX_FILES = 500
 
 # ---- distributed crawling (ainews worker; scrapy-redis) ----
 # The Redis server of the shared frontier (redis://HOST:PORT/DB). Unset: every crawl is one

@@ -113,3 +113,80 @@ def test_news_sitemap_publication_dates_are_read():
     assert news_publication_dates(body) == {"http://a.cn/1": "2024-11-08T10:00:00+08:00"}
     assert news_publication_dates(b"<urlset><url><loc>x</loc></url></urlset>") == {}
     assert news_publication_dates(b"<publication_date><<<") == {}
+
+
+class _Sitemaps:
+    """A site whose sitemap index names two new indexes on every fetch, for ever, and whose
+    real articles are listed only in a gzipped sitemap."""
+
+    def __init__(self) -> None:
+        import gzip
+        import http.server
+        import threading
+
+        self.requests: list[str] = []
+        prose = "".join(f"<p>第{{n}}篇第{j}段：今年以来，当地持续推进人工智能技术在制造业中的应用，"
+                        "多家企业完成了生产线改造，效率明显提升。</p>" for j in range(5))
+        served = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                served.requests.append(self.path)
+                base = f"http://127.0.0.1:{self.server.server_address[1]}"
+                kind, body = "text/html; charset=utf-8", b""
+                if self.path == "/robots.txt":
+                    kind = "text/plain"
+                    body = (f"Sitemap: {base}/index-0.xml\nSitemap: {base}/news.xml.gz\n"
+                            ).encode()
+                elif self.path.startswith("/index-"):
+                    n = int(self.path.split("-")[1].split(".")[0])
+                    kind = "application/xml"
+                    body = ("<?xml version='1.0'?><sitemapindex xmlns='http://www.sitemaps.org/"
+                            f"schemas/sitemap/0.9'><sitemap><loc>{base}/index-{2 * n + 1}.xml"
+                            f"</loc></sitemap><sitemap><loc>{base}/index-{2 * n + 2}.xml</loc>"
+                            "</sitemap></sitemapindex>").encode()
+                elif self.path == "/news.xml.gz":
+                    kind = "application/gzip"
+                    urls = "".join(f"<url><loc>{base}/a/{i}.html</loc></url>" for i in range(6))
+                    body = gzip.compress(("<?xml version='1.0'?><urlset xmlns='http://www."
+                                          f"sitemaps.org/schemas/sitemap/0.9'>{urls}</urlset>"
+                                          ).encode())
+                elif self.path.startswith("/a/"):
+                    n = self.path.split("/")[2].split(".")[0]
+                    body = (f"<html><head><title>第{n}篇新闻</title></head><body><h1>第{n}篇新闻"
+                            f"</h1><div class='meta'>2024-11-08 10:00</div>"
+                            f"{prose.replace('{n}', n)}</body></html>").encode()
+                else:
+                    body = b"<html><body><p>home</p></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest_twisted.inlineCallbacks
+def test_endless_sitemap_indexes_end_at_the_bounds_and_gzipped_sitemaps_are_read(tmp_path):
+    site = _Sitemaps()
+    try:
+        settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), REVISIT_WINDOW_DAYS=0,
+                                    ALLOW_PRIVATE_ADDRESSES=True, SITEMAP_MAX_FILES=20, **FAST)
+        crawler, done = crawl(SiteSpider, settings, url=site.url)
+        yield done
+    finally:
+        site.server.shutdown()
+    stats = crawler.stats.get_stats()
+    assert stats["finish_reason"] == "finished"
+    indexes = [p for p in site.requests if p.startswith("/index-")]
+    assert len(indexes) <= 1 + 20  # the one robots.txt names, then the bound
+    assert stats["discovery/sitemap_limit"] >= 1
+    urls = Archive(tmp_path / "a").to_arrow(columns=["url"]).column("url").to_pylist()
+    assert sorted(u.removeprefix(site.url.rstrip("/")) for u in urls) == [
+        f"/a/{i}.html" for i in range(6)]

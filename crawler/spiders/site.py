@@ -59,6 +59,8 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = list(self.profile.domains)
         self.seen_since: datetime | None = None
         self.listing_pages = 0
+        self.sitemaps = 0
+        """Sitemaps requested from indexes so far (SITEMAP_MAX_FILES bounds them)."""
         self.learner: SiteLearner | None = SiteLearner() if self.profile.discover else None
         """What discovery learns of the site's URL templates (None with a profile)."""
 
@@ -302,17 +304,38 @@ class SiteSpider(scrapy.Spider):
                 yield self.article_request(url)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
-        """Article links of a sitemap, skipping entries unchanged since the last finished crawl."""
+        """Article links of a sitemap, skipping entries unchanged since the last finished crawl.
+
+        Gzipped sitemaps are read (decompressed within DOWNLOAD_MAXSIZE); sitemap indexes
+        nest at most SITEMAP_MAX_DEPTH deep and one crawl reads at most SITEMAP_MAX_FILES
+        sitemaps, which count toward a discovery crawl's page budget too: an index that keeps
+        naming new indexes ends there.
+        """
+        if self.learner is not None:
+            self.learner.pages += 1
+        body = sitemap_body(response, self.settings.getint("DOWNLOAD_MAXSIZE"))
         try:
-            sitemap = Sitemap(response.body)
+            sitemap = Sitemap(body) if body is not None else None
         except (ValueError, SyntaxError):
+            sitemap = None
+        if sitemap is None:
+            self._count("discovery/sitemap_unreadable")
             logger.warning("unreadable sitemap %s", response.url)
             return
-        published = news_publication_dates(response.body)
+        assert body is not None
+        published = news_publication_dates(body)
+        depth = int(response.meta.get("sitemap_depth", 0))
         for entry in sitemap:
             url = feed_url(entry.get("loc", ""), response.url)
             if sitemap.type == "sitemapindex":
-                yield scrapy.Request(url, callback=self.parse_sitemap)
+                if depth + 1 > self.settings.getint("SITEMAP_MAX_DEPTH") or \
+                        self.sitemaps >= self.settings.getint("SITEMAP_MAX_FILES") or \
+                        (self.learner is not None and self.learner.pages >= self.learner.max_pages):
+                    self._count("discovery/sitemap_limit")
+                    continue
+                self.sitemaps += 1
+                yield scrapy.Request(url, callback=self.parse_sitemap,
+                                     meta={"sitemap_depth": depth + 1})
             elif self.learner is not None or self.profile.is_article_url(url):
                 stamp = entry.get("lastmod") or published.get(entry.get("loc", "").strip())
                 if self._older_than_last_crawl(stamp):
@@ -366,6 +389,20 @@ class SiteSpider(scrapy.Spider):
                 return
         yield page_from_response(response, self.profile.name, self.profile.timezone,
                                  self.profile.overrides)
+
+
+def sitemap_body(response: Response, max_size: int) -> bytes | None:
+    """A sitemap's XML: gzipped files (`sitemap.xml.gz`) decompressed within ``max_size``
+    (0: no bound), else the body as served; None for a bomb past the bound."""
+    from scrapy.utils.gz import gunzip
+
+    body = response.body
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    try:
+        return gunzip(body, max_size=max_size)
+    except (OSError, EOFError, ValueError):  # damaged, or past the bound
+        return None
 
 
 def news_publication_dates(body: bytes) -> dict[str, str]:
