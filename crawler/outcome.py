@@ -7,6 +7,7 @@ from typing import Any
 
 _STATUS = "downloader/response_status_count/"
 _EXCEPTION = "downloader/exception_type_count/"
+_SPIDER_ERROR = "spider_exceptions/"
 
 
 def crawl_summary(site: str, stats: dict[str, Any]) -> str:
@@ -29,8 +30,9 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     """Why a crawl counts as failed (exit 1), in one line; None when it did its job.
 
     Failed: articles the archive did not store, requests made and none answered with a success
-    status, or every fetched page failing extraction. A crawl that found nothing new, or had
-    nothing left to fetch (a resumed crawl whose queue was done), is not a failure.
+    status, an exception in a spider callback, or every fetched page failing extraction. A
+    crawl that found nothing new, or had nothing left to fetch (a resumed crawl whose queue
+    was done), is not a failure.
     """
     not_stored = int(stats.get("archive/not_stored", 0))
     if not_stored or stats.get("archive/failure"):
@@ -42,6 +44,11 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     attempted = bool(statuses) or any(k.startswith(_EXCEPTION) for k in stats)
     if attempted and not any(n for status, n in statuses.items() if status < 400):
         return f"no page could be fetched ({_causes(stats, statuses)})"
+    crashed = sum(int(n) for key, n in stats.items()
+                  if key.startswith(_SPIDER_ERROR) and key != f"{_SPIDER_ERROR}count")
+    if crashed:
+        return (f"{crashed} errors in the spider's callbacks (see the log): the pages they "
+                "handled may be missing; the next crawl fetches them again")
     broken = int(stats.get("extract/error", 0)) + int(stats.get("extract/timeout", 0))
     if broken and not stats.get("extract/ok") and not stats.get("extract/not_article"):
         return f"extraction failed on every page ({broken} pages; see the log)"

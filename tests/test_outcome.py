@@ -23,3 +23,10 @@ def test_nothing_new_or_nothing_left_is_no_failure():
     assert crawl_failure({"downloader/response_status_count/200": 3,
                           "downloader/response_status_count/404": 1,
                           "extract/not_article": 2}) is None
+
+
+def test_an_exception_in_a_spider_callback_fails_the_crawl():
+    stats = {"downloader/response_status_count/200": 40, "extract/ok": 35,
+             "spider_exceptions/count": 7, "spider_exceptions/AssertionError": 7}
+    failure = crawl_failure(stats)
+    assert failure is not None and failure.startswith("7 errors in the spider's callbacks")
