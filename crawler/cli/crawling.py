@@ -171,10 +171,10 @@ def crawl(site: str | None, resume: bool, discover: bool, jobs_dir: str | None,
     spider, kwargs, name, starts = crawl_target(site, discover=discover, base_url=base_url)
     settings = crawl_settings(pairs, allow_private)
     if redis:
-        from crawler.distributed.commands import seed, site_entry
+        from crawler.distributed.commands import seed, shown, site_entry
 
         total, new = seed(redis, site_entry((spider, kwargs, name, starts)), settings)
-        say(f"seeded {name}: {total} start requests into {redis} ({new} queued; "
+        say(f"seeded {name}: {total} start requests into {shown(redis)} ({new} queued; "
             "`ainews worker --redis URL` crawls them)")
         return 0
     if spider == "site":

@@ -25,6 +25,22 @@ class DistributedError(Exception):
     """A problem with Redis or the sites asked for, told in one line."""
 
 
+def shown(url: str) -> str:
+    """A Redis URL as it may be printed: the password replaced (`redis://:***@host:6379/0`)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+        user = parts.username or ""
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "<unreadable Redis URL>"
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))
+
+
 def connect(url: str) -> Any:
     """A redis client for ``url``, checked with a PING (a clear error beats a hang later)."""
     import redis
@@ -33,7 +49,8 @@ def connect(url: str) -> Any:
         server = redis.Redis.from_url(url, socket_connect_timeout=5)
         server.ping()
     except (ValueError, redis.RedisError) as exc:
-        raise DistributedError(f"cannot reach Redis at {url}: {exc}") from None
+        message = str(exc).replace(url, shown(url))
+        raise DistributedError(f"cannot reach Redis at {shown(url)}: {message}") from None
     return server
 
 
@@ -98,7 +115,7 @@ def worker_entries(redis_url: str, targets: list[SiteEntry]) -> list[SiteEntry]:
     seeded = seeded_sites(connect(redis_url))
     if not targets:
         if not seeded:
-            raise DistributedError(f"no site has been seeded into {redis_url}: run "
+            raise DistributedError(f"no site has been seeded into {shown(redis_url)}: run "
                                    "`ainews crawl SITE --redis URL` first, or name the sites")
         return list(seeded.values())
     return [seeded.get(t.site, t) for t in targets]

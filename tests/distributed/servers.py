@@ -34,17 +34,18 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> No
 
 
 @contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
+def redis_server(folder: Path, password: str | None = None) -> Iterator[str]:
     """A throwaway redis-server (Debian's package) on 127.0.0.1; yields its URL."""
     binary = shutil.which("redis-server")
     assert binary, "redis-server is needed (apt-get install redis-server; .ci/run does)"
     port = free_port()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "no", "--dir", str(folder), *(["--requirepass", password] if password else [])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for_port(port, process, "redis-server")
-        url = f"redis://127.0.0.1:{port}/0"
+        url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
         redis.Redis.from_url(url).ping()
         yield url
     finally:

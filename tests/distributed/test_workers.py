@@ -283,3 +283,34 @@ def test_two_workers_keep_one_delay_between_requests_to_a_site(tmp_path, redis_u
     # typical gap, not the single closest pair.
     assert times[-1] - times[0] >= 0.9 * 23 * 0.25, gaps
     assert statistics.median(gaps) >= 0.2, sorted(gaps)
+
+
+def test_a_redis_password_is_never_printed(tmp_path, demo_server):
+    secret = "s3cret-pass-word"
+    with redis_server(tmp_path, password=secret) as url:
+        seeded = subprocess.run(
+            [AINEWS, "--archive", str(tmp_path / "a"), "crawl", "demo-daily", "--base-url",
+             demo_server.base_url("demo-daily"), "--redis", url],
+            cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+        assert seeded.returncode == 0, seeded.stderr
+        assert "seeded demo-daily" in seeded.stdout
+        wrong = url.replace(secret, "wrong-" + secret)
+        refused = subprocess.run([AINEWS, "worker", "--redis", wrong], cwd=REPO,
+                                 capture_output=True, text=True, timeout=60, check=False)
+        assert refused.returncode == 2 and "cannot reach Redis" in refused.stderr
+    for output in (seeded.stdout, seeded.stderr, refused.stdout, refused.stderr):
+        assert secret not in output
+
+
+def test_a_workers_log_names_no_redis_password(tmp_path, demo_server):
+    secret = "an0ther-secret"
+    with redis_server(tmp_path, password=secret) as url:
+        subprocess.run([AINEWS, "--archive", str(tmp_path / "a"), "crawl", "demo-daily",
+                        "--base-url", demo_server.base_url("demo-daily"), "--redis", url],
+                       cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+        worked = subprocess.run(
+            [AINEWS, "--archive", str(tmp_path / "a"), "worker", "--redis", url,
+             "--exit-when-idle", "1", "--log-level=INFO", "--set", "CLOSESPIDER_PAGECOUNT=3"],
+            cwd=REPO, capture_output=True, text=True, timeout=180, check=False)
+    assert "Overridden settings" in worked.stderr or "Spider opened" in worked.stderr
+    assert secret not in worked.stdout + worked.stderr
