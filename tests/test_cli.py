@@ -304,3 +304,24 @@ def test_query_json_prints_every_duckdb_type(tmp_path):
     assert row["d"] == "1.50" and row["day"] == "2024-01-03" and row["i"] == "P0M0DT10800S"
     assert row["x"] is None and "Infinity" not in result.stdout
     assert row["b"] == "YWI=" and row["t"] == "10:00:00" and row["s"] == {"a": 1}
+
+
+def test_demo_server_on_busy_ports_and_unwritable_reports_are_one_line(tmp_path):
+    import socket
+
+    from archive import Archive
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = run("demo-server", "--port-base", str(port), timeout=30)
+    assert busy.returncode == 2 and busy.stderr.count("\n") == 1, busy.stderr
+    assert "--port-base" in busy.stderr
+    archive = tmp_path / "a"
+    Archive(archive).append([{"url": "https://example.com/1.html", "site": "example",
+                              "text": "正文" * 30, "fetched_at": datetime.now(UTC)}])
+    for out in ("/proc/ainews-report.html", str(tmp_path)):
+        result = run("report", "--out", out, archive=archive)
+        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+        assert "Traceback" not in result.stderr

@@ -416,7 +416,12 @@ def demo_server(port_base: int) -> int:
     from crawler.demo.server import DEFAULT_PORTS, DemoServer
 
     ports = {name: port_base + i for i, name in enumerate(DEFAULT_PORTS)}
-    with DemoServer(ports=ports) as server:
+    try:
+        server = DemoServer(ports=ports)
+    except OSError as exc:
+        raise CliError(f"cannot serve on ports {port_base}-{port_base + len(ports) - 1}: "
+                       f"{exc.strerror or exc} (choose others with --port-base)") from None
+    with server:
         for name in DEFAULT_PORTS:
             click.echo(f"{name}: {server.base_url(name)}/")
         click.echo("Ctrl-C to stop")

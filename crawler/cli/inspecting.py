@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from crawler.cli.common import (
+    CliError,
     archive_path,
     as_of,
     common_options,
@@ -172,7 +173,14 @@ def report(out: str | None, since: str | None, site: str | None) -> int:
     if out == "-":
         sys.stdout.write(report_html(archive, scope))
         return 0
-    say(f"report written to {write_report(archive, report_target(out), scope)}")
+    target = report_target(out)
+    if target.is_dir():
+        raise CliError(f"--out {target} is a folder: give the report's file name")
+    try:
+        written = write_report(archive, target, scope)
+    except OSError as exc:
+        raise CliError(f"cannot write the report to {target}: {exc.strerror or exc}") from None
+    say(f"report written to {written}")
     return 0
 
 
