@@ -100,6 +100,7 @@ class Archive:
             return
         root = self.root.local_path
         probe = root / f".write-probe-{os.getpid()}"
+        self.refuse_first_layout()
         if root.exists() and not root.is_dir():
             raise ArchiveError(f"the archive {self.root} is a file, not a folder")
         try:
@@ -146,6 +147,18 @@ class Archive:
     def exists(self) -> bool:
         """Tell whether articles have been written here."""
         return tables.is_table(self.articles_path)
+
+    def first_layout(self) -> bool:
+        """Whether this is an archive of the first layout (schema 1): the root itself is the
+        articles table. ``maintain`` moves it into the current layout; nothing else reads or
+        writes it, so no command starts a second archive beside it."""
+        return not self.exists() and tables.is_table(self.root)
+
+    def refuse_first_layout(self) -> None:
+        """ArchiveError with the command that migrates a first-layout archive."""
+        if self.first_layout():
+            raise ArchiveError(f"{self.root} is an archive of the first layout (schema 1): run "
+                               f"`ainews --archive {self.root} maintain` to migrate it")
 
     # ---- writing -----------------------------------------------------------------------------
 
@@ -551,6 +564,7 @@ def open(path: str | Path) -> Archive:
     """Open the archive at ``path`` for analysis; ArchiveError when there is none."""
     archive = Archive(path)
     if not archive.exists():
+        archive.refuse_first_layout()
         raise ArchiveError(f"no archive at {archive.root}")
     return archive
 

@@ -250,3 +250,51 @@ def test_tables_checkpoint_every_ten_commits_and_maintain_sets_it_on_old_ones(tm
     maintain(archive)
     for path in (archive.articles_path, archive.runs_path):
         assert DeltaTable(str(path)).metadata().configuration["delta.checkpointInterval"] == "10"
+
+
+def _first_layout(root):
+    """An archive of the first layout: the root itself is the articles table (schema 1)."""
+    v1 = pa.schema([SCHEMA.field(name) for name in V1_COLUMNS])
+    rows = []
+    for n in range(3):
+        row = {name: None for name in V1_COLUMNS}
+        row.update(url=f"http://old.example.cn/{n}.html", url_hash=100 + n, site="old",
+                   crawl_month="2025-01", fetched_at=NOW, schema_version=1,
+                   text=f"旧的文章{n}" * 20, authors=[], editors=[], breadcrumbs=[], tags=[])
+        rows.append(row)
+    write_deltalake(str(root), pa.Table.from_pylist(rows, schema=v1),
+                    partition_by=["site", "crawl_month"])
+
+
+def test_a_first_layout_archive_is_named_not_hidden_and_maintain_moves_it(tmp_path):
+    from archive import open as open_archive
+    from archive.maintenance import maintain
+
+    root = tmp_path / "news"
+    _first_layout(root)
+    for refused in (lambda: open_archive(root), lambda: Archive(root).check_writable()):
+        with pytest.raises(ArchiveError, match="first layout.*maintain"):
+            refused()
+    report = maintain(Archive(root))
+    assert report.migrated_layout and "version" in report.migrated_columns
+    assert not (root / "_delta_log").exists()
+    assert sorted(r["url"] for r in open_archive(root).to_arrow(columns=["url"]).to_pylist()) \
+        == [f"http://old.example.cn/{n}.html" for n in range(3)]
+    assert verify(Archive(root)) == []
+    assert maintain(Archive(root)).migrated_layout is False  # done once
+
+
+def test_a_layout_migration_cut_short_after_the_move_is_finished_by_the_next_run(tmp_path):
+    from archive.maintenance import _link_or_copy, maintain
+
+    root = tmp_path / "news"
+    _first_layout(root)
+    # As if the process died right after moving the table in, before the old names went.
+    import shutil
+
+    shutil.copytree(root, tmp_path / "copy", copy_function=_link_or_copy)
+    shutil.move(str(tmp_path / "copy"), str(root / "articles"))
+    assert Archive(root).exists() and (root / "_delta_log").exists()
+    maintain(Archive(root))
+    assert not (root / "_delta_log").exists()
+    assert Archive(root).to_arrow(columns=["url"]).num_rows == 3

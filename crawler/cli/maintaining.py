@@ -29,7 +29,14 @@ def maintain(retention_hours: int, repair: bool) -> int:
             say(f"repair: set aside {path}")
         if fixed.dropped_files:
             say(f"repair: {fixed.dropped_files} unreadable data files taken out of the log")
-    report = maintain_tables(existing_archive(), retention_hours=retention_hours)
+    from archive import Archive
+    from crawler.cli.common import archive_path
+
+    given = Archive(archive_path())
+    report = maintain_tables(given if given.first_layout() else existing_archive(),
+                             retention_hours=retention_hours)
+    if report.migrated_layout:
+        say(f"migrated: the first layout's articles table moved into {given.articles_path}")
     if report.migrated_columns:
         say(f"migrated: added columns {', '.join(report.migrated_columns)}")
     for name, metrics in report.compacted.items():
