@@ -44,6 +44,8 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     attempted = bool(statuses) or any(k.startswith(_EXCEPTION) for k in stats)
     if attempted and not any(n for status, n in statuses.items() if status < 400):
         return f"no page could be fetched ({_causes(stats, statuses)})"
+    if stats.get("worker/redis_outage"):
+        return str(stats["worker/redis_outage"])
     crashed = sum(int(n) for key, n in stats.items()
                   if key.startswith(_SPIDER_ERROR) and key != f"{_SPIDER_ERROR}count")
     if crashed:

@@ -134,6 +134,9 @@ REDIS_URL = os.environ.get("AINEWS_REDIS") or None
 # back to the frontier, seconds. The worst case between a kill -9 and its work being taken
 # again is this plus one heartbeat (a fifth of it).
 REDIS_LEASE_SECONDS = 30.0
+# A worker that loses Redis retries with backoff this long, then stops as failed (exit 1),
+# keeping what it holds in Redis for any worker; a full or read-only Redis stops it at once.
+REDIS_OUTAGE_SECONDS = 120.0
 # A worker ends after this many seconds with nothing queued or held by any worker of its
 # site; 0 waits for new work for ever (a long-running service).
 WORKER_EXIT_WHEN_IDLE = 0.0

@@ -18,6 +18,7 @@ import uuid
 from typing import Any
 
 from crawler.distributed import keys
+from crawler.distributed.outage import Patience
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,12 @@ def new_worker_id() -> str:
 class Leases:
     """The leases one worker holds on one site's requests."""
 
-    def __init__(self, server: Any, site: str, worker: str, ttl_s: float) -> None:
-        """``server``: a redis client; ``ttl_s``: how long a silent worker counts as alive."""
+    def __init__(self, server: Any, site: str, worker: str, ttl_s: float,
+                 patience: Patience | None = None) -> None:
+        """``server``: a redis client; ``ttl_s``: how long a silent worker counts as alive;
+        ``patience``: how Redis outages are waited out (none: calls fail at once)."""
         self.server = server
+        self.patience = patience or Patience(server, 0.0)
         self.site = site
         self.worker = worker
         self.ttl_ms = max(1000, int(ttl_s * 1000))
@@ -65,6 +69,9 @@ class Leases:
         self.taken = 0
         self.done = 0
         self.reclaimed = 0
+        self.broken: str | None = None
+        """Why Redis failed this worker for good; from then on no lease is ended here (what
+        is held goes back to the frontier, by this worker or by any other)."""
 
     def register(self) -> None:
         """Announce this worker (before its first take) and start its heartbeat."""
@@ -78,15 +85,18 @@ class Leases:
     def take(self) -> tuple[str, bytes] | None:
         """(lease id, encoded request) of the frontier's first request, now held; or None."""
         lease = str(next(self._ids))
-        data = self._take(keys=[self.queue_key, self.held_key], args=[lease])
+        data = self.patience.call("taking a request", self._take,
+                                  keys=[self.queue_key, self.held_key], args=[lease])
         if data is None:
             return None
         self.taken += 1
         return lease, bytes(data)
 
     def release(self, lease: str | None) -> None:
-        """The request under ``lease`` is done: forget it."""
-        if lease is not None and self.server.hdel(self.held_key, lease):
+        """The request under ``lease`` is done: forget it (not once Redis failed for good)."""
+        if lease is None or self.broken is not None:
+            return
+        if self.patience.call("ending a lease", self.server.hdel, self.held_key, lease):
             self.done += 1
 
     def held(self) -> int:
@@ -95,7 +105,8 @@ class Leases:
 
     def give_back(self) -> int:
         """Return everything this worker holds to the frontier and sign off (a clean stop)."""
-        returned = int(self._return(keys=[self.queue_key, self.held_key]))
+        returned = int(self.patience.call("returning held requests", self._return,
+                                          keys=[self.queue_key, self.held_key]))
         self.server.srem(keys.workers(self.site), self.worker)
         self.server.delete(keys.alive(self.site, self.worker))
         if returned:
@@ -105,6 +116,9 @@ class Leases:
 
     def reclaim_dead(self) -> int:
         """Return the held requests of workers whose heartbeat expired; how many came back."""
+        return int(self.patience.call("reclaiming dead workers' requests", self._reclaim_dead))
+
+    def _reclaim_dead(self) -> int:
         back = 0
         for raw in self.server.smembers(keys.workers(self.site)):
             worker = raw.decode() if isinstance(raw, bytes) else str(raw)
@@ -122,6 +136,9 @@ class Leases:
 
     def outstanding(self) -> int:
         """Requests queued or held by any worker of the site: zero means the crawl is done."""
+        return int(self.patience.call("counting outstanding requests", self._outstanding))
+
+    def _outstanding(self) -> int:
         total = int(self.server.zcard(self.queue_key))
         for raw in self.server.smembers(keys.workers(self.site)):
             worker = raw.decode() if isinstance(raw, bytes) else str(raw)

@@ -25,14 +25,16 @@ class LeaseQueue(Base):  # type: ignore[misc]  # scrapy-redis ships no type hint
         self.key = self.leases.queue_key
 
     def __len__(self) -> int:
-        return int(self.server.zcard(self.key))
+        return int(self.leases.patience.call("counting the frontier", self.server.zcard,
+                                             self.key))
 
     def push(self, request: Request) -> None:
         """Queue ``request``; if it replaces one this worker held (a retry, a redirect), that
-        lease ends once the new request is safely in Redis."""
-        previous = request.meta.pop(LEASE_META_KEY, None)
-        self.server.execute_command("ZADD", self.key, -request.priority,
-                                    self._encode_request(request))
+        lease ends once the new request is safely in Redis (RedisOutage when Redis stays
+        away: the lease is kept, and the held request goes back to the frontier)."""
+        previous = request.meta.pop(LEASE_META_KEY, None)  # not stored with the request
+        self.leases.patience.call("queueing a request", self.server.execute_command, "ZADD",
+                                  self.key, -request.priority, self._encode_request(request))
         self.leases.release(previous)
 
     def pop(self, timeout: int = 0) -> Request | None:

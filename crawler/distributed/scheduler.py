@@ -9,6 +9,8 @@ from scrapy import Request
 from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.distributed.outage import RedisOutage, stop_for_outage
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,18 +32,42 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             logger.info("frontier of %s: %d requests queued", spider.name, len(self.queue))
 
     def enqueue_request(self, request: Request) -> bool:
-        """Queue ``request`` unless some worker has seen it (``dont_filter`` skips the test)."""
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        """Queue ``request`` unless some worker has seen it (``dont_filter`` skips the test).
+
+        Through a Redis outage the call waits (``REDIS_OUTAGE_SECONDS``); past it, the crawl
+        stops as failed and the request that gave this one stays held, to be fetched again.
+        """
+        try:
+            if not request.dont_filter and self.queue.leases.patience.call(
+                    "checking the seen-set", self.df.request_seen, request):
+                self.df.log(request, self.spider)
+                return False
+            self.queue.push(request)
+        except RedisOutage as exc:
+            self._outage(exc)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request)
         return True
 
     def next_request(self) -> Request | None:
         """The frontier's best request, taken under this worker's lease."""
-        request: Request | None = self.queue.pop(self.idle_before_close)
+        try:
+            request: Request | None = self.queue.pop(self.idle_before_close)
+        except RedisOutage as exc:
+            self._outage(exc)
+            return None
         if request is not None and self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self) -> bool:
+        """Whether the frontier holds requests (False once Redis failed for good)."""
+        try:
+            return len(self) > 0
+        except RedisOutage as exc:
+            self._outage(exc)
+            return False
+
+    def _outage(self, exc: RedisOutage) -> None:
+        stop_for_outage(self.spider, exc)

@@ -22,6 +22,7 @@ from twisted.internet import task
 
 from crawler import signals as ainews_signals
 from crawler.distributed.leases import Leases
+from crawler.distributed.outage import OUTAGE_STAT, RedisOutage, stop_for_outage
 from crawler.distributed.queue import LEASE_META_KEY
 from crawler.items import Article, Page
 
@@ -57,9 +58,7 @@ class LeaseDownloaderMiddleware:
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
         """Release the failed request's lease; the failure itself goes on as before."""
-        leases = _leases(self.crawler)
-        if leases is not None:
-            leases.release(request.meta.get(LEASE_META_KEY))
+        _end(self.crawler, request.meta.get(LEASE_META_KEY))
 
 
 class LeaseSpiderMiddleware:
@@ -103,9 +102,18 @@ class LeaseSpiderMiddleware:
         self._release(response.meta.get(LEASE_META_KEY))
 
     def _release(self, lease: str | None) -> None:
-        leases = _leases(self.crawler)
-        if leases is not None:
-            leases.release(lease)
+        _end(self.crawler, lease)
+
+
+def _end(crawler: Crawler, lease: str | None) -> None:
+    """End ``lease``; a Redis gone for good stops the worker and keeps the lease."""
+    leases = _leases(crawler)
+    if leases is None or lease is None:
+        return
+    try:
+        leases.release(lease)
+    except RedisOutage as exc:
+        stop_for_outage(crawler.spider, exc)
 
 
 class LeaseKeeper:
@@ -137,8 +145,13 @@ class LeaseKeeper:
         leases = _leases(self.crawler)
         if leases is None:
             return
-        leases.register()
-        leases.reclaim_dead()
+        try:
+            leases.patience.watch()
+            leases.register()
+            leases.reclaim_dead()
+        except RedisOutage as exc:
+            stop_for_outage(spider, exc)
+            return
         interval = max(0.5, leases.ttl_ms / 1000 / 5)
         # The heartbeat says "this process lives", so it beats on a thread of its own: on the
         # reactor, a few seconds of extraction or a slow commit on a loaded machine let it
@@ -159,6 +172,8 @@ class LeaseKeeper:
     def _reclaim(self, leases: Leases) -> None:
         try:
             leases.reclaim_dead()
+        except RedisOutage as exc:
+            stop_for_outage(self.crawler.spider, exc)
         except Exception as exc:  # nor a failed reclaim the loop that retries it
             logger.warning("reclaiming dead workers' requests failed: %s", exc)
 
@@ -172,7 +187,14 @@ class LeaseKeeper:
         leases = _leases(self.crawler)
         if leases is None:
             return
-        returned = leases.give_back()
+        try:
+            returned = leases.give_back()
+        except RedisOutage as exc:
+            returned = 0
+            logger.error("%s: the requests this worker holds stay in Redis; any worker takes "
+                         "them back once this one's heartbeat lapses", exc)
+            if self.crawler.stats is not None:
+                self.crawler.stats.set_value(OUTAGE_STAT, str(exc))
         stats = self.crawler.stats
         if stats is not None:
             stats.set_value("worker/leases_taken", leases.taken)
@@ -194,6 +216,4 @@ class LeaseKeeper:
             self._release(article.lease)
 
     def _release(self, lease: str | None) -> None:
-        leases = _leases(self.crawler)
-        if leases is not None and lease is not None:
-            leases.release(lease)
+        _end(self.crawler, lease)

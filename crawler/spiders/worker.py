@@ -14,6 +14,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.distributed import keys
 from crawler.distributed.leases import Leases, new_worker_id
+from crawler.distributed.outage import Patience, RedisOutage, stop_for_outage
 from crawler.sites import PROFILES
 from crawler.spiders.site import SiteSpider
 
@@ -79,9 +80,11 @@ class WorkerSpider(SiteSpider):
         settings = crawler.settings
         if not settings.get("REDIS_URL"):
             raise ValueError("a worker needs REDIS_URL (ainews worker --redis URL)")
-        spider.leases = Leases(get_redis_from_settings(settings), spider.profile.name,
+        server = get_redis_from_settings(settings)
+        spider.leases = Leases(server, spider.profile.name,
                                settings.get("WORKER_ID") or new_worker_id(),
-                               settings.getfloat("REDIS_LEASE_SECONDS"))
+                               settings.getfloat("REDIS_LEASE_SECONDS"),
+                               Patience(server, settings.getfloat("REDIS_OUTAGE_SECONDS")))
         spider.exit_when_idle = settings.getfloat("WORKER_EXIT_WHEN_IDLE")
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
@@ -98,8 +101,18 @@ class WorkerSpider(SiteSpider):
         """Wait for more work, unless ``WORKER_EXIT_WHEN_IDLE`` seconds passed with nothing
         queued or held by any worker of the site (then the crawl is done)."""
         assert self.leases is not None
-        self.leases.reclaim_dead()
-        if self.exit_when_idle <= 0 or self.leases.outstanding() > 0:
+        if self.leases.broken is not None:
+            return  # stopping: Redis failed this worker for good
+        try:
+            # A Redis that restarted empty (its client reconnected without an error) would
+            # look like a finished crawl: nothing queued, nothing held.
+            self.leases.patience.check_restart()
+            self.leases.reclaim_dead()
+            outstanding = self.leases.outstanding()
+        except RedisOutage as exc:
+            stop_for_outage(self, exc)
+            return
+        if self.exit_when_idle <= 0 or outstanding > 0:
             self._idle_since = None
             raise DontCloseSpider
         now = time.monotonic()

@@ -89,3 +89,46 @@ def environment(values: dict[str, str]) -> Iterator[None]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+class RestartableRedis:
+    """A redis-server on one fixed free port that a test stops and starts again, with AOF
+    persistence (fsync on every write) or none, and optionally a memory limit."""
+
+    def __init__(self, folder: Path, *, persist: bool, maxmemory: str | None = None) -> None:
+        """Choose the port and the data folder; nothing runs until ``start``."""
+        self.folder = folder
+        self.persist = persist
+        self.maxmemory = maxmemory
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> RestartableRedis:
+        """Start (or start again) on the same port and folder."""
+        binary = shutil.which("redis-server")
+        assert binary, "redis-server is needed (apt-get install redis-server; .ci/run does)"
+        persistence = (["--appendonly", "yes", "--appendfsync", "always"] if self.persist
+                       else ["--appendonly", "no"])
+        limit = (["--maxmemory", self.maxmemory, "--maxmemory-policy", "noeviction"]
+                 if self.maxmemory else [])
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--dir", str(self.folder), *persistence, *limit],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _wait_for_port(self.port, self.process, "redis-server")
+        deadline = time.monotonic() + 20
+        while True:  # loading the AOF answers LOADING until done
+            try:
+                redis.Redis.from_url(self.url).ping()
+                return self
+            except redis.BusyLoadingError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop at once (SIGKILL: no last save beyond what AOF already holds)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
