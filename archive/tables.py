@@ -6,6 +6,7 @@ import contextlib
 import random
 import re
 import time
+import uuid
 from datetime import datetime
 
 import pyarrow as pa
@@ -116,33 +117,60 @@ WRITE_ATTEMPTS = 5
 first commits of a new table, a schema change): delta-rs does not retry those itself."""
 
 
+COMMIT_KEY = "ainews.commit"
+"""commitInfo key holding each append's identity: a retried or raced write that finds its own
+commit in the log is done, so no batch is stored twice."""
+
+
 def append(path: Location, table: pa.Table, partition_by: list[str] | None = None) -> None:
     """Append ``table`` as one atomic commit; new nullable columns merge into the schema.
 
-    Many processes may append to one table at once (workers on several machines): delta-rs
-    retries a commit whose version another writer took; a write that lost a race on the
-    table's metadata (several writers creating it at once) is written again, against the
-    table that exists now.
+    Many processes may append to one table at once (workers on several machines). Each append
+    carries an identity in its commit. On object storage a commit whose answer was lost looks
+    like a failure, and delta-rs's own retry would then commit the batch a second time; so
+    there every retry is ours: after a failed commit the log is read for our identity (the
+    commit landed: done), else the write is tried again against the table as it is now. On a
+    local disk (an atomic rename, no answer to lose) delta-rs retries version races itself.
     """
     path.mkdir()
-    for attempt in range(1, WRITE_ATTEMPTS + 1):
+    identity = uuid.uuid4().hex
+    remote = not path.is_local
+    properties = CommitProperties(
+        max_commit_retries=0 if remote else COMMIT_RETRIES,
+        custom_metadata={COMMIT_KEY: identity})
+    attempts = COMMIT_RETRIES if remote else WRITE_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        before = version(path)
         try:
             write_deltalake(
                 str(path), table, mode="append", partition_by=partition_by,
                 writer_properties=WRITER, schema_mode="merge",
                 configuration=TABLE_CONFIGURATION, storage_options=path.storage_options,
-                commit_properties=COMMIT,
+                commit_properties=properties,
             )
             return
-        except CommitFailedError as exc:
-            # "Metadata changed" / "Protocol changed since last commit": another writer
-            # created the table (or changed its schema) first.
-            if attempt == WRITE_ATTEMPTS or "changed since last commit" not in str(exc):
+        except (CommitFailedError, DeltaError, OSError) as exc:
+            if _committed(path, identity, before):
+                return  # the commit landed; only its answer was lost
+            raced = isinstance(exc, CommitFailedError) and (
+                remote or "changed since last commit" in str(exc))
+            if attempt == attempts or not raced:
                 raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
             # Spread the writers that collided, so they do not collide again.
-            time.sleep(random.uniform(0.05, 0.3) * attempt)
-        except (DeltaError, OSError) as exc:
-            raise ArchiveError(f"append to {path} failed: {first_line(exc)}") from exc
+            time.sleep(random.uniform(0.05, 0.3) * min(attempt, 5))
+
+
+def _committed(path: Location, identity: str, before: int | None) -> bool:
+    """Whether a commit after version ``before`` carries ``identity``."""
+    try:
+        now = version(path)
+        if now is None or (before is not None and now <= before):
+            return False
+        table = open_table(path)
+        since = now - (-1 if before is None else before)
+        return any(entry.get(COMMIT_KEY) == identity for entry in table.history(limit=since))
+    except (ArchiveError, DeltaError, OSError):
+        return False
 
 
 def overwrite(path: Location, table: pa.Table) -> None:

@@ -273,7 +273,7 @@ def test_a_first_layout_archive_is_named_not_hidden_and_maintain_moves_it(tmp_pa
     root = tmp_path / "news"
     _first_layout(root)
     for refused in (lambda: open_archive(root), lambda: Archive(root).check_writable()):
-        with pytest.raises(ArchiveError, match="first layout.*maintain"):
+        with pytest.raises(ArchiveError, match=r"first layout.*maintain"):
             refused()
     report = maintain(Archive(root))
     assert report.migrated_layout and "version" in report.migrated_columns

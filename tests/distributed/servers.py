@@ -132,3 +132,18 @@ class RestartableRedis:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def lossy_proxy(upstream: str, rule: str, log: Path) -> Iterator[str]:
+    """``tests.distributed.lossy_proxy`` in a process of its own; yields its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tests.distributed.lossy_proxy", upstream, rule, str(log)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

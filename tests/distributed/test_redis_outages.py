@@ -36,7 +36,7 @@ def test_a_redis_restart_mid_crawl_loses_no_article(tmp_path, persist):
             server_redis.stop()
             time.sleep(1.0)
             server_redis.start()
-            out, err = crawling.communicate(timeout=300)
+            _, err = crawling.communicate(timeout=300)
             if persist:
                 # Ridden out: the worker waited, went on and finished the crawl.
                 assert crawling.returncode == 0, err[-2000:]

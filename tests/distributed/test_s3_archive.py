@@ -76,3 +76,32 @@ def test_an_unreachable_bucket_is_one_clear_line(tmp_path, s3_env):
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert done.stderr.startswith("ainews: error:")
+
+
+@pytest.mark.parametrize("rule", ["first", "every:2", "random:0.4:7"])
+def test_commits_whose_answers_are_lost_are_stored_once_and_not_called_failed(tmp_path, s3_env,
+                                                                              rule):
+    from datetime import UTC, datetime
+
+    from tests.distributed.servers import lossy_proxy
+
+    log = tmp_path / "dropped.log"
+    root = f"s3://news/lossy-{rule.replace(':', '-')}"
+    with lossy_proxy(s3_env["AWS_ENDPOINT_URL"], rule, log) as url, \
+            environment({"AWS_ENDPOINT_URL": url}):
+        archive = Archive(root)
+        for batch in range(3):
+            rows = [{"url": f"https://example.com/{batch}-{i}.html", "site": "example",
+                     "text": f"第{batch}批第{i}篇。" + "正文" * 30,
+                     "fetched_at": datetime.now(UTC)} for i in range(10)]
+            pages = [{"url": r["url"], "final_url": r["url"], "site": "example",
+                      "http_status": 200, "body": b"<html></html>", "headers": {},
+                      "fetched_at": r["fetched_at"]} for r in rows]
+            assert archive.append(rows, pages).added == 10
+    assert log.exists(), "some answers should have been lost"
+    reread = Archive(root)
+    counts = reread.sql("SELECT count(*) AS n, count(DISTINCT url) AS u FROM article_versions")
+    assert counts.to_pylist() == [{"n": 30, "u": 30}]
+    pages_count = reread.sql("SELECT count(*) AS n, count(DISTINCT url) AS u FROM pages")
+    assert pages_count.to_pylist() == [{"n": 30, "u": 30}]
+    assert verify(reread) == []
