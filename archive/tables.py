@@ -173,6 +173,20 @@ def _committed(path: Location, identity: str, before: int | None) -> bool:
         return False
 
 
+def replace_where(path: Location, table: pa.Table, predicate: str,
+                  partition_by: list[str] | None = None) -> None:
+    """Replace the rows matching ``predicate`` by ``table`` in one commit (cast to the table's
+    own schema): a crash leaves the old rows or the new ones, never neither."""
+    try:
+        target = pa.schema(open_table(path).schema().to_arrow())
+        rows = table.select(target.names).cast(target)
+        write_deltalake(str(path), rows, mode="overwrite", predicate=predicate,
+                        partition_by=partition_by, writer_properties=WRITER,
+                        storage_options=path.storage_options, commit_properties=COMMIT)
+    except (DeltaError, OSError, ValueError, pa.ArrowException) as exc:
+        raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc
+
+
 def overwrite(path: Location, table: pa.Table) -> None:
     """Replace the table's rows as one commit (older versions stay readable until vacuum)."""
     path.mkdir()

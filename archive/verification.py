@@ -53,7 +53,7 @@ def verify(archive: Archive) -> list[str]:
         return [f"no archive at {archive.root}"]
     problems = [p for check in _checks(archive) for p in check.problems]
     # Clusters are judged on a table that reads; until then the problems above come first.
-    return problems or _unclustered(archive)
+    return problems or [*_duplicate_versions(archive), *_unclustered(archive)]
 
 
 def _checks(archive: Archive) -> Iterator[TableCheck]:
@@ -244,6 +244,41 @@ def _missing_rows(rows: pa.Table, present: set[tuple[object, ...]], name: str) -
     return sum(1 for key in keys if key not in present)
 
 
+_DUPLICATES = """
+    SELECT url_hash, coalesce(version, 1) AS version, count(*) - 1 AS extra
+    FROM article_versions GROUP BY ALL HAVING count(*) > 1"""
+
+
+def _duplicate_versions(archive: Archive) -> list[str]:
+    """A version of an article stored more than once (a batch committed twice)."""
+    found = archive.sql(f"SELECT count(*) AS n, coalesce(sum(extra), 0) AS extra "
+                        f"FROM ({_DUPLICATES})")
+    versions, extra = int(found["n"][0].as_py()), int(found["extra"][0].as_py())
+    if not versions:
+        return []
+    return [f"articles: {versions} article versions stored more than once ({extra} extra rows):"
+            " `ainews maintain --repair` keeps one of each"]
+
+
+def remove_duplicate_versions(archive: Archive) -> int:
+    """Keep one row of each article version stored more than once, in one atomic commit (an
+    overwrite of just those articles' rows); how many extra rows went."""
+    hashes = archive.sql(f"SELECT DISTINCT url_hash FROM ({_DUPLICATES})")["url_hash"]
+    wanted = [int(h.as_py()) for h in hashes]
+    if not wanted:
+        return 0
+    listing = ", ".join(str(h) for h in wanted)
+    rows = archive.sql(
+        "SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY url_hash, "
+        "coalesce(version, 1) ORDER BY fetched_at) AS rank FROM _versions "
+        f"WHERE url_hash IN ({listing})) WHERE rank = 1")
+    before = archive.sql(f"SELECT count(*) AS n FROM _versions WHERE url_hash IN ({listing})")
+    tables.replace_where(archive.articles_path, rows.select(
+        [name for name in SCHEMA.names if name in rows.column_names]),
+        f"url_hash IN ({listing})", PARTITION_COLUMNS)
+    return int(before["n"][0].as_py()) - int(rows.num_rows)
+
+
 def _unclustered(archive: Archive) -> list[str]:
     count = archive.sql("SELECT count(*) AS n FROM _latest ANTI JOIN _dedup USING (url_hash)")
     missing = int(count["n"][0].as_py())
@@ -261,6 +296,8 @@ class RepairReport:
     quarantined: list[str] = field(default_factory=list)
     dropped_files: int = 0
     clustered: int = 0
+    duplicate_rows: int = 0
+    """Extra copies of article versions removed."""
 
 
 def repair(archive: Archive) -> RepairReport:
@@ -293,7 +330,8 @@ def repair(archive: Archive) -> RepairReport:
             report.recommitted_rows[check.name] = _recommit(check)
     fresh = Archive(archive.root)
     if fresh.exists():
-        report.clustered = fresh.assign_missing_duplicates()
+        report.duplicate_rows = remove_duplicate_versions(fresh)
+        report.clustered = Archive(archive.root).assign_missing_duplicates()
     return report
 
 

@@ -298,3 +298,22 @@ def test_a_layout_migration_cut_short_after_the_move_is_finished_by_the_next_run
     maintain(Archive(root))
     assert not (root / "_delta_log").exists()
     assert Archive(root).to_arrow(columns=["url"]).num_rows == 3
+
+
+def test_a_batch_committed_twice_is_named_by_verify_and_repair_keeps_one_copy(tmp_path):
+    from archive import tables
+    from archive.schema import PARTITION_COLUMNS
+    from archive.verification import repair
+
+    archive = Archive(tmp_path / "a")
+    archive.append([article(n, STORY) for n in range(3)])
+    batch = archive.to_arrow()
+    # A commit stored twice, as a lost answer on object storage once made delta-rs do.
+    tables.append(archive.articles_path, batch.select(SCHEMA.names), PARTITION_COLUMNS)
+    problems = verify(Archive(tmp_path / "a"))
+    assert any("stored more than once (3 extra rows)" in p for p in problems), problems
+    report = repair(Archive(tmp_path / "a"))
+    assert report.duplicate_rows == 3
+    assert verify(Archive(tmp_path / "a")) == []
+    assert Archive(tmp_path / "a").sql(
+        "SELECT count(*) AS n FROM article_versions")["n"][0].as_py() == 3

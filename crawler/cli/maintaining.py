@@ -27,6 +27,8 @@ def maintain(retention_hours: int, repair: bool) -> int:
             say(f"repair: {name}: {rows} rows committed again")
         for path in fixed.quarantined:
             say(f"repair: set aside {path}")
+        if fixed.duplicate_rows:
+            say(f"repair: {fixed.duplicate_rows} extra copies of article versions removed")
         if fixed.dropped_files:
             say(f"repair: {fixed.dropped_files} unreadable data files taken out of the log")
     from archive import Archive
