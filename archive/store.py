@@ -86,6 +86,9 @@ class Archive:
         """The articles table's version ``_known`` reflects: another writer's commit since
         means it must be read again before the next append."""
         self._lsh: dedup.LshIndex | None = None
+        self._pages_ahead: set[tuple[int, str]] = set()
+        """Pages committed by an append whose articles commit then failed: a retry of the
+        batch must not store them again."""
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(self, *args)``: the same call an ``ArchiveProcess`` runs in its process,
@@ -204,17 +207,27 @@ class Archive:
             # article (fetched again next time), never an article without its page.
             written = {r["url"]: r["url_hash"] for r in fresh}
             # A page is keyed like its article (its canonical may name another URL).
-            self.append_pages([{**p, "url_hash": written[p["url"]]} for p in pages
-                               if p.get("url") in written])
+            keyed = [{**p, "url_hash": written[p["url"]]} for p in pages
+                     if p.get("url") in written]
+            due = [p for p in keyed if _page_key(p) not in self._pages_ahead]
+            self.append_pages(due)
+            self._pages_ahead.update(map(_page_key, due))
             tables.append(self.articles_path, pa.Table.from_pylist(fresh, schema=SCHEMA),
                           PARTITION_COLUMNS)
+            self._pages_ahead.clear()
             for record in fresh:
                 known.add(record["url_hash"])
             after = tables.version(self.articles_path)
             # Only our commit in between: the set is current; otherwise read it again.
             self._known_version = after if after == (-1 if before is None else before) + 1 else None
             if cluster:
-                self._assign_duplicates(fresh)
+                try:
+                    self._assign_duplicates(fresh)
+                except ArchiveError as exc:
+                    # The articles are committed: failing the append now would count them as
+                    # lost. `verify` names the unclustered ones and `maintain` clusters them.
+                    logger.warning("clustering deferred to `ainews maintain`: %s",
+                                   str(exc).splitlines()[0])
         logger.debug("archive %s: %d added, %d updated, %d unchanged", self.root, added, updated,
                      unchanged)
         return AppendResult(added, updated, unchanged)
@@ -558,6 +571,11 @@ class Archive:
             }
         finally:
             con.close()
+
+
+def _page_key(page: Mapping[str, Any]) -> tuple[int, str]:
+    """A raw page's identity within a batch: its article and the moment it was fetched."""
+    return int(page["url_hash"]), str(page.get("fetched_at"))
 
 
 def open(path: str | Path) -> Archive:

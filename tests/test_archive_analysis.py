@@ -317,3 +317,26 @@ def test_a_batch_committed_twice_is_named_by_verify_and_repair_keeps_one_copy(tm
     assert verify(Archive(tmp_path / "a")) == []
     assert Archive(tmp_path / "a").sql(
         "SELECT count(*) AS n FROM article_versions")["n"][0].as_py() == 3
+
+
+def test_a_batch_retried_after_its_articles_commit_failed_stores_its_pages_once(tmp_path):
+    archive = Archive(tmp_path / "a")
+    archive.append([article(0, STORY)])
+
+    def page_of(row):
+        return {"url": row["url"], "final_url": row["url"], "site": row["site"],
+                "http_status": 200, "body": b"<html></html>", "headers": {},
+                "fetched_at": row["fetched_at"]}
+
+    rows = [article(n, STORY) for n in range(1, 4)]
+    # The articles table's next commit cannot be written (its name is taken by a folder):
+    # the pages commit before it lands, the articles commit fails.
+    blocker = tmp_path / "a" / "articles" / "_delta_log" / f"{1:020d}.json"
+    blocker.mkdir()
+    with pytest.raises(ArchiveError):
+        archive.append(rows, [page_of(r) for r in rows])
+    blocker.rmdir()
+    assert archive.append(rows, [page_of(r) for r in rows]).added == 3  # the retry
+    counts = Archive(tmp_path / "a").sql(
+        "SELECT count(*) AS n, count(DISTINCT url) AS u FROM pages").to_pylist()
+    assert counts == [{"n": 3, "u": 3}]

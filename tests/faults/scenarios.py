@@ -41,6 +41,8 @@ class Outcome:
     expected: int
     archived: int = 0
     duplicated: int = 0
+    duplicated_pages: int = 0
+    """Raw pages stored twice (one fetch, two rows)."""
     exit_codes: list[int] = field(default_factory=list)
     peak_mb: float = 0.0
     orphans: int = 0
@@ -157,6 +159,9 @@ def judge(outcome: Outcome, root: Path) -> Outcome:
             flatten=True).column("num_records").to_pylist())
         versions = Archive(root).sql("SELECT count(*) AS n FROM article_versions")["n"][0]
         outcome.corrupt = committed != versions.as_py()
+        pages = Archive(root).sql("SELECT count(*) - count(DISTINCT (url, fetched_at)) AS n "
+                                  "FROM pages")["n"][0]
+        outcome.duplicated_pages = int(pages.as_py())
     except Exception as exc:  # an unreadable archive is the worst outcome, not a crash here
         outcome.corrupt, urls = True, []
         outcome.messages.append(f"unreadable: {exc}")

@@ -38,6 +38,7 @@ def test_disk_full_fails_the_crawl_and_the_next_one_stores_everything(tmp_path, 
     assert outcome.exit_codes == [1, 0], outcome.messages
     assert "not stored" in outcome.messages[0] or "cannot write" in outcome.messages[0]
     assert (outcome.lost, outcome.duplicated, outcome.corrupt) == (0, 0, False)
+    assert outcome.duplicated_pages == 0
 
 
 def test_an_archive_turned_read_only_fails_the_crawl_loudly(tmp_path, slow_demo):
