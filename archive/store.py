@@ -134,11 +134,11 @@ class Archive:
         two crawls of one site into one archive would store every article twice.
 
         ``shared``: the workers of one Redis frontier hold it together (their leases keep two
-        of them off one URL) and still keep a crawl on its own out. Object storage has no
-        locks: there, crawls of one site must share a frontier.
+        of them off one URL) and still keep a crawl on its own out. On object storage the
+        locks are leased claim objects in ``_locks/`` (see ``locks.leased``).
         """
         if not self.root.is_local:
-            return contextlib.nullcontext()
+            return locks.leased(self.root / "_locks", keys, what=what, shared=shared)
         return locks.exclusive(self.root.local_path / "_locks", keys, what=what, shared=shared)
 
     def existing_tables(self) -> dict[str, Location]:

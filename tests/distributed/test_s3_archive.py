@@ -105,3 +105,51 @@ def test_commits_whose_answers_are_lost_are_stored_once_and_not_called_failed(tm
     pages_count = reread.sql("SELECT count(*) AS n, count(DISTINCT url) AS u FROM pages")
     assert pages_count.to_pylist() == [{"n": 30, "u": 30}]
     assert verify(reread) == []
+
+
+def test_object_storage_locks_keep_a_second_writer_of_a_site_out(s3_env):
+    import json as json_module
+
+    from archive.location import Location
+    from archive.locks import LockHeld, leased
+
+    folder = Location("s3://news/locked/_locks")
+    with leased(folder, ["site-demo"], what="a crawl of demo"):
+        with pytest.raises(LockHeld, match="writing the same site"), \
+                leased(folder, ["site-demo"], what="another crawl of demo"):
+            pass
+        with leased(folder, ["site-other"], what="a crawl of other"):
+            pass  # another site is free
+    # Released: the next writer gets it; workers share it among themselves.
+    with leased(folder, ["site-demo"], what="a worker", shared=True), \
+            leased(folder, ["site-demo"], what="a worker", shared=True), \
+            pytest.raises(LockHeld), leased(folder, ["site-demo"], what="a crawl"):
+        pass
+    # A claim nobody renewed for the lease's length is abandoned, not a lock for ever.
+    stale = folder / "site-demo" / "00000000000000000001-dead-exclusive"
+    stale.write_text(json_module.dumps({"pid": 1, "host": "gone", "renewed_at": 0}))
+    with leased(folder, ["site-demo"], what="a crawl of demo"):
+        pass
+
+
+def test_a_second_crawl_of_a_site_into_s3_is_refused(tmp_path, s3_env):
+    with DemoServer(ports={}, delay_s=0.05) as server:
+        first = subprocess.Popen(
+            [AINEWS, "--archive", ROOT, "crawl", "demo-daily", "--base-url",
+             server.base_url("demo-daily"), "--log-level=WARNING", "--jobs-dir",
+             str(tmp_path / "jobs1")], cwd=REPO, text=True, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        import time
+
+        deadline = time.monotonic() + 60
+        while not server.requests("demo-daily") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        second = ainews(ROOT, "crawl", "demo-daily", "--base-url",
+                        server.base_url("demo-daily"), "--jobs-dir", str(tmp_path / "jobs2"),
+                        env=s3_env)
+        _, err = first.communicate(timeout=300)
+        assert first.returncode == 0, err[-2000:]
+    assert second.returncode == 2 and "writing the same site" in second.stderr, second.stderr
+    counts = Archive(ROOT).sql("SELECT count(*) AS n, count(DISTINCT url) AS u "
+                               "FROM article_versions").to_pylist()
+    assert counts[0]["n"] == counts[0]["u"] == 80
