@@ -146,3 +146,23 @@ def _renew(claims: list[Location], stop: threading.Event) -> None:
             # A failed renewal is tried again next time; the lease outlasts several misses.
             with contextlib.suppress(OSError, ArchiveError, ValueError):
                 claim.write_text(_claim_text(json.loads(claim.read_text()).get("what", "")))
+
+
+def holders(folder: Path | Location) -> list[str]:
+    """Who holds a lock in ``folder`` now (``pid 123`` / ``pid 123 on host``), for commands
+    that must not run beside a writer."""
+    if isinstance(folder, Location) and not folder.is_local:
+        now = time.time()
+        claims = [c for c in folder.files(recursive=True) if _live(c, now)]
+        return sorted({_holder_of(claim) for claim in claims})
+    path = folder.local_path if isinstance(folder, Location) else folder
+    found = []
+    for lock in sorted(path.glob("*.lock")) if path.is_dir() else []:
+        fd = os.open(lock, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            found.append(f"pid {_holder(lock)}")
+        finally:
+            os.close(fd)
+    return sorted(set(found))

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from deltalake import DeltaTable
 from deltalake.exceptions import DeltaError
 
-from archive import tables
+from archive import locks, tables
 from archive.errors import ArchiveError
 from archive.location import Location
 from archive.schema import DEDUP_SCHEMA, PAGES_SCHEMA, PARTITION_COLUMNS, RUNS_SCHEMA, SCHEMA
@@ -302,7 +302,12 @@ class RepairReport:
 
 def repair(archive: Archive) -> RepairReport:
     """Apply every fix ``verify`` names; nothing is deleted (set-aside files go to
-    ``_quarantine``)."""
+    ``_quarantine``). Refused while a crawl or worker writes: the data files it has written
+    but not yet committed would look like lost commits and be committed twice."""
+    writing = locks.holders(archive.root / "_locks")
+    if writing:
+        raise ArchiveError(f"{archive.root} is being written ({', '.join(writing)}): repair "
+                           "once no crawl or worker writes it")
     report = RepairReport()
     quarantine = archive.root / QUARANTINE
     for check in list(_checks(archive)):

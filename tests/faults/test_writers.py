@@ -23,12 +23,17 @@ def test_a_second_crawl_of_the_same_site_is_refused_however_it_is_named(tmp_path
         same = subprocess.run(scenarios.crawl_command(server, root, "--jobs-dir",
                                                       str(tmp_path / "jobs2")),
                               capture_output=True, text=True, timeout=60, check=False)
+        repair = subprocess.run([scenarios.AINEWS, "--archive", str(root), "maintain",
+                                 "--repair"], capture_output=True, text=True, timeout=60,
+                                check=False)
         by_url = subprocess.run(
             [scenarios.AINEWS, "--archive", str(root), "crawl",
              server.base_url(scenarios.SITE) + "/", "--discover", "--set", "LOG_LEVEL=WARNING"],
             capture_output=True, text=True, timeout=60, check=False)
         outcome = scenarios.Outcome("two writers", len(server.sites[scenarios.SITE].articles))
         scenarios.finish(first, outcome)
+    # Repair beside a live writer would commit its not-yet-committed files a second time.
+    assert repair.returncode == 2 and "is being written" in repair.stderr, repair.stderr
     for refused in (same, by_url):
         assert refused.returncode == 2, refused.stderr
         lines = refused.stderr.strip().splitlines()
