@@ -1,8 +1,8 @@
 """The fault suite at scale: stops, kills, a starved disk, malformed input, hostile pages and
 internal redirects, against real processes and servers on 127.0.0.1; one table.
 
-Usage: python bench/faults.py [--sigterm N] [--kill N] [--double N] [--disk N] [--seed S]
-                              [--baseline GIT-REF]
+Usage: python bench/faults.py [--sigterm N] [--kill N] [--double N] [--disk N] [--paste N]
+                              [--seed S] [--baseline GIT-REF]
 
 For every scenario: runs, articles expected (per run) and archived, lost and duplicated ones
 (summed over runs), the exit codes seen, the peak resident memory of any process of the crawl
@@ -63,6 +63,12 @@ def run_suite(args: argparse.Namespace) -> list[list[str]]:
         many("SIGTERM to the group, then --resume", args.sigterm, lambda root: (
             scenarios.stop_then_resume(server, root, after_commits=rng.randint(1, 8),
                                        rng=rng)))
+        for discover in (False, True):
+            many(f"Ctrl-C of a {'discovery' if discover else 'profile'} crawl, then the "
+                 "printed command pasted elsewhere", args.paste, lambda root, d=discover: (
+                     scenarios.interrupt_then_paste(server, root,
+                                                    after_commits=rng.randint(1, 6),
+                                                    discover=d, rng=rng)))
         many("SIGTERM twice, then a crawl", args.double, lambda root: (
             scenarios.stop_then_resume(server, root, after_commits=rng.randint(1, 8),
                                        signals=2, rng=rng)))
@@ -153,6 +159,8 @@ def main() -> None:
     parser.add_argument("--kill", type=int, default=30)
     parser.add_argument("--double", type=int, default=5)
     parser.add_argument("--disk", type=int, default=2)
+    parser.add_argument("--paste", type=int, default=10,
+                        help="Ctrl-C then the printed command, per mode (profile, discovery)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline", help="a git ref to run the same scenarios on")
     args = parser.parse_args()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shlex
 import signal
 import subprocess
@@ -187,6 +188,41 @@ def stop_then_resume(server: DemoServer, root: Path, *, after_commits: int, sign
     finish(process, outcome)
     outcome.orphans += count_orphans(helpers)
     finish(start(crawl_command(server, root, "--resume")), outcome)
+    return judge(outcome, root)
+
+
+def interrupt_then_paste(server: DemoServer, root: Path, *, after_commits: int,
+                         discover: bool = False, rng: random.Random | None = None) -> Outcome:
+    """Ctrl-C (SIGINT to the group) of a profile or discovery crawl, then the command it
+    printed, pasted into a shell in another folder, as a new user would."""
+    rng = rng or random.Random(0)
+    mode = "discovery" if discover else "profile"
+    outcome = Outcome(f"Ctrl-C of a {mode} crawl, then its printed command",
+                      len(server.sites[SITE].articles))
+    target = ([server.base_url(SITE) + "/", "--discover", "--set", "DOWNLOAD_DELAY=0",
+               "--set", "AUTOTHROTTLE_ENABLED=False"] if discover
+              else [SITE, "--base-url", server.base_url(SITE)])
+    process = start([*COMMAND, "--archive", str(root), "crawl", *target, "--set",
+                     "LOG_LEVEL=WARNING", "--set", "ARCHIVE_BATCH_SIZE=5", "--set",
+                     "REVISIT_WINDOW_DAYS=0"])
+    wait_for_commits(process, root, after_commits)
+    time.sleep(rng.uniform(0, 0.2))
+    with _gone_ok():
+        os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=120)
+    outcome.exit_codes.append(process.returncode)
+    hint = re.search(r"continue it with: (.+)$", err, re.MULTILINE)
+    if hint is None:  # finished before the signal landed: nothing to resume
+        outcome.messages.append("no resume command printed")
+        return judge(outcome, root)
+    elsewhere = root.parent / "elsewhere"
+    elsewhere.mkdir(exist_ok=True)
+    pasted = subprocess.run(hint.group(1), shell=True, cwd=elsewhere, capture_output=True,
+                            text=True, timeout=600, check=False)
+    outcome.exit_codes.append(pasted.returncode)
+    outcome.messages.append(pasted.stderr.strip().splitlines()[-1] if pasted.stderr.strip()
+                            else "")
+    outcome.log.append(pasted.stderr[-3000:])
     return judge(outcome, root)
 
 
