@@ -190,3 +190,23 @@ def test_endless_sitemap_indexes_end_at_the_bounds_and_gzipped_sitemaps_are_read
     urls = Archive(tmp_path / "a").to_arrow(columns=["url"]).column("url").to_pylist()
     assert sorted(u.removeprefix(site.url.rstrip("/")) for u in urls) == [
         f"/a/{i}.html" for i in range(6)]
+
+
+@pytest_twisted.inlineCallbacks
+def test_an_old_sitemap_entry_that_was_never_archived_is_fetched_not_skipped(fresh_server,
+                                                                             tmp_path):
+    from deltalake import DeltaTable
+
+    site, base = "demo-daily", fresh_server.base_url("demo-daily")
+    settings = project_settings(ARCHIVE_URI=str(tmp_path / "a"), REVISIT_WINDOW_DAYS=0, **FAST)
+    _, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    # The oldest article, deep in the listings, as if an interrupted crawl had lost it.
+    oldest = min(fresh_server.sites[site].articles, key=lambda a: a.published_at).path
+    DeltaTable(str(tmp_path / "a" / "articles")).delete(f"url = '{base}{oldest}'")
+    mark = len(fresh_server.requests(site))
+    _, done = crawl(SiteSpider, settings, url=base + "/")
+    yield done
+    assert oldest in fresh_server.requests(site)[mark:]
+    urls = Archive(tmp_path / "a").to_arrow(columns=["url"]).column("url").to_pylist()
+    assert f"{base}{oldest}" in urls

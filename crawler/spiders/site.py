@@ -338,7 +338,9 @@ class SiteSpider(scrapy.Spider):
                                      meta={"sitemap_depth": depth + 1})
             elif self.learner is not None or self.profile.is_article_url(url):
                 stamp = entry.get("lastmod") or published.get(entry.get("loc", "").strip())
-                if self._older_than_last_crawl(stamp):
+                # Unchanged since the last finished crawl and archived: skipped. An old entry
+                # that is not archived (a crawl that lost it) is fetched, never skipped for good.
+                if self._older_than_last_crawl(stamp) and self._is_archived(url):
                     self._count("discovery/sitemap_unchanged")
                     continue
                 if self.learner is None:
