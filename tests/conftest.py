@@ -43,3 +43,12 @@ def crawl(spidercls: type, settings: dict[str, Any], **kwargs: Any):
     return crawler, deferred_from_coro(crawler.crawl_async(**kwargs))
 
 
+
+
+def answer(handler: Any, body: bytes, kind: str, status: int = 200) -> None:
+    """Send ``body`` from a ``BaseHTTPRequestHandler`` of a test server, whole."""
+    handler.send_response(status)
+    handler.send_header("Content-Type", kind)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from extractor import ExtractOptions, extract_article
-from tests.conftest import REPO
+from tests.conftest import REPO, answer
 
 TITLE = "县域工厂引入大模型质检系统"
 SENTENCE = "今年以来，当地持续推进人工智能技术在制造业中的应用，多家企业完成了生产线改造。"
@@ -53,11 +53,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self.send_error(404)
             return
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        answer(self, body, kind)
 
     def log_message(self, *args: object) -> None:
         pass

@@ -8,7 +8,7 @@ import pytest_twisted
 from archive import Archive
 from crawler.demo.server import DemoServer
 from crawler.spiders.site import SiteSpider
-from tests.conftest import crawl, project_settings
+from tests.conftest import answer, crawl, project_settings
 
 FAST = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8}
 
@@ -158,11 +158,7 @@ class _Sitemaps:
                             f"{prose.replace('{n}', n)}</body></html>").encode()
                 else:
                     body = b"<html><body><p>home</p></body></html>"
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                answer(self, body, kind)
 
             def log_message(self, *args: object) -> None:
                 pass
