@@ -72,3 +72,31 @@ def test_pagination_and_next_links():
     assert not is_pagination_url("https://a.cn/news/1000.html")
     assert is_next_link("", " 下一页 ") and is_next_link("next", "") and is_next_link("", "»")
     assert not is_next_link("prev", "上一页")
+
+
+def test_a_crawl_of_an_unknown_site_reads_naive_dates_as_a_fetch_does():
+    from scrapy.http import HtmlResponse
+
+    from crawler.sites.base import discovered_profile
+    from crawler.spiders.site import page_from_response
+    from extractor import extract_article
+    from pipelines.extraction import page_options
+
+    profile = discovered_profile("https://news.example.org/")
+    assert profile.timezone is None  # nobody said where the site is
+    english = "".join(f"<p>Paragraph {n}: the council voted to fund a pilot of language "
+                      "models in its planning office after a year of trials.</p>"
+                      for n in range(5))
+    sentence = "今年以来，当地持续推进人工智能技术在制造业中的应用，效率明显提升。"
+    chinese = f"<p>{sentence * 6}</p>"
+    for lang, body, zone in (("en", english, "UTC"), ("zh", chinese, "Asia/Shanghai")):
+        html = (f"<html lang='{lang}'><head><title>Council pilot</title></head><body>"
+                f"<h1>Council pilot</h1><p>2024-03-05 10:00</p>{body}</body></html>")
+        response = HtmlResponse("https://news.example.org/a/1.html", body=html.encode(),
+                                encoding="utf-8")
+        page = page_from_response(response, profile.name, profile.timezone)
+        crawled = extract_article(page.raw_body or b"", page.url, page_options(page, 10))
+        fetched = extract_article(html, page.url)
+        assert crawled is not None and fetched is not None
+        assert crawled.timezone == fetched.timezone == zone
+        assert crawled.published_at == fetched.published_at

@@ -33,8 +33,9 @@ class SiteProfile:
     sitemap_urls: tuple[str, ...] = ()
     article_pattern: str = r".*"
     """Regular expression an article URL's path (with query) must match."""
-    timezone: str = "Asia/Shanghai"
-    """IANA timezone for naive dates on the site's pages."""
+    timezone: str | None = "Asia/Shanghai"
+    """IANA timezone for naive dates on the site's pages; None lets the extractor choose by
+    the page's language (``extractor.default_timezone``), as for a one-off fetch."""
     schedule: str = "17 */6 * * *"
     """Cron expression of the site's scheduled crawl (minute hour day month weekday)."""
     verified_offline: bool = True
@@ -93,6 +94,8 @@ def discovered_profile(url: str, name: str | None = None) -> SiteProfile:
         domains=(parts.hostname,),
         listing_urls=(url,),
         sitemap_urls=(),
+        # Nobody said where the site is: its pages' language decides, as `fetch` does.
+        timezone=None,
         discover=True,
         notes=f"discovered from {origin}",
     )
