@@ -69,6 +69,10 @@ class Leases:
         self.taken = 0
         self.done = 0
         self.reclaimed = 0
+        self._children: dict[str, int] = {}
+        self._finished: set[str] = set()
+        """Leases whose response's requests are not all in Redis yet: how many are pending
+        (Scrapy hands a callback's requests to the scheduler after the callback is done)."""
         self.broken: str | None = None
         """Why Redis failed this worker for good; from then on no lease is ended here (what
         is held goes back to the frontier, by this worker or by any other)."""
@@ -98,6 +102,32 @@ class Leases:
             return
         if self.patience.call("ending a lease", self.server.hdel, self.held_key, lease):
             self.done += 1
+
+    def child_given(self, parent: str) -> None:
+        """A request produced under ``parent``'s lease is on its way to the frontier."""
+        self._children[parent] = self._children.get(parent, 0) + 1
+
+    def child_queued(self, parent: str | None) -> None:
+        """One of ``parent``'s requests is in Redis (or was a duplicate): the last one ends
+        the parent's lease, if its callback is done (``release_after_children``)."""
+        if parent is None or parent not in self._children:
+            return
+        self._children[parent] -= 1
+        if self._children[parent] == 0:
+            del self._children[parent]
+            if parent in self._finished:
+                self._finished.discard(parent)
+                self.release(parent)
+
+    def release_after_children(self, lease: str | None) -> None:
+        """The callback of ``lease``'s response is done: end the lease now, or once its
+        requests are all in Redis."""
+        if lease is None:
+            return
+        if self._children.get(lease):
+            self._finished.add(lease)
+        else:
+            self.release(lease)
 
     def held(self) -> int:
         """Requests this worker holds."""

@@ -11,6 +11,9 @@ from crawler.distributed.leases import Leases
 
 LEASE_META_KEY = "ainews_lease"
 """Request meta: the lease under which this worker holds the request."""
+PARENT_META_KEY = "ainews_parent_lease"
+"""Request meta: the lease of the response that produced this request (ends once it is in
+Redis); never stored with the request."""
 
 
 class LeaseQueue(Base):  # type: ignore[misc]  # scrapy-redis ships no type hints
@@ -33,9 +36,17 @@ class LeaseQueue(Base):  # type: ignore[misc]  # scrapy-redis ships no type hint
         lease ends once the new request is safely in Redis (RedisOutage when Redis stays
         away: the lease is kept, and the held request goes back to the frontier)."""
         previous = request.meta.pop(LEASE_META_KEY, None)  # not stored with the request
-        self.leases.patience.call("queueing a request", self.server.execute_command, "ZADD",
-                                  self.key, -request.priority, self._encode_request(request))
+        parent = request.meta.pop(PARENT_META_KEY, None)
+        try:
+            self.leases.patience.call("queueing a request", self.server.execute_command,
+                                      "ZADD", self.key, -request.priority,
+                                      self._encode_request(request))
+        except BaseException:
+            if parent is not None:
+                request.meta[PARENT_META_KEY] = parent
+            raise
         self.leases.release(previous)
+        self.leases.child_queued(parent)
 
     def pop(self, timeout: int = 0) -> Request | None:
         """The best request, now held under a lease (``timeout`` is not supported, as in

@@ -10,6 +10,7 @@ from scrapy.utils.misc import load_object
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.outage import RedisOutage, stop_for_outage
+from crawler.distributed.queue import PARENT_META_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             if not request.dont_filter and self.queue.leases.patience.call(
                     "checking the seen-set", self.df.request_seen, request):
                 self.df.log(request, self.spider)
+                self.queue.leases.child_queued(request.meta.pop(PARENT_META_KEY, None))
                 return False
             self.queue.push(request)
         except RedisOutage as exc:

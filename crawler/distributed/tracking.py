@@ -23,7 +23,7 @@ from twisted.internet import task
 from crawler import signals as ainews_signals
 from crawler.distributed.leases import Leases
 from crawler.distributed.outage import OUTAGE_STAT, RedisOutage, stop_for_outage
-from crawler.distributed.queue import LEASE_META_KEY
+from crawler.distributed.queue import LEASE_META_KEY, PARENT_META_KEY
 from crawler.items import Article, Page
 
 logger = logging.getLogger(__name__)
@@ -76,26 +76,47 @@ class LeaseSpiderMiddleware:
 
     async def process_spider_output_async(self, response: Response,
                                           result: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """Pass the output on; a Page takes the lease (released when it is committed)."""
+        """Pass the output on; a Page takes the lease (released when it is committed); the
+        requests carry it (released once they are all in Redis: Scrapy schedules them after
+        the callback is done, and a worker killed in between lost them for good)."""
         lease = response.meta.get(LEASE_META_KEY)
         handed = False
         async for output in result:
-            if lease is not None and isinstance(output, Page) and not handed:
-                output.lease, handed = lease, True
+            handed = self._mark(lease, output, handed)
             yield output
         if not handed:
-            self._release(lease)
+            self._release_after_children(lease)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         """The same for callbacks that are plain generators."""
         lease = response.meta.get(LEASE_META_KEY)
         handed = False
         for output in result:
-            if lease is not None and isinstance(output, Page) and not handed:
-                output.lease, handed = lease, True
+            handed = self._mark(lease, output, handed)
             yield output
         if not handed:
-            self._release(lease)
+            self._release_after_children(lease)
+
+    def _mark(self, lease: str | None, output: Any, handed: bool) -> bool:
+        leases = _leases(self.crawler)
+        if lease is None or leases is None:
+            return handed
+        if isinstance(output, Page) and not handed:
+            output.lease = lease
+            return True
+        if isinstance(output, Request):
+            output.meta[PARENT_META_KEY] = lease
+            leases.child_given(lease)
+        return handed
+
+    def _release_after_children(self, lease: str | None) -> None:
+        leases = _leases(self.crawler)
+        if leases is None or lease is None:
+            return
+        try:
+            leases.release_after_children(lease)
+        except RedisOutage as exc:
+            stop_for_outage(self.crawler.spider, exc)
 
     def process_spider_exception(self, response: Response, exception: BaseException) -> None:
         """A callback that crashed will crash again: its request is done."""
@@ -205,6 +226,12 @@ class LeaseKeeper:
     def dropped(self, request: Request) -> None:
         """A duplicate (already seen by some worker) never enters the frontier."""
         self._release(request.meta.get(LEASE_META_KEY))
+        leases = _leases(self.crawler)
+        if leases is not None:
+            try:
+                leases.child_queued(request.meta.pop(PARENT_META_KEY, None))
+            except RedisOutage as exc:
+                stop_for_outage(self.crawler.spider, exc)
 
     def item_done(self, item: Any) -> None:
         """A page that gave no article, or failed, is done."""
