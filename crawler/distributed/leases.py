@@ -70,9 +70,10 @@ class Leases:
         self.done = 0
         self.reclaimed = 0
         self._children: dict[str, int] = {}
-        self._finished: set[str] = set()
         """Leases whose response's requests are not all in Redis yet: how many are pending
         (Scrapy hands a callback's requests to the scheduler after the callback is done)."""
+        self._finished: set[str] = set()
+        """Leases whose callback is done: they end when their last request is queued."""
         self.broken: str | None = None
         """Why Redis failed this worker for good; from then on no lease is ended here (what
         is held goes back to the frontier, by this worker or by any other)."""
