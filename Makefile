@@ -15,7 +15,7 @@ demo: $(BIN)/ainews  ## crawl the bundled offline demo sites into ./data/archive
 	$(BIN)/ainews demo
 
 test: $(BIN)/ainews  ## lint, type-check and run the whole test suite
-	$(BIN)/ruff check crawler pipelines archive extractor report tests bench scripts
+	$(BIN)/ruff check ainews crawler pipelines archive extractor report tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 

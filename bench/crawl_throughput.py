@@ -37,7 +37,7 @@ from typing import Any
 
 import psutil
 
-from crawler.demo.static import StaticServer
+from ainews.demo.static import StaticServer
 
 MODES = ("download-only", "pipeline-inline", "pipeline-pool", "pipeline-pool-inproc")
 
@@ -69,8 +69,8 @@ def portal_chrome(page: str, titles: list[str], seed: int) -> str:
 
 def render_site(pages: int, heavy: bool) -> tuple[dict[str, bytes], list[str]]:
     """Every path of a demo-daily site with ``pages`` articles, rendered once; article paths."""
-    from crawler.demo import layouts
-    from crawler.demo.site import build_sites
+    from ainews.demo import layouts
+    from ainews.demo.site import build_sites
 
     site = build_sites(count=pages)[0]
     base = "http://127.0.0.1"  # only robots.txt names it; rendered before the port is known
@@ -139,7 +139,7 @@ class RssSampler:
 def child_crawl(mode: str, base_url: str, workers: int, quarters: bool,
                 job_dir: bool = False) -> dict[str, Any]:
     """Crawl the served site in this process and measure it."""
-    from crawler.runner import run_crawl
+    from ainews.runner import run_crawl
 
     settings: dict[str, Any] = {
         "ARCHIVE_URI": tempfile.mkdtemp(prefix="ainews-bench-") + "/archive",

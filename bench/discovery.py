@@ -2,7 +2,7 @@
 
 Usage: python bench/discovery.py [--sites NAME,...] [--baseline GIT-REF]
 
-Serves every zoo site (``crawler/demo/zoo``) on 127.0.0.1 and crawls each with
+Serves every zoo site (``ainews/demo/zoo``) on 127.0.0.1 and crawls each with
 ``ainews crawl http://127.0.0.1:PORT/`` (no profile), then crawls it again. Per site: article
 recall and precision of what was archived (an archived URL counts when it is one of the site's
 article URLs), pages fetched per article archived, the share of archived articles whose title,
@@ -74,8 +74,8 @@ _PEAK = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:]);
 
 def run(command: list[str], env: dict[str, str], names: set[str] | None) -> list[dict[str, Any]]:
     """Every (chosen) zoo site, crawled with ``command``."""
-    from crawler.demo.server import DemoServer
-    from crawler.demo.zoo.layouts import build_zoo
+    from ainews.demo.server import DemoServer
+    from ainews.demo.zoo.layouts import build_zoo
 
     sites = [s for s in build_zoo() if not names or s.name in names]
     results = []
@@ -117,7 +117,7 @@ def main() -> None:
         subprocess.run(["git", "worktree", "add", "--detach", str(worktree), args.baseline],
                        cwd=REPO, check=True, capture_output=True)
         try:
-            old = run([sys.executable, "-P", "-m", "crawler.cli"],
+            old = run([sys.executable, "-P", "-m", "ainews.cli"],
                       {**env, "PYTHONPATH": str(worktree)}, names)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO,

@@ -40,7 +40,7 @@ def _row(name: str, outcomes: list) -> list[str]:
 
 def run_suite(args: argparse.Namespace) -> list[list[str]]:
     """Every scenario; one table row each."""
-    from crawler.demo.server import DemoServer
+    from ainews.demo.server import DemoServer
     from tests.faults import scenarios
     from tests.faults.invocations import invocations, run_all, snapshot
 
@@ -170,7 +170,7 @@ def main() -> None:
                        cwd=REPO, check=True, capture_output=True)
         try:
             env = {**os.environ, "PYTHONPATH": str(worktree),
-                   "AINEWS_FAULTS_COMMAND": f"{sys.executable} -P -m crawler.cli"}
+                   "AINEWS_FAULTS_COMMAND": f"{sys.executable} -P -m ainews.cli"}
             subprocess.run([sys.executable, __file__, *_own_args(args)], env=env, check=True)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=REPO,

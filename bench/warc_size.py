@@ -18,7 +18,7 @@ from pathlib import Path
 
 from deltalake import DeltaTable
 
-from crawler.demo.server import DemoServer
+from ainews.demo.server import DemoServer
 
 AINEWS = str(Path(sys.executable).parent / "ainews")
 

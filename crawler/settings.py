@@ -8,8 +8,8 @@ from crawler.items import ARTICLE_EXPORT_FIELDS
 
 BOT_NAME = "ainews"
 SPIDER_MODULES = ["crawler.spiders"]
-# `scrapy parse URL` shows extracted articles (crawler/commands/parse.py).
-COMMANDS_MODULE = "crawler.commands"
+# `scrapy parse URL` shows extracted articles (ainews/commands/parse.py).
+COMMANDS_MODULE = "ainews.commands"
 NEWSPIDER_MODULE = "crawler.spiders"
 USER_AGENT = "ainews/0.1 (AI-news archive crawler; obeys robots.txt)"
 

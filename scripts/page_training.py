@@ -135,8 +135,8 @@ def _declared_host(html: str) -> str | None:
 
 def own_pages() -> Iterator[LabelledPage]:
     """Our demo and zoo sites: a few articles each, and every page of theirs that is not one."""
-    from crawler.demo.site import build_sites
-    from crawler.demo.zoo.layouts import build_zoo
+    from ainews.demo.site import build_sites
+    from ainews.demo.zoo.layouts import build_zoo
     from extractor.decoding import decode_html
 
     base = "http://127.0.0.1:8701"

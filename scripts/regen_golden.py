@@ -69,7 +69,7 @@ def site_expected(name: str, page: Path) -> dict[str, object]:
 
 def store_demo_pages() -> None:
     """Freeze one article page of each demo layout (the WordPress one at FETCHED_AT)."""
-    from crawler.demo.site import build_sites
+    from ainews.demo.site import build_sites
 
     for site in build_sites(FETCHED_AT):
         article = site.articles[3]

@@ -9,8 +9,8 @@ import pytest
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.test import get_crawler
 
+from ainews.demo.server import DemoServer
 from crawler import settings as project
-from crawler.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,12 +12,12 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable, write_deltalake
 
+from ainews.demo.site import build_sites
 from archive import Archive, ArchiveError
 from archive.export import export
 from archive.maintenance import maintain
 from archive.schema import SCHEMA, V1_COLUMNS
 from archive.verification import verify
-from crawler.demo.site import build_sites
 from crawler.items import Article
 from extractor import ExtractOptions, extract_article
 from pipelines.archiving import article_row

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from ainews.jobs import archive_key
 from archive import Archive
-from crawler.jobs import archive_key
 from tests.conftest import REPO
 
 AINEWS = str(Path(sys.executable).parent / "ainews")

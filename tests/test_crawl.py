@@ -129,7 +129,7 @@ def test_a_changed_article_fetched_again_becomes_a_new_version(demo_server, tmp_
 
 @pytest_twisted.inlineCallbacks
 def test_robots_txt_holds_for_every_request_that_waited_for_it(tmp_path):
-    from crawler.demo.server import DemoServer
+    from ainews.demo.server import DemoServer
     from crawler.spiders.fetch import FetchSpider
 
     # Eight requests start together and all wait for robots.txt; the forbidden one is last.

@@ -71,7 +71,7 @@ def test_chinese_numbers(token, value):
 
 @pytest.mark.parametrize("days_old", [30, 95, 200, 364, 365, 400, 553, 700, 729, 800])
 def test_relative_month_day_forms_find_the_right_year(days_old):
-    from crawler.demo.layouts import relative_date
+    from ainews.demo.layouts import relative_date
 
     published = NOW - timedelta(days=days_old)
     text = relative_date(published, NOW)

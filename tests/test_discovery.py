@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import pytest_twisted
 
+from ainews.demo.server import DemoServer
 from archive import Archive
-from crawler.demo.server import DemoServer
 from crawler.spiders.site import SiteSpider
 from tests.conftest import answer, crawl, project_settings
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from crawler.demo.site import build_sites
+from ainews.demo.site import build_sites
 from extractor import ExtractOptions, extract_article
 from tests.conftest import BOILERPLATE
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ainews.demo.server import DemoServer
 from archive import Archive
-from crawler.demo.server import DemoServer
 from tests.conftest import REPO
 
 AINEWS = str(Path(sys.executable).parent / "ainews")

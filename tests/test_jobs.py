@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from crawler.cli.app import ainews
-from crawler.jobs import INTERRUPTED, JobError, JobSpec, archive_key, open_job, read_spec
+from ainews.cli.app import ainews
+from ainews.jobs import INTERRUPTED, JobError, JobSpec, archive_key, open_job, read_spec
 
 
 def _spec(archive: str = "/srv/news", **changes: object) -> JobSpec:

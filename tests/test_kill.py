@@ -13,9 +13,9 @@ from pathlib import Path
 import psutil
 from deltalake import DeltaTable
 
+from ainews.demo.server import DemoServer
+from ainews.jobs import archive_key
 from archive import Archive
-from crawler.demo.server import DemoServer
-from crawler.jobs import archive_key
 from tests.conftest import REPO
 from tests.faults.scenarios import commits, count_orphans
 

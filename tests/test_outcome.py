@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.outcome import crawl_failure
+from ainews.outcome import crawl_failure
 
 
 def test_refused_commits_and_unanswered_requests_fail_a_crawl():

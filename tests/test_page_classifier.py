@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import main
+from ainews.cli import main
 from crawler.discovery.classify import classify_page
 from crawler.discovery.learner import SiteLearner
 from crawler.discovery.page_features import FEATURES, page_features

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest_twisted
 
+from ainews.demo.static import StaticServer
 from archive import Archive
-from crawler.demo.static import StaticServer
 from crawler.spiders.fetch import FetchSpider
 from tests.conftest import REPO, crawl, project_settings
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.cli import ainews
+from ainews.cli import ainews
 from tests.conftest import REPO
 from tests.distributed.servers import redis_server
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.schedule import on_calendar
+from ainews.schedule import on_calendar
 from tests.conftest import REPO
 
 AINEWS = str(Path(sys.executable).parent / "ainews")
@@ -93,8 +93,8 @@ def test_unknown_site_is_one_line():
 
 
 def test_the_worker_template_unit_runs_a_worker_the_cli_accepts():
-    from crawler.cli import ainews
-    from crawler.cli.crawling import worker
+    from ainews.cli import ainews
+    from ainews.cli.crawling import worker
 
     result = run("--systemd", "--worker", "--redis", "redis://10.0.0.5:6379/0",
                  "--ainews", "/usr/bin/ainews")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from ainews.demo.server import DemoServer
+from ainews.demo.zoo.layouts import SPECS, build_zoo
 from archive import Archive
-from crawler.demo.server import DemoServer
-from crawler.demo.zoo.layouts import SPECS, build_zoo
 from tests.conftest import REPO
 
 AINEWS = str(Path(sys.executable).parent / "ainews")

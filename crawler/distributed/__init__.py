@@ -3,5 +3,5 @@
 ``keys`` names every Redis key, ``leases`` makes a taken request come back when its worker
 dies, ``queue`` is the scrapy-redis queue that takes requests under a lease, ``tracking``
 returns each lease once its request's outcome is durable, ``politeness`` holds one site's
-delay across all workers, ``frontier`` seeds sites and one-off URLs.
+delay across all workers. Seeding the frontier is the application's (``ainews.frontier``).
 """

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
+from ainews.demo.server import DemoServer
 from archive import Archive
 from archive.verification import verify
-from crawler.demo.server import DemoServer
 from tests.distributed.servers import RestartableRedis
 from tests.distributed.test_workers import ainews, rows, seed, wait_while, worker
 

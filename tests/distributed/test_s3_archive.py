@@ -9,9 +9,9 @@ import subprocess
 import pyarrow.parquet as pq
 import pytest
 
+from ainews.demo.server import DemoServer
 from archive import Archive
 from archive.verification import verify
-from crawler.demo.server import DemoServer
 from tests.conftest import REPO
 from tests.distributed.servers import environment, redis_server, s3_server
 from tests.distributed.test_workers import AINEWS, ainews, finish, seed, worker

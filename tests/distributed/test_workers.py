@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 import redis
 
+from ainews.demo.server import DemoServer
 from archive import Archive
 from archive.verification import verify
-from crawler.demo.server import DemoServer
 from crawler.distributed import keys
 from crawler.distributed.leases import Leases
 from tests.conftest import REPO
@@ -248,7 +248,7 @@ def test_workers_discover_a_site_without_a_profile(tmp_path, redis_url):
 
 
 def test_two_workers_keep_one_delay_between_requests_to_a_site(tmp_path, redis_url, monkeypatch):
-    from crawler.demo import server as demo
+    from ainews.demo import server as demo
 
     arrivals: list[float] = []
     original = demo._Handler.do_GET

@@ -23,8 +23,8 @@ from pathlib import Path
 import psutil
 from deltalake import DeltaTable
 
+from ainews.demo.server import DemoServer
 from archive import Archive
-from crawler.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parents[2]
 AINEWS = str(Path(sys.executable).parent / "ainews")

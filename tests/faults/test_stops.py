@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from crawler.demo.server import DemoServer
+from ainews.demo.server import DemoServer
 from tests.faults import scenarios
 
 

@@ -6,8 +6,8 @@ import json
 import os
 import subprocess
 
-from crawler.demo.server import DemoServer
-from crawler.jobs import archive_key
+from ainews.demo.server import DemoServer
+from ainews.jobs import archive_key
 from tests.faults import scenarios
 
 

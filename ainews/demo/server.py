@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
-from crawler.demo.content import DemoArticle
-from crawler.demo.site import Response, build_sites
+from ainews.demo.content import DemoArticle
+from ainews.demo.site import Response, build_sites
 
 logger = logging.getLogger(__name__)
 

@@ -76,13 +76,13 @@ def quiet() -> bool:
 
 def program() -> str:
     """This command as a shell finds it when pasted anywhere: ``ainews`` when PATH leads to
-    this very program, else its absolute path (``python -m crawler.cli`` run as a module)."""
+    this very program, else its absolute path (``python -m ainews.cli`` run as a module)."""
     import shlex
     import shutil
 
     invoked = Path(sys.argv[0])
     if invoked.suffix == ".py" or invoked.name == "__main__.py":
-        return shlex.join([sys.executable, "-m", "crawler.cli"])
+        return shlex.join([sys.executable, "-m", "ainews.cli"])
     found = shutil.which(invoked.name)
     if found and invoked.exists() and Path(found).resolve() == invoked.resolve():
         return invoked.name

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from html import escape
 
-from crawler.demo.content import SHANGHAI, DemoArticle
+from ainews.demo.content import SHANGHAI, DemoArticle
 
 PAGE_SIZE = 12
 

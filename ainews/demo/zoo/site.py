@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from crawler.demo.content import DemoArticle
-from crawler.demo.site import HTML_UNDECLARED, HTML_UTF8, TEXT, XML, Response
-from crawler.demo.zoo import skins
+from ainews.demo.content import DemoArticle
+from ainews.demo.site import HTML_UNDECLARED, HTML_UTF8, TEXT, XML, Response
+from ainews.demo.zoo import skins
 
 PAGE_SIZE = 10
 

@@ -6,7 +6,7 @@ import time
 
 import click
 
-from crawler.cli.common import common_options, existing_archive, say, warn
+from ainews.cli.common import common_options, existing_archive, say, warn
 
 
 @click.command()
@@ -31,8 +31,8 @@ def maintain(retention_hours: int, repair: bool) -> int:
             say(f"repair: {fixed.duplicate_rows} extra copies of article versions removed")
         if fixed.dropped_files:
             say(f"repair: {fixed.dropped_files} unreadable data files taken out of the log")
+    from ainews.cli.common import archive_path
     from archive import Archive
-    from crawler.cli.common import archive_path
 
     given = Archive(archive_path())
     report = maintain_tables(given if given.first_layout() else existing_archive(),
@@ -52,9 +52,9 @@ def maintain(retention_hours: int, repair: bool) -> int:
 @common_options
 def verify() -> int:
     """Check the logs, every data file and the schema; exit 1 naming each problem."""
+    from ainews.cli.common import archive_path
     from archive import Archive
     from archive.verification import verify as verify_archive
-    from crawler.cli.common import archive_path
 
     problems = verify_archive(Archive(archive_path()))
     for problem in problems:

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from crawler.demo import content, layouts
-from crawler.demo.content import DemoArticle
+from ainews.demo import content, layouts
+from ainews.demo.content import DemoArticle
 
 ARTICLES_PER_SITE = 80
 

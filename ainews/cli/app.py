@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import click
 
-from crawler.cli import crawling, extracting, inspecting, maintaining, scheduling
-from crawler.cli.common import common_options
+from ainews.cli import crawling, extracting, inspecting, maintaining, scheduling
+from ainews.cli.common import common_options
 
 
 class _Group(click.Group):
@@ -38,8 +38,8 @@ for _module in (crawling, extracting, inspecting, maintaining, scheduling):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ainews``; user errors are one line on stderr and exit code 2."""
+    from ainews.workers import DistributedError
     from archive import ArchiveError
-    from crawler.distributed.commands import DistributedError
     from crawler.sites import UnknownSiteError
 
     try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli.common import (
+from ainews.cli.common import (
     CliError,
     as_of,
     common_options,
@@ -186,9 +186,9 @@ def classify(targets: tuple[str, ...], url: str | None, as_json: bool, explain: 
 def _fetch_pages(urls: list[str], allow_private: bool,
                  pages: list[tuple[str, str, str | None]]) -> int:
     """Fetch ``urls`` politely into ``pages``; how many gave no page (each said on stderr)."""
-    from crawler.cli.crawling import crawl_settings
+    from ainews.cli.crawling import crawl_settings
+    from ainews.runner import run_crawl
     from crawler.items import Page
-    from crawler.runner import run_crawl
     from crawler.spiders.fetch import validate_url
 
     checked = [validate_url(u) for u in urls]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.distributed.frontier import (
+from ainews.frontier import (
     Frontier,
     SiteEntry,
     register_site,
@@ -123,7 +123,7 @@ def worker_entries(redis_url: str, targets: list[SiteEntry]) -> list[SiteEntry]:
 
 def run_worker(entry: SiteEntry, settings: dict[str, Any]) -> dict[str, Any]:
     """Run one site's worker in this process until it stops; its final stats."""
-    from crawler.runner import run_crawl
+    from ainews.runner import run_crawl
     from crawler.spiders.worker import worker_spider_for
 
     stats, _ = run_crawl(worker_spider_for(entry.profile), settings=settings,
@@ -165,7 +165,7 @@ class WorkerOptions:
 
 def worker_command(options: WorkerOptions, entry: SiteEntry) -> list[str]:
     """The command line of one site's worker process (the same options, one site)."""
-    command = [sys.executable, "-P", "-m", "crawler.cli", "--archive", options.archive]
+    command = [sys.executable, "-P", "-m", "ainews.cli", "--archive", options.archive]
     if options.quiet:
         command.append("--quiet")
     if options.log_level:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from crawler.cli.common import (
+from ainews.cli.common import (
     DEFAULT_ARCHIVE,
     CliError,
     archive_path,
@@ -29,7 +29,7 @@ from crawler.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from crawler.jobs import JobSpec
+    from ainews.jobs import JobSpec
 
 USER_LIMITS = frozenset(("closespider_pagecount", "closespider_itemcount", "closespider_timeout",
                          "closespider_timeout_no_item"))
@@ -46,7 +46,7 @@ def _setting_options(function: Any) -> Any:
 
 def crawl_settings(pairs: Sequence[str] = (), allow_private: bool = False) -> dict[str, Any]:
     """Scrapy settings of a command: the archive, ``--quiet``, ``--allow-private``, ``--set``."""
-    from crawler.setting_values import parse_setting
+    from ainews.setting_values import parse_setting
 
     settings: dict[str, Any] = {"ARCHIVE_URI": archive_path()}
     if log_level():
@@ -109,8 +109,8 @@ def _jobs_root(jobs_dir: str | None) -> Path:
     """This archive's job folder: under ``--jobs-dir``, $AINEWS_JOBS or ``jobs`` beside the
     archive (beside the default archive for ``s3://``: a queue is this machine's), keyed by
     the archive so that no other archive's crawl takes its jobs."""
+    from ainews.jobs import archive_key
     from archive.location import is_remote
-    from crawler.jobs import archive_key
 
     if jobs_dir:
         base = Path(jobs_dir)
@@ -157,7 +157,7 @@ def crawl(site: str | None, resume: bool, discover: bool, jobs_dir: str | None,
     Exit 0 when the crawl finished, a limit you set (CLOSESPIDER_*) included; 1 when it
     stopped early, every request failed or the archive refused a commit; 2 on bad input.
     """
-    from crawler.jobs import JobSpec
+    from ainews.jobs import JobSpec
 
     if site is None:
         if not resume:
@@ -171,7 +171,7 @@ def crawl(site: str | None, resume: bool, discover: bool, jobs_dir: str | None,
     spider, kwargs, name, starts = crawl_target(site, discover=discover, base_url=base_url)
     settings = crawl_settings(pairs, allow_private)
     if redis:
-        from crawler.distributed.commands import seed, shown, site_entry
+        from ainews.workers import seed, shown, site_entry
 
         total, new = seed(redis, site_entry((spider, kwargs, name, starts)), settings)
         say(f"seeded {name}: {total} start requests into {shown(redis)} ({new} queued; "
@@ -186,7 +186,7 @@ def crawl(site: str | None, resume: bool, discover: bool, jobs_dir: str | None,
 
 def _only_interrupted(jobs_dir: str | None) -> JobSpec:
     """The spec of the archive's one interrupted crawl (``crawl --resume`` without a SITE)."""
-    from crawler.jobs import interrupted
+    from ainews.jobs import interrupted
 
     root = _jobs_root(jobs_dir)
     found = [(job, spec) for job, spec in interrupted(root) if spec is not None]
@@ -200,9 +200,9 @@ def _only_interrupted(jobs_dir: str | None) -> JobSpec:
 
 def _crawl_locked(spec: JobSpec, spider: str, kwargs: dict[str, Any], site: str,
                   settings: dict[str, Any], jobs_dir: str | None, resume: bool) -> int:
-    from crawler.jobs import JobError, open_job
-    from crawler.outcome import crawl_failure, crawl_summary
-    from crawler.runner import ABORTED, run_crawl
+    from ainews.jobs import JobError, open_job
+    from ainews.outcome import crawl_failure, crawl_summary
+    from ainews.runner import ABORTED, run_crawl
 
     try:
         job, message = open_job(_jobs_root(jobs_dir), site, resume=resume, spec=spec,
@@ -255,7 +255,9 @@ def worker(sites: tuple[str, ...], redis: str, exit_when_idle: int, base_url: st
            site_json: str | None, pairs: tuple[str, ...], allow_private: bool) -> int:
     """Crawl from a shared Redis frontier beside any number of other workers (default: every
     seeded site, one process each)."""
-    from crawler.distributed.commands import (
+    from ainews.frontier import SiteEntry
+    from ainews.outcome import crawl_failure, crawl_summary
+    from ainews.workers import (
         WorkerOptions,
         run_worker,
         site_entry,
@@ -263,8 +265,6 @@ def worker(sites: tuple[str, ...], redis: str, exit_when_idle: int, base_url: st
         worker_command,
         worker_entries,
     )
-    from crawler.distributed.frontier import SiteEntry
-    from crawler.outcome import crawl_failure, crawl_summary
 
     if site_json:
         name, _, text = site_json.partition("=")
@@ -303,7 +303,7 @@ def worker(sites: tuple[str, ...], redis: str, exit_when_idle: int, base_url: st
 @common_options
 def enqueue(urls: tuple[str, ...], redis: str) -> int:
     """Queue one-off article URLs for the workers (- or none: one per line on stdin)."""
-    from crawler.distributed.commands import enqueue as enqueue_urls
+    from ainews.workers import enqueue as enqueue_urls
     from crawler.spiders.fetch import validate_url
 
     checked = [validate_url(url) for url in read_lines(urls, "URLs")]
@@ -329,8 +329,8 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
 
     Exit 1 when no URL gave an article or the archive refused them.
     """
+    from ainews.runner import run_crawl
     from crawler.items import Article
-    from crawler.runner import run_crawl
     from crawler.spiders.fetch import validate_url
     from pipelines.archiving import article_row
 
@@ -372,9 +372,9 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
 def demo(report_path: str | None) -> int:
     """Serve the demo sites on 127.0.0.1, crawl each into the archive, print a summary and
     write the HTML report."""
+    from ainews.cli.inspecting import print_summary, report_target
+    from ainews.demo.server import DemoServer
     from archive import Archive
-    from crawler.cli.inspecting import print_summary, report_target
-    from crawler.demo.server import DemoServer
     from crawler.sites import DEMO_SITES
     from report import write_report
 
@@ -391,7 +391,7 @@ def demo(report_path: str | None) -> int:
             started = time.monotonic()
             # One process per crawl: Scrapy's reactor cannot be restarted in a process.
             # -P: the working folder may hold an `archive` folder that would shadow ours.
-            command = [sys.executable, "-P", "-m", "crawler.cli", "--archive", root, "crawl",
+            command = [sys.executable, "-P", "-m", "ainews.cli", "--archive", root, "crawl",
                        site, "--base-url", server.base_url(site), "--log-level", "WARNING"]
             result = subprocess.run(command, check=False, text=True, capture_output=True)
             say(result.stdout.rstrip("\n") + f"  ({time.monotonic() - started:.1f} s)")
@@ -413,7 +413,7 @@ def demo(report_path: str | None) -> int:
 @common_options
 def demo_server(port_base: int) -> int:
     """Serve the demo sites until interrupted."""
-    from crawler.demo.server import DEFAULT_PORTS, DemoServer
+    from ainews.demo.server import DEFAULT_PORTS, DemoServer
 
     ports = {name: port_base + i for i, name in enumerate(DEFAULT_PORTS)}
     try:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from crawler.demo.content import (
+from ainews.demo.content import (
     AUTHORS_DAILY,
     AUTHORS_PORTAL,
     SHANGHAI,
     DemoArticle,
     generate_generic,
 )
-from crawler.demo.zoo.site import ZooSite, ZooSpec
+from ainews.demo.zoo.site import ZooSite, ZooSpec
 
 ARTICLES = 36
 

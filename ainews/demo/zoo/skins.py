@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 
-from crawler.demo.content import DemoArticle
+from ainews.demo.content import DemoArticle
 
 # Long paragraphs a non-article page carries (a site's self-description, a topic's intro):
 # text-dense, but not an article.

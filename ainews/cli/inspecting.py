@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from crawler.cli.common import (
+from ainews.cli.common import (
     CliError,
     archive_path,
     as_of,

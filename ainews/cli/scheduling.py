@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from crawler.cli.common import CliError, archive_path, common_options
+from ainews.cli.common import CliError, archive_path, common_options
 
 
 @click.group()
@@ -32,8 +32,8 @@ def export_schedule(sites: tuple[str, ...], kind: str, user: str | None, command
                     redis: str | None, worker: bool) -> int:
     """Print ready-to-install entries for every real site profile (or the named ones), each at
     the site's schedule in the site's own time zone."""
+    from ainews.schedule import crontab, systemd_units, worker_unit
     from archive.location import Location
-    from crawler.schedule import crontab, systemd_units, worker_unit
     from crawler.sites import PROFILES, get_profile
 
     profiles = [get_profile(name) for name in sites] if sites else [
@@ -63,7 +63,7 @@ def completion(shell: str) -> int:
     """Print the shell completion script: `eval "$(ainews completion bash)"` in ~/.bashrc."""
     from click.shell_completion import get_completion_class
 
-    from crawler.cli.app import ainews
+    from ainews.cli.app import ainews
 
     completer = get_completion_class(shell)
     if completer is None:  # pragma: no cover - the choice above lists only known shells
