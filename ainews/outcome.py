@@ -5,25 +5,45 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-_STATUS = "downloader/response_status_count/"
-_EXCEPTION = "downloader/exception_type_count/"
-_SPIDER_ERROR = "spider_exceptions/"
+from crawler.stat_keys import (
+    ARCHIVE_ADDED,
+    ARCHIVE_FAILURE,
+    ARCHIVE_NOT_STORED,
+    ARCHIVE_ROWS_WRITTEN,
+    ARCHIVE_SKIPPED_ARCHIVED,
+    ARCHIVE_UPDATED,
+    DISCOVERY_NOT_ARTICLE,
+    EXCEPTION_TYPE_PREFIX,
+    EXTRACT_ERROR,
+    EXTRACT_NOT_ARTICLE,
+    EXTRACT_OK,
+    EXTRACT_TIMEOUT,
+    FINISH_REASON,
+    INTERNAL_REFUSED,
+    RESPONSE_COUNT,
+    REVISIT_NOT_MODIFIED,
+    REVISIT_REQUESTED,
+    ROBOTS_FORBIDDEN,
+    WORKER_REDIS_OUTAGE,
+    spider_exceptions,
+    status_counts,
+)
 
 
 def crawl_summary(site: str, stats: dict[str, Any]) -> str:
     """One line on what a crawl did."""
-    not_article = stats.get("extract/not_article", 0) + stats.get("discovery/not_article", 0)
+    not_article = stats.get(EXTRACT_NOT_ARTICLE, 0) + stats.get(DISCOVERY_NOT_ARTICLE, 0)
     line = (
-        f"{site}: {stats.get('downloader/response_count', 0)} pages fetched, "
-        f"{stats.get('archive/rows_written', 0)} articles archived "
-        f"({stats.get('archive/added', 0)} new, {stats.get('archive/updated', 0)} updated), "
-        f"{stats.get('archive/skipped_archived', 0)} archived URLs skipped, "
+        f"{site}: {stats.get(RESPONSE_COUNT, 0)} pages fetched, "
+        f"{stats.get(ARCHIVE_ROWS_WRITTEN, 0)} articles archived "
+        f"({stats.get(ARCHIVE_ADDED, 0)} new, {stats.get(ARCHIVE_UPDATED, 0)} updated), "
+        f"{stats.get(ARCHIVE_SKIPPED_ARCHIVED, 0)} archived URLs skipped, "
         f"{not_article} non-article pages"
     )
-    if stats.get("revisit/requested"):
-        line += (f", {stats['revisit/requested']} revisited "
-                 f"({stats.get('revisit/not_modified', 0)} not modified)")
-    return line + f" ({stats.get('finish_reason', 'unknown')})"
+    if stats.get(REVISIT_REQUESTED):
+        line += (f", {stats[REVISIT_REQUESTED]} revisited "
+                 f"({stats.get(REVISIT_NOT_MODIFIED, 0)} not modified)")
+    return line + f" ({stats.get(FINISH_REASON, 'unknown')})"
 
 
 def crawl_failure(stats: dict[str, Any]) -> str | None:
@@ -34,25 +54,24 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
     crawl that found nothing new, or had nothing left to fetch (a resumed crawl whose queue
     was done), is not a failure.
     """
-    not_stored = int(stats.get("archive/not_stored", 0))
-    if not_stored or stats.get("archive/failure"):
-        return (f"the archive refused a commit ({stats.get('archive/failure', 'unknown error')}):"
+    not_stored = int(stats.get(ARCHIVE_NOT_STORED, 0))
+    if not_stored or stats.get(ARCHIVE_FAILURE):
+        return (f"the archive refused a commit ({stats.get(ARCHIVE_FAILURE, 'unknown error')}):"
                 f" {not_stored} articles of this run were not stored; the next crawl fetches "
                 "them again")
-    statuses = Counter({int(k[len(_STATUS):]): v for k, v in stats.items()
-                        if k.startswith(_STATUS) and k[len(_STATUS):].isdigit()})
-    attempted = bool(statuses) or any(k.startswith(_EXCEPTION) for k in stats)
+    statuses = Counter({int(status): n for status, n in status_counts(stats).items()
+                        if status.isdigit()})
+    attempted = bool(statuses) or any(k.startswith(EXCEPTION_TYPE_PREFIX) for k in stats)
     if attempted and not any(n for status, n in statuses.items() if status < 400):
         return f"no page could be fetched ({_causes(stats, statuses)})"
-    if stats.get("worker/redis_outage"):
-        return str(stats["worker/redis_outage"])
-    crashed = sum(int(n) for key, n in stats.items()
-                  if key.startswith(_SPIDER_ERROR) and key != f"{_SPIDER_ERROR}count")
+    if stats.get(WORKER_REDIS_OUTAGE):
+        return str(stats[WORKER_REDIS_OUTAGE])
+    crashed = spider_exceptions(stats)
     if crashed:
         return (f"{crashed} errors in the spider's callbacks (see the log): the pages they "
                 "handled may be missing; the next crawl fetches them again")
-    broken = int(stats.get("extract/error", 0)) + int(stats.get("extract/timeout", 0))
-    if broken and not stats.get("extract/ok") and not stats.get("extract/not_article"):
+    broken = int(stats.get(EXTRACT_ERROR, 0)) + int(stats.get(EXTRACT_TIMEOUT, 0))
+    if broken and not stats.get(EXTRACT_OK) and not stats.get(EXTRACT_NOT_ARTICLE):
         return f"extraction failed on every page ({broken} pages; see the log)"
     return None
 
@@ -60,9 +79,9 @@ def crawl_failure(stats: dict[str, Any]) -> str | None:
 def _causes(stats: dict[str, Any], statuses: Counter[int]) -> str:
     causes = Counter({f"HTTP {status}": n for status, n in statuses.items()})
     for key, n in stats.items():
-        if key.startswith(_EXCEPTION):
-            causes[key[len(_EXCEPTION):].rsplit(".", 1)[-1]] += n
-    for key in ("robotstxt/forbidden", "ainews/internal_refused"):
+        if key.startswith(EXCEPTION_TYPE_PREFIX):
+            causes[key[len(EXCEPTION_TYPE_PREFIX):].rsplit(".", 1)[-1]] += n
+    for key in (ROBOTS_FORBIDDEN, INTERNAL_REFUSED):
         if stats.get(key):
             causes[key.split("/", 1)[1].replace("_", " ")] += stats[key]
     if not causes:

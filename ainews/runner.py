@@ -12,6 +12,7 @@ from scrapy.crawler import AsyncCrawlerProcess, Crawler
 from scrapy.utils.project import get_project_settings
 
 from crawler import logs
+from crawler.stat_keys import FINISH_REASON, START_TIME
 
 logger = logging.getLogger(__name__)
 
@@ -67,12 +68,12 @@ def _salvage(crawler: Crawler) -> None:
     not yet committed would be lost with the process.
     """
     stats = crawler.stats
-    if stats is None or stats.get_value("finish_reason") is not None:
+    if stats is None or stats.get_value(FINISH_REASON) is not None:
         return
     scraper = getattr(crawler.engine, "scraper", None)
     for component in getattr(getattr(scraper, "itemproc", None), "middlewares", ()):
         salvage = getattr(component, "salvage", None)
         if callable(salvage):
             salvage()
-    if stats.get_value("start_time") is not None:
-        stats.set_value("finish_reason", ABORTED)
+    if stats.get_value(START_TIME) is not None:
+        stats.set_value(FINISH_REASON, ABORTED)

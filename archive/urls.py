@@ -1,8 +1,10 @@
-"""URL identity: the one form of a URL that says which article it is.
+"""Site and URL identity: which site a URL is on, and the one form that says which article it is.
 
-``url`` columns keep what was fetched; ``url_hash`` (``archive.urlset``) hashes the identity
-form made here, so ``?utm_source=`` copies, ``//`` paths, fragments, default ports and
-differently percent-encoded spellings of one page are one article.
+A site is a host without ``www.``, however it was reached: neither the scheme nor the port
+names another site (a demo served on a busy port's neighbour is the same demo). ``url``
+columns keep what was fetched; ``url_hash`` (``archive.urlset``) hashes the identity form made
+here, so ``?utm_source=`` copies, ``//`` paths, fragments, ports and differently
+percent-encoded spellings of one page are one article.
 """
 
 from __future__ import annotations
@@ -43,13 +45,13 @@ def identity_url(url: str) -> str:
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
         return text
     try:
-        port = parts.port
+        parts.port  # noqa: B018 (a malformed port makes the URL no http(s) URL of ours)
     except ValueError:
         return text
     host = parts.hostname.rstrip(".").lower()
     if ":" in host:
         host = f"[{host}]"
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = host
     if parts.username or parts.password:
         netloc = f"{parts.username or ''}:{parts.password or ''}@{netloc}"
     path = _SLASHES.sub("/", parts.path) or "/"
@@ -62,26 +64,33 @@ def identity_url(url: str) -> str:
     return str(canonicalize_url(rebuilt))
 
 
-def _site_key(url: str) -> tuple[str, int] | None:
-    """(host without ``www.``, port) of an http(s) URL; None for anything else."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
+def site_host(url: str) -> str | None:
+    """The site of an http(s) URL: its host in lower case without ``www.`` or a trailing dot;
+    None for anything else."""
+    parts = urlsplit(url.strip())
     try:
-        port = parts.port
+        parts.port  # noqa: B018 (a malformed port: no site)
     except ValueError:
         return None
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
         return None
-    return parts.hostname.rstrip(".").lower().removeprefix("www."), port or _DEFAULT_PORTS[scheme]
+    return _bare(parts.hostname)
+
+
+def _bare(host: str) -> str:
+    return host.rstrip(".").lower().removeprefix("www.")
 
 
 def same_site(url: str, other: str) -> bool:
-    """True when both URLs are on one site: the same host (``www.`` aside) and port, where
-    http and https on their default ports count as one (a canonical moving to https)."""
-    mine, theirs = _site_key(url), _site_key(other)
-    if mine is None or theirs is None or mine[0] != theirs[0]:
-        return False
-    return mine[1] == theirs[1] or {mine[1], theirs[1]} <= set(_DEFAULT_PORTS.values())
+    """True when both URLs are http(s) on one site (``site_host``)."""
+    mine = site_host(url)
+    return mine is not None and mine == site_host(other)
+
+
+def on_hosts(url: str, hosts: tuple[str, ...]) -> bool:
+    """True when ``url`` is http(s) on the site of one of ``hosts`` (a profile's domains)."""
+    mine = site_host(url)
+    return mine is not None and any(mine == _bare(host) for host in hosts)
 
 
 def article_identity(url: str, canonical_url: str | None = None) -> str:

@@ -13,11 +13,21 @@ from scrapy.exceptions import NotConfigured
 from archive.errors import ArchiveError
 from archive.health import site_problems
 from crawler.runs import CrawlArchive, crawl_archive, crawl_run_id
+from crawler.stat_keys import (
+    ARCHIVE_ADDED,
+    ARCHIVE_SKIPPED_ARCHIVED,
+    ARCHIVE_UNCHANGED,
+    ARCHIVE_UPDATED,
+    DROPPED_COUNT,
+    RESPONSE_COUNT,
+    START_TIME,
+    dropped_by_reason,
+    errors,
+    status_counts,
+)
 
 logger = logging.getLogger(__name__)
 
-_DROP_PREFIX = "item_dropped_reasons_count/"
-_STATUS_PREFIX = "downloader/response_status_count/"
 
 
 class CrawlRunRecorder:
@@ -52,24 +62,23 @@ class CrawlRunRecorder:
         """The ``crawl_runs`` row for this crawl."""
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        dropped = {k[len(_DROP_PREFIX):]: v for k, v in stats.items() if k.startswith(_DROP_PREFIX)}
-        if stats.get("archive/skipped_archived"):
-            dropped["AlreadyArchived (not fetched)"] = stats["archive/skipped_archived"]
+        dropped: dict[str, int] = dropped_by_reason(stats)
+        if stats.get(ARCHIVE_SKIPPED_ARCHIVED):
+            dropped["AlreadyArchived (not fetched)"] = stats[ARCHIVE_SKIPPED_ARCHIVED]
         profile = getattr(spider, "profile", None)
         return {
             "crawl_run_id": crawl_run_id(self.crawler),
             "spider": spider.name,
             "site": getattr(profile, "name", None),
-            "started_at": stats.get("start_time", self.started_at),
+            "started_at": stats.get(START_TIME, self.started_at),
             "finished_at": datetime.now(UTC),
             "finish_reason": reason,
-            "pages_fetched": stats.get("downloader/response_count", 0),
-            "articles_added": stats.get("archive/added", 0),
-            "articles_updated": stats.get("archive/updated", 0),
-            "articles_unchanged": stats.get("archive/unchanged", 0),
-            "articles_dropped": stats.get("item_dropped_count", 0),
+            "pages_fetched": stats.get(RESPONSE_COUNT, 0),
+            "articles_added": stats.get(ARCHIVE_ADDED, 0),
+            "articles_updated": stats.get(ARCHIVE_UPDATED, 0),
+            "articles_unchanged": stats.get(ARCHIVE_UNCHANGED, 0),
+            "articles_dropped": stats.get(DROPPED_COUNT, 0),
             "dropped_by_reason": dropped,
-            "errors": stats.get("log_count/ERROR", 0) + stats.get("extract/error", 0),
-            "http_status_counts": {k[len(_STATUS_PREFIX):]: v for k, v in stats.items()
-                                   if k.startswith(_STATUS_PREFIX)},
+            "errors": errors(stats),
+            "http_status_counts": status_counts(stats),
         }

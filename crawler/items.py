@@ -20,28 +20,29 @@ class Page:
 
     url: str
     """Final URL of the response, after redirects."""
-    body: str = field(repr=False)
-    """Decoded HTML (left out of logs: Scrapy logs every dropped item)."""
+    body: bytes = field(repr=False)
+    """The response body as received (decompressed): the extractor decodes it by what the
+    bytes are, and the ``pages`` table keeps it (left out of logs: Scrapy logs every dropped
+    item)."""
     site: str
-    """Name of the site profile the page belongs to (``fetch`` for one-off URLs)."""
-    http_status: int = 200
+    """Name of the site the page belongs to (``crawler.sites.site_name``)."""
+    http_status: int | None = 200
+    """HTTP status of the response; None for a saved file."""
     encoding: str | None = None
-    """Encoding the body was decoded from, as Scrapy saw it."""
+    """The charset the response declared (or Scrapy inferred), a hint for decoding."""
     fetched_at: datetime
     """Time of the fetch, timezone-aware UTC."""
     timezone: str | None = None
-    """IANA timezone naive dates on the page are read in; None lets the extractor choose."""
-    raw_body: bytes | None = field(default=None, repr=False)
-    """The response body as received (decompressed), for re-extraction later."""
+    """IANA zone the site's profile reads naive dates in; None lets the extractor choose."""
     headers: dict[str, str] = field(default_factory=dict, repr=False)
     """Response headers, one value each."""
     overrides: dict[str, FieldOverride] = field(default_factory=dict, repr=False)
+    """The site profile's field overrides for the extractor."""
     lease: str | None = field(default=None, repr=False)
     """The Redis lease of the request this page answered (workers only)."""
-    """The site profile's field overrides for the extractor."""
 
 
-ARTICLE_COLUMNS_EXCLUDED = frozenset({"page", "lease"})
+ARTICLE_COLUMNS_EXCLUDED = frozenset({"page_row", "lease"})
 """Article fields that are not ``articles`` columns."""
 
 
@@ -87,8 +88,9 @@ class Article:
     spider: str | None = None
     crawl_run_id: str | None = None
     schema_version: int = SCHEMA_VERSION
-    page: Page | None = field(default=None, repr=False, compare=False)
-    """The fetched page the article came from (not a column: the ``pages`` table keeps it)."""
+    page_row: dict[str, object] | None = field(default=None, repr=False, compare=False)
+    """The ``pages`` row of the response the article came from (not a column: the archive
+    stores it beside the article in one commit)."""
     lease: str | None = field(default=None, repr=False, compare=False)
     """The Redis lease of the page's request: released once the article is committed."""
 
@@ -98,7 +100,7 @@ class Article:
         """The archive row of an extraction: the one place an ``Extracted`` becomes an item.
 
         ``crawl`` holds what the crawl knows and the page does not (``site``,
-        ``http_status``, ``spider``, ``crawl_run_id``, ``page``...); it wins over the
+        ``http_status``, ``spider``, ``crawl_run_id``, ``page_row``...); it wins over the
         extraction where both say something (``encoding``: what the response declared).
         """
         fields: dict[str, object] = dict(

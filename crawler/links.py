@@ -34,15 +34,6 @@ _PAGINATION = re.compile(
 _FEED_TYPES = frozenset(("application/rss+xml", "application/atom+xml", "application/feed+json"))
 
 
-def same_site(url: str, hosts: tuple[str, ...]) -> bool:
-    """True when ``url`` is http(s) on one of ``hosts`` (``www.`` ignored)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    host = parts.hostname.removeprefix("www.")
-    return any(host == h.removeprefix("www.") for h in hosts)
-
-
 def looks_like_article_url(url: str) -> bool:
     """Tell from its shape alone whether ``url`` is probably one article page."""
     parts = urlsplit(url)

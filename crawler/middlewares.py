@@ -1,5 +1,5 @@
 """Downloader middlewares: skip archived articles, refuse internal addresses, trust a page's
-own charset over the header."""
+own charset over the header, count requests that failed for good."""
 
 from __future__ import annotations
 
@@ -17,6 +17,13 @@ from scrapy.statscollectors import StatsCollector
 from archive.urlset import url_hash
 from crawler.addresses import Origin, is_internal, literal_address, origin
 from crawler.runs import CrawlArchive, crawl_archive
+from crawler.stat_keys import (
+    ARCHIVE_SKIPPED_ARCHIVED,
+    DISCOVERY_REWRITTEN,
+    DISCOVERY_TEMPLATE_SPENT,
+    INTERNAL_REFUSED,
+    REQUESTS_FAILED,
+)
 from extractor.charset import declared_charset
 
 logger = logging.getLogger(__name__)
@@ -52,7 +59,7 @@ class ArchivedUrlFilterMiddleware:
         """Raise IgnoreRequest for an archived article URL."""
         if (request.meta.get(ARTICLE_META_KEY) and not request.meta.get(REVISIT_META_KEY)
                 and url_hash(request.url) in self.hashes):
-            self.stats.inc_value("archive/skipped_archived")
+            self.stats.inc_value(ARCHIVE_SKIPPED_ARCHIVED)
             raise IgnoreRequest(f"already archived: {request.url}")
 
 
@@ -120,7 +127,7 @@ class InternalAddressMiddleware:
             return
         reason = await self._internal(target[1], target[2])
         if reason is not None:
-            self.stats.inc_value("ainews/internal_refused")
+            self.stats.inc_value(INTERNAL_REFUSED)
             raise IgnoreRequest(f"refused: {request.url} {reason} (--allow-private to permit)")
 
     async def _internal(self, host: str, port: int) -> str | None:
@@ -170,12 +177,37 @@ class DiscoveryGateMiddleware:
         original = learner.rewrite(request.url)
         if original != request.url:
             assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("discovery/rewritten")
+            self.crawler.stats.inc_value(DISCOVERY_REWRITTEN)
             if learner.first_sight(original):
                 return request.replace(url=original, priority=request.priority + 50)
             raise IgnoreRequest(f"a copy of {original}: {request.url}")
         if not learner.worth(request.url):
             assert self.crawler.stats is not None
-            self.crawler.stats.inc_value("discovery/template_spent")
+            self.crawler.stats.inc_value(DISCOVERY_TEMPLATE_SPENT)
             raise IgnoreRequest(f"template spent: {request.url}")
         return None
+
+
+class FailedRequestCounter:
+    """Count each request that failed for good, once (``ainews/requests_failed``).
+
+    It sits nearer the engine than Scrapy's retry middleware, so an exception reaches it only
+    after the last retry: one unreachable page is one failure, not one per try. Skips
+    (``IgnoreRequest``) are no failures, and neither is a robots.txt that cannot be fetched
+    (the crawl goes on as if it allowed everything).
+    """
+
+    def __init__(self, stats: StatsCollector) -> None:
+        """Keep the crawl's stats."""
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FailedRequestCounter:
+        """Count into the crawl's stats."""
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        """Count the failure; leave its handling to the rest of the chain."""
+        if not isinstance(exception, IgnoreRequest) and not request.url.endswith("/robots.txt"):
+            self.stats.inc_value(REQUESTS_FAILED)

@@ -12,33 +12,37 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.stat_keys import (
+    ARCHIVE_ADDED,
+    ARCHIVE_SKIPPED_ARCHIVED,
+    ARCHIVE_UPDATED,
+    EXTRACT_OK,
+    INTERNAL_REFUSED,
+    RESPONSE_COUNT,
+    ROBOTS_FORBIDDEN,
+    dropped_by_reason,
+    errors,
+)
+
 logger = logging.getLogger(__name__)
 
-_DROPPED = "item_dropped_reasons_count/"
-
-
-_IGNORED = "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest"
 # Requests a crawl chose not to make: counted apart, never as errors.
-_SKIPS = (("archived", "archive/skipped_archived"), ("robots", "robotstxt/forbidden"),
-          ("internal", "ainews/internal_refused"))
+_SKIPS = (("archived", ARCHIVE_SKIPPED_ARCHIVED), ("robots", ROBOTS_FORBIDDEN),
+          ("internal", INTERNAL_REFUSED))
 
 
 def progress_line(stats: dict[str, Any], elapsed_s: float, pending: int | None,
                   rate_per_min: float) -> str:
     """One line: pages, articles extracted and stored, skips and drops by reason, errors,
     rate and ETA."""
-    dropped = {k[len(_DROPPED):]: v for k, v in stats.items() if k.startswith(_DROPPED)}
-    drops = " ".join(f"{reason}={count}" for reason, count in sorted(dropped.items()))
+    drops = " ".join(f"{reason}={count}"
+                     for reason, count in sorted(dropped_by_reason(stats).items()))
     skips = " ".join(f"{name}={stats[key]}" for name, key in _SKIPS if stats.get(key))
-    # IgnoreRequest is how a skip (archived, robots.txt, internal address) leaves the
-    # downloader: Scrapy counts it among exceptions, but nothing went wrong.
-    errors = (stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
-              - stats.get(_IGNORED, 0))
     line = (
-        f"{stats.get('downloader/response_count', 0)} pages | "
-        f"articles {stats.get('extract/ok', 0)} extracted, {stats.get('archive/added', 0)} new "
-        f"{stats.get('archive/updated', 0)} updated | skipped {skips or 0} | "
-        f"dropped {drops or 0} | errors {max(0, errors)} | {rate_per_min:.0f} pages/min"
+        f"{stats.get(RESPONSE_COUNT, 0)} pages | "
+        f"articles {stats.get(EXTRACT_OK, 0)} extracted, {stats.get(ARCHIVE_ADDED, 0)} new "
+        f"{stats.get(ARCHIVE_UPDATED, 0)} updated | skipped {skips or 0} | "
+        f"dropped {drops or 0} | errors {errors(stats)} | {rate_per_min:.0f} pages/min"
     )
     if pending:
         eta = pending / rate_per_min * 60 if rate_per_min > 0 else None
@@ -101,7 +105,7 @@ class ProgressDisplay:
         """Draw or log the current line."""
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         now = time.monotonic()
-        pages = int(stats.get("downloader/response_count", 0))
+        pages = int(stats.get(RESPONSE_COUNT, 0))
         self.window = [*self.window, (now, pages)][-20:]
         first_time, first_pages = self.window[0]
         span = now - first_time

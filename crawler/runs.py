@@ -10,6 +10,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from archive.process import ArchiveProcess
+from crawler.stat_keys import RUN_ID
 
 if TYPE_CHECKING:
     from archive.store import Archive
@@ -18,7 +19,6 @@ CrawlArchive: TypeAlias = "Archive | ArchiveProcess"
 """What crawl components talk to: the archive served by a process of its own (the default,
 ``ARCHIVE_PROCESS``) or, with that setting off, an Archive in the crawl process."""
 
-RUN_ID_STAT = "ainews/crawl_run_id"
 
 _ARCHIVES: WeakKeyDictionary[Crawler, CrawlArchive] = WeakKeyDictionary()
 
@@ -26,10 +26,10 @@ _ARCHIVES: WeakKeyDictionary[Crawler, CrawlArchive] = WeakKeyDictionary()
 def crawl_run_id(crawler: Crawler) -> str:
     """``CRAWL_RUN_ID`` when set, else an id made on first use and kept in the crawl's stats."""
     assert crawler.stats is not None
-    current = crawler.stats.get_value(RUN_ID_STAT)
+    current = crawler.stats.get_value(RUN_ID)
     if current is None:
         current = crawler.settings.get("CRAWL_RUN_ID") or uuid.uuid4().hex[:16]
-        crawler.stats.set_value(RUN_ID_STAT, current)
+        crawler.stats.set_value(RUN_ID, current)
     return str(current)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from crawler.items import ARTICLE_EXPORT_FIELDS
+from extractor.limits import MAX_BYTES, MIN_CHARS
 
 BOT_NAME = "ainews"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -61,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.InternalAddressMiddleware": 40,
     "crawler.middlewares.ArchivedUrlFilterMiddleware": 50,
     "crawler.middlewares.DiscoveryGateMiddleware": 60,
+    # Nearer the engine than RetryMiddleware (550): sees a failure once, after its last try.
+    "crawler.middlewares.FailedRequestCounter": 540,
     "crawler.middlewares.MetaCharsetMiddleware": 950,
 }
 EXTENSIONS = {
@@ -83,12 +86,12 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # ---- extraction ----
 # Pages with less body text than this are not articles, characters.
-EXTRACT_MIN_CHARS = 40
+EXTRACT_MIN_CHARS = MIN_CHARS
 # Worker processes that extract pages off the reactor thread; -1: one per CPU, 0: inline.
 EXTRACT_WORKERS = -1
 # Longest page parsed, bytes: beyond it scripts, styles and inline data are dropped, then the
 # tail is cut (parsing costs ~90 times the page in memory).
-EXTRACT_MAX_BYTES = 2 * 1024 * 1024
+EXTRACT_MAX_BYTES = MAX_BYTES
 # A page whose extraction takes longer is dropped (its worker is replaced), seconds.
 EXTRACT_TIMEOUT = 30.0
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+MIN_CHARS = 40
+"""Shortest body text of an article, characters: shorter pages (link lists, stubs, error
+pages) hold none. Every route from a page to a row uses it (``EXTRACT_MIN_CHARS``)."""
+
 MAX_BYTES = 2 * 1024 * 1024
 """Bytes of HTML parsed at most. Parsing costs about 90 times the page in memory (a 16 MiB
 page took a worker to 1.48 GB); no article page of the benchmarks comes near 2 MiB once

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from extractor.limits import MAX_BYTES
+from extractor.limits import MAX_BYTES, MIN_CHARS
 
 OVERRIDABLE_FIELDS = frozenset(("title", "authors", "editors", "source", "published"))
 """Fields a site profile may point at an element or a pattern for."""
@@ -37,9 +37,9 @@ class ExtractOptions:
     """The charset the server declared (the HTTP header), for page bytes: tried after the
     page's own ``<meta charset>``; a wrong one (GBK bytes labelled utf-8) loses to what the
     bytes decode as."""
-    min_chars: int = 10
+    min_chars: int = MIN_CHARS
     """Minimum body length of an article; shorter pages (link lists, stubs, error pages)
-    give None. The crawl pipeline asks for ``EXTRACT_MIN_CHARS`` (40)."""
+    give None."""
     max_bytes: int = MAX_BYTES
     """Longest page parsed: beyond it, scripts, styles and inline data go, then the tail (see
     ``extractor.limits``), so memory stays bounded on hostile pages."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -18,29 +17,21 @@ from scrapy.statscollectors import StatsCollector
 from archive.errors import ArchiveError
 from archive.results import AppendResult
 from crawler import signals as ainews_signals
-from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article
+from crawler.items import Article
 from crawler.runs import CrawlArchive, crawl_archive
+from crawler.stat_keys import (
+    ARCHIVE_ADDED,
+    ARCHIVE_COMMIT_RETRIES,
+    ARCHIVE_COMMITS,
+    ARCHIVE_FAILURE,
+    ARCHIVE_NOT_STORED,
+    ARCHIVE_ROWS_WRITTEN,
+    ARCHIVE_UNCHANGED,
+    ARCHIVE_UPDATED,
+)
+from pipelines.route import article_row
 
 logger = logging.getLogger(__name__)
-
-
-def article_row(article: Article) -> dict[str, Any]:
-    """The ``articles`` columns of an Article."""
-    return {f.name: getattr(article, f.name) for f in dataclasses.fields(article)
-            if f.name not in ARTICLE_COLUMNS_EXCLUDED}
-
-
-def page_row(article: Article) -> dict[str, Any] | None:
-    """The ``pages`` row of the response an Article came from."""
-    page = article.page
-    if page is None or page.raw_body is None:
-        return None
-    return {
-        "url": article.url, "site": article.site, "final_url": page.url,
-        "http_status": page.http_status, "headers": page.headers, "encoding": page.encoding,
-        "body": page.raw_body, "fetched_at": page.fetched_at, "timezone": page.timezone,
-        "crawl_run_id": article.crawl_run_id,
-    }
 
 
 COMMIT_ATTEMPTS = 3
@@ -130,13 +121,15 @@ class ArchivePipeline:
             return item
         if self.failed is not None:
             # The archive refused a batch: the crawl is stopping; nothing more is stored.
-            self.stats.inc_value("archive/not_stored")
+            self.stats.inc_value(ARCHIVE_NOT_STORED)
             return item
         self.rows.append(article_row(item))
         self.articles.append(item)
-        page = page_row(item) if self.keep_pages else None
-        if page is not None:
-            self.pages.append(page)
+        if self.keep_pages and item.page_row is not None:
+            self.pages.append(item.page_row)
+            # The batch keeps it until its commit; the item (which Scrapy may keep for a
+            # feed export or a test) need not.
+            item.page_row = None
         if (len(self.rows) >= self.batch_size
                 or time.monotonic() - self.last_flush >= self.flush_seconds):
             await self.flush()
@@ -162,7 +155,7 @@ class ArchivePipeline:
                 except ArchiveError as exc:
                     self._fail(exc, len(rows))
             elif self.rows:
-                self.stats.inc_value("archive/not_stored", len(self._take_buffer()[0]))
+                self.stats.inc_value(ARCHIVE_NOT_STORED, len(self._take_buffer()[0]))
         finally:
             self._committer.shutdown(wait=True)
 
@@ -203,22 +196,22 @@ class ArchivePipeline:
                     raise
                 logger.warning("archive commit failed (try %d of %d): %s", attempt,
                                COMMIT_ATTEMPTS, str(exc).splitlines()[0])
-                self.stats.inc_value("archive/commit_retries")
+                self.stats.inc_value(ARCHIVE_COMMIT_RETRIES)
                 time.sleep(COMMIT_RETRY_SECONDS[min(attempt, len(COMMIT_RETRY_SECONDS)) - 1])
         raise AssertionError("unreachable")
 
     def _fail(self, exc: ArchiveError, lost: int) -> None:
         """Record a batch the archive refused and stop the crawl."""
         line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        self.stats.inc_value("archive/not_stored", lost)
+        self.stats.inc_value(ARCHIVE_NOT_STORED, lost)
         if self.failed is None:
             self.failed = line
-            self.stats.set_value("archive/failure", line)
+            self.stats.set_value(ARCHIVE_FAILURE, line)
             logger.error("archive commit failed, stopping the crawl: %s", line)
             self._stop_crawl()
         # The rest of the buffer would fail the same way.
         if self.rows:
-            self.stats.inc_value("archive/not_stored", len(self._take_buffer()[0]))
+            self.stats.inc_value(ARCHIVE_NOT_STORED, len(self._take_buffer()[0]))
 
     def _stop_crawl(self) -> None:
         engine = self.crawler.engine if self.crawler is not None else None
@@ -236,11 +229,11 @@ class ArchivePipeline:
         return rows, pages, articles
 
     def _count(self, result: AppendResult, articles: list[Article]) -> None:
-        self.stats.inc_value("archive/added", result.added)
-        self.stats.inc_value("archive/updated", result.updated)
-        self.stats.inc_value("archive/unchanged", result.unchanged)
-        self.stats.inc_value("archive/rows_written", result.written)
-        self.stats.inc_value("archive/commits")
+        self.stats.inc_value(ARCHIVE_ADDED, result.added)
+        self.stats.inc_value(ARCHIVE_UPDATED, result.updated)
+        self.stats.inc_value(ARCHIVE_UNCHANGED, result.unchanged)
+        self.stats.inc_value(ARCHIVE_ROWS_WRITTEN, result.written)
+        self.stats.inc_value(ARCHIVE_COMMITS)
         logger.info("archived %d new and %d updated articles in %s (%d unchanged)",
                     result.added, result.updated, self.archive.root, result.unchanged)
         if self.crawler is not None:

@@ -10,9 +10,7 @@ from typing import Any
 import pyarrow.dataset as ds
 
 from archive import AppendResult, Archive
-from crawler.items import Article
-from extractor import ExtractOptions, extract_article
-from pipelines.archiving import article_row
+from pipelines.route import article_row, extract_page, stored_page
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +42,13 @@ def reextract(archive: Archive, *, site: str | None = None, since: datetime | No
         current = newest.get(page["url_hash"])
         if current is None or page["fetched_at"] > current["fetched_at"]:
             newest[page["url_hash"]] = page
-    for page in newest.values():
-        body: bytes = page["body"] or b""
-        # The stored bytes and the charset the crawl saw, decoded as the crawl did, so an
-        # unchanged extractor gives an unchanged result.
-        extracted = extract_article(body, str(page["url"]), ExtractOptions(
-            fetched_at=page["fetched_at"], timezone=page.get("timezone"),
-            charset=page.get("encoding")))
-        if extracted is None:
+    for row in newest.values():
+        # The stored bytes, the charset the crawl saw and the site's rules, on the crawl's
+        # route: an unchanged extractor gives an unchanged result.
+        article = extract_page(stored_page(row), spider="reextract", run_id=run_id,
+                               keep_page=False)
+        if article is None:
             continue
-        article = Article.from_extracted(
-            extracted, url=str(page["url"]), fetched_at=page["fetched_at"],
-            site=str(page["site"]), http_status=page["http_status"], spider="reextract",
-            crawl_run_id=run_id)
         batch.append(article_row(article))
         if len(batch) >= batch_size:
             flush()

@@ -9,10 +9,7 @@ from pathlib import Path
 
 from archive import AppendResult, Archive
 from archive.warc import WarcReading, read_pages
-from crawler.items import Article
-from crawler.sites import site_name
-from extractor import ExtractOptions, extract_article
-from pipelines.archiving import article_row
+from pipelines.route import article_row, extract_page, page_for
 
 
 def import_warc(archive: Archive, files: Iterable[str | Path], *, site: str | None = None,
@@ -27,11 +24,6 @@ def import_warc(archive: Archive, files: Iterable[str | Path], *, site: str | No
     names it; a profile's name also brings its field overrides and timezone); ``timezone`` is
     the zone naive dates are read in (default: the profile's, else by language).
     """
-    from crawler.sites import PROFILES
-
-    profile = PROFILES.get(site) if site else None
-    overrides = profile.overrides if profile is not None else {}
-    timezone = timezone or (profile.timezone if profile is not None else None)
     run_id = f"import-{uuid.uuid4().hex[:8]}"
     added = updated = unchanged = read = 0
     rows: list[dict[str, object]] = []
@@ -51,19 +43,15 @@ def import_warc(archive: Archive, files: Iterable[str | Path], *, site: str | No
             readings[str(file)] = reading
         for page in read_pages(file, reading):
             read += 1
-            url = str(page["url"])
-            extracted = extract_article(page["body"], url, ExtractOptions(
-                fetched_at=page["fetched_at"], timezone=timezone, charset=page["encoding"],
-                overrides=overrides))
-            if extracted is None:
+            found = page_for(str(page["url"]), page["body"], page["fetched_at"], site=site,
+                             http_status=page["http_status"], charset=page["encoding"],
+                             headers=page["headers"], timezone=timezone)
+            article = extract_page(found, spider="import-warc", run_id=run_id)
+            if article is None:
                 continue
-            name = site or site_name(url)
-            article = Article.from_extracted(
-                extracted, url=url, fetched_at=page["fetched_at"], site=name,
-                http_status=page["http_status"], spider="import-warc", crawl_run_id=run_id)
             rows.append(article_row(article))
-            pages.append({**page, "site": name, "crawl_run_id": run_id,
-                          "timezone": extracted.timezone})
+            if article.page_row is not None:
+                pages.append(article.page_row)
             if len(rows) >= batch_size:
                 flush()
     if rows:

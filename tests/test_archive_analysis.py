@@ -20,8 +20,8 @@ from archive.schema import SCHEMA, V1_COLUMNS
 from archive.verification import verify
 from crawler.items import Article
 from extractor import ExtractOptions, extract_article
-from pipelines.archiving import article_row
 from pipelines.reextract import reextract
+from pipelines.route import article_row
 
 NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 

@@ -211,13 +211,26 @@ def test_archive_commands_need_an_archive(tmp_path):
         assert result.returncode == 2 and "no archive" in result.stderr, command
 
 
-def test_demo_twice_fetches_no_article_the_second_time(tmp_path):
+def test_demo_twice_fetches_no_article_the_second_time_even_on_other_ports(tmp_path):
+    import contextlib
+    import socket
+
+    from ainews.demo.server import DEFAULT_PORTS
+
     archive = tmp_path / "archive"
     first = run("demo", archive=archive, timeout=300)
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("80 articles archived (80 new, 0 updated)") == 3
     assert "240 articles" in first.stdout and "Newest:" in first.stdout
-    second = run("demo", archive=archive, timeout=300)
+    # The default ports taken by something else: the demo moves, its articles keep their ids.
+    with contextlib.ExitStack() as held:
+        for port in DEFAULT_PORTS.values():
+            taken = held.enter_context(socket.socket())
+            with contextlib.suppress(OSError):  # already taken by someone else: as good
+                taken.bind(("127.0.0.1", port))
+                taken.listen()
+        second = run("demo", archive=archive, timeout=300)
+    assert "ports 8701-8703 are busy" in second.stderr
     assert second.returncode == 0, second.stderr
     # Listing page 1 holds only archived articles: pagination stops there; young articles
     # are revisited with conditional GETs, the rest not requested at all.

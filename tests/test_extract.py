@@ -140,7 +140,8 @@ def test_a_declared_modified_date_beats_a_stray_date_line():
     html = (
         '<html><head><meta charset="utf-8"><meta itemprop="dateUpdate" '
         'content="2020-02-14 10:47:36"><title>词条</title></head><body><h1>词条</h1>'
-        + "<p>这是一段足够长的百科正文,介绍这个词条的来历与相关作品。</p>" * 6
+        + "".join(f"<p>这是第{i}段足够长的百科正文,介绍这个词条的来历与相关作品。</p>"
+                  for i in range(6))
         + "<table><tr><td>很靠近海</td><td>2012-10-26</td></tr></table></body></html>"
     )
     article = extract_article(html, "https://baike.example.cn/item/1",

@@ -15,9 +15,11 @@ def test_progress_line_counts_reasons_errors_rate_and_eta():
     stats = {
         "downloader/response_count": 120, "archive/added": 90, "archive/updated": 2,
         "extract/ok": 97, "item_dropped_reasons_count/NotAnArticle": 3,
-        "archive/skipped_archived": 7, "robotstxt/forbidden": 4, "log_count/ERROR": 1,
-        "downloader/exception_count": 13,
-        # the skips leave the downloader as IgnoreRequest: not errors
+        "archive/skipped_archived": 7, "robotstxt/forbidden": 4, "ainews/requests_failed": 2,
+        "extract/error": 1,
+        # retries and skips (which leave the downloader as IgnoreRequest) are no errors, and
+        # neither are log lines
+        "downloader/exception_count": 13, "log_count/ERROR": 5,
         "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 11,
     }
     line = progress_line(stats, 75, pending=60, rate_per_min=120)

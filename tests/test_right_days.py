@@ -10,7 +10,7 @@ import polars as pl
 from archive import Archive
 from crawler.items import Article
 from extractor import ExtractOptions, extract_article
-from pipelines.archiving import article_row
+from pipelines.route import article_row
 
 PAGE = ("<html><head><title>标题</title></head><body><article><h1>大模型的新进展</h1>"
         "<p>发布时间:2024-01-03 07:30</p><p>" + "正文内容很长，讲述了大模型的新进展。" * 30

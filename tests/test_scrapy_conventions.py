@@ -55,5 +55,5 @@ def test_scrapy_parse_shows_the_extracted_article(demo_server):
     assert done.returncode == 0, done.stderr[-2000:]
     shown = done.stdout.split("# Scraped Items")[1].split("# Requests")[0]
     assert f"'title': '{article.title}'" in shown
-    assert "'published_date': datetime.date(" in shown and "'raw_body'" not in shown
+    assert "'published_date': datetime.date(" in shown and "'body'" not in shown
     assert "'category': 'AI大模型'" in shown or "'category': " in shown

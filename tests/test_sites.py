@@ -80,7 +80,7 @@ def test_a_crawl_of_an_unknown_site_reads_naive_dates_as_a_fetch_does():
     from crawler.sites.base import discovered_profile
     from crawler.spiders.site import page_from_response
     from extractor import extract_article
-    from pipelines.extraction import page_options
+    from pipelines.route import options_for
 
     profile = discovered_profile("https://news.example.org/")
     assert profile.timezone is None  # nobody said where the site is
@@ -95,7 +95,7 @@ def test_a_crawl_of_an_unknown_site_reads_naive_dates_as_a_fetch_does():
         response = HtmlResponse("https://news.example.org/a/1.html", body=html.encode(),
                                 encoding="utf-8")
         page = page_from_response(response, profile.name, profile.timezone)
-        crawled = extract_article(page.raw_body or b"", page.url, page_options(page, 10))
+        crawled = extract_article(page.body, page.url, options_for(page))
         fetched = extract_article(html, page.url)
         assert crawled is not None and fetched is not None
         assert crawled.timezone == fetched.timezone == zone

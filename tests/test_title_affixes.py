@@ -39,7 +39,7 @@ def _page(n: int) -> Page:
         f"改造，效率明显提升。业内人士认为，这一趋势还将延续。</p>" for _ in range(3))
     html = (f"<html><head><meta charset='utf-8'><title>第{n}条新闻的标题在这里｜{AFFIX}</title>"
             f"</head><body><h2>第{n}条新闻的标题在这里｜{AFFIX}</h2>{paragraphs}</body></html>")
-    return Page(url=f"http://127.0.0.1/a/{n}.html", body=html, site="example",
+    return Page(url=f"http://127.0.0.1/a/{n}.html", body=html.encode(), site="example",
                 fetched_at=datetime(2026, 11, 1, tzinfo=UTC))
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from archive import Archive
-from archive.urls import article_identity, identity_url
+from archive.urls import article_identity, identity_url, on_hosts, same_site, site_host
 from crawler.sites import site_name
 from tests.conftest import REPO
 
@@ -76,9 +76,32 @@ def _fetch(archive: Path, *urls: str) -> subprocess.CompletedProcess[str]:
     ("http://example.cn/a.html?b=2&spm=a2c.1&a=1", "http://example.cn/a.html?a=1&b=2"),
     ("http://example.cn/%E6%96%B0%E9%97%BB.html", "http://example.cn/新闻.html"),
     ("http://example.cn/a%7e.html?from=timeline", "http://example.cn/a~.html"),
+    # The port is no part of a site (nor, so, of an article): a site has one name however
+    # it was reached, and its articles keep their ids when it moves to another port.
+    ("http://127.0.0.1:8701/news/1.html", "http://127.0.0.1:40123/news/1.html"),
 ])
 def test_spellings_of_one_url_share_one_identity(variant, same):
     assert identity_url(variant) == identity_url(same)
+
+
+def test_site_identity_is_the_host_without_www_and_never_the_port():
+    assert site_host("HTTPS://WWW.Example.CN.:8443/a") == "example.cn"
+    assert site_host("ftp://example.cn/a") is None and site_host("http://a.cn:x/") is None
+    assert same_site("http://www.a.cn:8080/1", "https://a.cn/2")
+    assert not same_site("http://a.cn/1", "http://b.a.cn/1")
+    assert on_hosts("http://www.a.cn:81/1", ("a.cn", "b.cn"))
+    assert not on_hosts("mailto:x@a.cn", ("a.cn",))
+
+
+def test_site_identity_has_one_home():
+    """Host normalisation and "the same site" live in archive/urls.py, nowhere else."""
+    homes = []
+    for package in ("ainews", "crawler", "pipelines", "archive", "extractor", "report"):
+        for path in (REPO / package).rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if 'removeprefix("www.")' in text or "def same_site" in text:
+                homes.append(str(path.relative_to(REPO)))
+    assert homes == ["archive/urls.py"]
 
 
 def test_a_canonical_counts_only_on_the_same_site_and_never_for_a_folder_above():

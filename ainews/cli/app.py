@@ -36,12 +36,22 @@ for _module in (crawling, extracting, inspecting, maintaining, scheduling):
         ainews.add_command(_command)
 
 
+# The libraries' errors that mean bad input, by module: a command that never loaded a module
+# cannot have raised its error, so none is imported here (Redis and Scrapy alone cost ~0.4 s).
+USER_ERRORS = (("archive.errors", "ArchiveError"), ("ainews.workers", "DistributedError"),
+               ("crawler.sites", "UnknownSiteError"))
+
+
+def is_user_error(exc: BaseException) -> bool:
+    """Whether ``exc`` reports bad input (a one-line error), not a bug (a traceback)."""
+    if isinstance(exc, ValueError):
+        return True
+    return any(isinstance(exc, getattr(sys.modules[module], name))
+               for module, name in USER_ERRORS if module in sys.modules)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``ainews``; user errors are one line on stderr and exit code 2."""
-    from ainews.workers import DistributedError
-    from archive import ArchiveError
-    from crawler.sites import UnknownSiteError
-
     try:
         result = ainews.main(args=list(argv) if argv is not None else None, prog_name="ainews",
                              standalone_mode=False)
@@ -55,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         _error(exc.format_message())
         return 2
-    except (ArchiveError, UnknownSiteError, ValueError, DistributedError) as exc:
+    except Exception as exc:
+        if not is_user_error(exc):
+            raise
         _error(str(exc))
         return 2
     except (KeyboardInterrupt, click.Abort):

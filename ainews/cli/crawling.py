@@ -27,6 +27,7 @@ from ainews.cli.common import (
     warn,
     writable_archive,
 )
+from crawler.stat_keys import ARCHIVE_FAILURE, ARCHIVE_NOT_STORED, FINISH_REASON
 
 if TYPE_CHECKING:
     from ainews.jobs import JobSpec
@@ -216,7 +217,7 @@ def _crawl_locked(spec: JobSpec, spider: str, kwargs: dict[str, Any], site: str,
         # The live progress line says what INFO logs would; warnings still show.
         settings["LOG_LEVEL"] = "WARNING"
     stats, _ = run_crawl(spider, settings=settings, spider_kwargs=kwargs)
-    reason = stats.get("finish_reason", "unknown")
+    reason = stats.get(FINISH_REASON, "unknown")
     say(crawl_summary(site, stats))
     failure = crawl_failure(stats) if reason != "unknown" else None
     if failure is None and (reason == "finished" or reason in USER_LIMITS):
@@ -332,7 +333,8 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
     from ainews.runner import run_crawl
     from crawler.items import Article
     from crawler.spiders.fetch import validate_url
-    from pipelines.archiving import article_row
+    from crawler.stat_keys import fetch_failure, fetch_redirected
+    from pipelines.route import article_row
 
     checked = [validate_url(url) for url in read_lines(urls, "URLs")]
     settings = crawl_settings(pairs, allow_private)
@@ -354,12 +356,12 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
                 f"[{article.category or ''}] {len(article.text)} chars")
     answered = {a.url for a in articles}
     missing = {url for url in checked if url not in answered
-               and stats.get(f"fetch/redirected/{url}") not in answered}
+               and stats.get(fetch_redirected(url)) not in answered}
     for url in sorted(missing):
-        warn(f"{url}: {stats.get(f'fetch/failure/{url}') or 'no article extracted'}")
-    not_stored = stats.get("archive/not_stored", 0)
+        warn(f"{url}: {stats.get(fetch_failure(url)) or 'no article extracted'}")
+    not_stored = stats.get(ARCHIVE_NOT_STORED, 0)
     if not_stored:
-        warn(f"error: the archive refused a commit ({stats.get('archive/failure', 'unknown')})"
+        warn(f"error: the archive refused a commit ({stats.get(ARCHIVE_FAILURE, 'unknown')})"
              f": {not_stored} articles printed above were not stored")
         return 1
     return 1 if missing and len(missing) >= len(checked) else 0

@@ -39,10 +39,9 @@ if TYPE_CHECKING:
 def extract(file: str, url: str | None, explain: bool, site: str | None,
             fetched_at: str | None) -> int:
     """Extract one saved HTML file (- for stdin), offline, and print the article as JSON."""
-    from crawler.items import Article
-    from extractor import ExtractOptions, extract_article
     from extractor import explain as explain_fields
-    from pipelines.archiving import article_row
+    from extractor import extract_article
+    from pipelines.route import article_of, article_row, options_for, page_for
 
     if file == "-":
         data = sys.stdin.buffer.read()
@@ -55,11 +54,10 @@ def extract(file: str, url: str | None, explain: bool, site: str | None,
         from crawler.spiders.fetch import validate_url
 
         url = validate_url(url)
-    overrides = {}
     if site:
         from crawler.sites import get_profile
 
-        overrides = get_profile(site).overrides
+        get_profile(site)  # an unknown name is an error here, not a site of its own
     # The fetch time of a saved file is unknown unless given: now is its latest possible value.
     when = datetime.now(UTC)
     if fetched_at:
@@ -69,8 +67,9 @@ def extract(file: str, url: str | None, explain: bool, site: str | None,
             raise CliError(f"--fetched-at: not an ISO 8601 time: {fetched_at!r}") from None
         if when.tzinfo is None:
             raise CliError("--fetched-at needs a UTC offset (2024-11-08T10:00:00+08:00)")
-    extracted = extract_article(data, url, ExtractOptions(
-        fetched_at=when, explain=explain, overrides=overrides))
+    # A saved file answered no request: its status is unknown.
+    page = page_for(url or "", data, when, site=site, http_status=None)
+    extracted = extract_article(data, url, options_for(page, explain=explain))
     if extracted is None:
         warn(f"{file} holds no article")
         return 1
@@ -82,9 +81,9 @@ def extract(file: str, url: str | None, explain: bool, site: str | None,
         sys.stdout.write(f"page: {classify_page(decode_html(data)[0], url).reason}\n")
         sys.stdout.write(explain_fields(extracted))
         return 0
-    article = Article.from_extracted(extracted, url=url or extracted.canonical_url or "",
-                                     fetched_at=when)
-    print_json(article_row(article), indent=2)
+    if not url and extracted.canonical_url:
+        page.url = extracted.canonical_url
+    print_json(article_row(article_of(extracted, page, keep_page=False)), indent=2)
     return 0
 
 
@@ -190,6 +189,8 @@ def _fetch_pages(urls: list[str], allow_private: bool,
     from ainews.runner import run_crawl
     from crawler.items import Page
     from crawler.spiders.fetch import validate_url
+    from crawler.stat_keys import fetch_failure, fetch_redirected
+    from extractor.decoding import decode_html
 
     checked = [validate_url(u) for u in urls]
     settings = crawl_settings((), allow_private)
@@ -200,13 +201,13 @@ def _fetch_pages(urls: list[str], allow_private: bool,
     fetched = {item.url: item for item in items if isinstance(item, Page)}
     failed = 0
     for address in checked:
-        final = stats.get(f"fetch/redirected/{address}", address)
+        final = stats.get(fetch_redirected(address), address)
         page = fetched.get(final)
         if page is None:
-            warn(f"{address}: {stats.get(f'fetch/failure/{address}') or 'not fetched'}")
+            warn(f"{address}: {stats.get(fetch_failure(address)) or 'not fetched'}")
             failed += 1
         else:
-            pages.append((address, page.body, page.url))
+            pages.append((address, decode_html(page.body, page.encoding)[0], page.url))
     return failed
 
 

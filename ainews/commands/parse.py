@@ -18,8 +18,7 @@ class Command(ScrapyParse):
 
     def add_items(self, lvl: int, new_items: list[Any]) -> None:
         """Replace pages by their articles (or a note saying the page holds none)."""
-        from pipelines.archiving import article_row
-        from pipelines.extraction import article_of
+        from pipelines.route import article_row, extract_page
 
         assert self.settings is not None
         shown: list[Any] = []
@@ -27,7 +26,9 @@ class Command(ScrapyParse):
             if not isinstance(item, Page):
                 shown.append(item)
                 continue
-            article = article_of(item, self.settings.getint("EXTRACT_MIN_CHARS"))
+            article = extract_page(item, spider=self.spidercls.name if self.spidercls else None,
+                                   min_chars=self.settings.getint("EXTRACT_MIN_CHARS"),
+                                   keep_page=False)
             shown.append(article_row(article) if article is not None else
                          {"url": item.url, "article": None, "reason": "no article body"})
         super().add_items(lvl, shown)

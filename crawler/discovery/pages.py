@@ -9,8 +9,8 @@ from urllib.parse import urldefrag
 
 from scrapy.http import TextResponse
 
-from archive.urls import identity_url
-from crawler.links import feed_url, same_site
+from archive.urls import identity_url, on_hosts
+from crawler.links import feed_url
 
 # Files no article is: images, styles, scripts, archives, media, documents.
 _FILES = re.compile(r"\.(jpe?g|png|gif|webp|svg|ico|css|js|pdf|zip|rar|gz|exe|apk|mp[34]|"
@@ -27,7 +27,7 @@ def canonical_of(response: TextResponse) -> str | None:
 def duplicate_target(response: TextResponse, hosts: tuple[str, ...]) -> str | None:
     """The other page of this site this one duplicates (print, AMP, mirror), or None."""
     canonical = canonical_of(response)
-    if canonical is None or not same_site(canonical, hosts):
+    if canonical is None or not on_hosts(canonical, hosts):
         return None
     mine, theirs = identity_url(response.url), identity_url(canonical)
     return None if mine.rstrip("/") == theirs.rstrip("/") else urldefrag(canonical)[0]
@@ -73,7 +73,7 @@ def site_links(response: TextResponse, hosts: tuple[str, ...]) -> Iterator[str]:
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
         url = urldefrag(response.urljoin(href))[0]
-        if url in seen or not same_site(url, hosts) or _FILES.search(url.split("?", 1)[0]):
+        if url in seen or not on_hosts(url, hosts) or _FILES.search(url.split("?", 1)[0]):
             continue
         seen.add(url)
         yield url

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import redis
 
 from crawler.distributed import keys
+from crawler.stat_keys import WORKER_REDIS_OUTAGE
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -107,10 +108,6 @@ class Patience:
         self.run_id = current
 
 
-OUTAGE_STAT = "worker/redis_outage"
-"""Stat naming why Redis failed a worker for good (a failed crawl, exit 1)."""
-
-
 def stop_for_outage(spider: Any, exc: RedisOutage) -> None:
     """Stop the worker's crawl as failed, once: nothing more can be queued or ended."""
     leases = getattr(spider, "leases", None)
@@ -122,7 +119,7 @@ def stop_for_outage(spider: Any, exc: RedisOutage) -> None:
     if crawler is None:
         return
     if crawler.stats is not None:
-        crawler.stats.set_value(OUTAGE_STAT, str(exc))
+        crawler.stats.set_value(WORKER_REDIS_OUTAGE, str(exc))
     if crawler.engine is not None:
         from scrapy.utils.defer import deferred_from_coro
 

@@ -11,6 +11,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.distributed.outage import RedisOutage, stop_for_outage
 from crawler.distributed.queue import PARENT_META_KEY
+from crawler.stat_keys import SCHEDULER_DEQUEUED, SCHEDULER_ENQUEUED
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             self._outage(exc)
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
+            self.stats.inc_value(SCHEDULER_ENQUEUED)
         return True
 
     def next_request(self) -> Request | None:
@@ -60,7 +61,7 @@ class RedisScheduler(Scheduler):  # type: ignore[misc]  # scrapy-redis ships no 
             self._outage(exc)
             return None
         if request is not None and self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
+            self.stats.inc_value(SCHEDULER_DEQUEUED)
         return request
 
     def has_pending_requests(self) -> bool:

@@ -22,9 +22,16 @@ from twisted.internet import task
 
 from crawler import signals as ainews_signals
 from crawler.distributed.leases import Leases
-from crawler.distributed.outage import OUTAGE_STAT, RedisOutage, stop_for_outage
+from crawler.distributed.outage import RedisOutage, stop_for_outage
 from crawler.distributed.queue import LEASE_META_KEY, PARENT_META_KEY
 from crawler.items import Article, Page
+from crawler.stat_keys import (
+    WORKER_LEASES_DONE,
+    WORKER_LEASES_RECLAIMED,
+    WORKER_LEASES_RETURNED,
+    WORKER_LEASES_TAKEN,
+    WORKER_REDIS_OUTAGE,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -215,13 +222,13 @@ class LeaseKeeper:
             logger.error("%s: the requests this worker holds stay in Redis; any worker takes "
                          "them back once this one's heartbeat lapses", exc)
             if self.crawler.stats is not None:
-                self.crawler.stats.set_value(OUTAGE_STAT, str(exc))
+                self.crawler.stats.set_value(WORKER_REDIS_OUTAGE, str(exc))
         stats = self.crawler.stats
         if stats is not None:
-            stats.set_value("worker/leases_taken", leases.taken)
-            stats.set_value("worker/leases_done", leases.done)
-            stats.set_value("worker/leases_returned", returned)
-            stats.set_value("worker/leases_reclaimed", leases.reclaimed)
+            stats.set_value(WORKER_LEASES_TAKEN, leases.taken)
+            stats.set_value(WORKER_LEASES_DONE, leases.done)
+            stats.set_value(WORKER_LEASES_RETURNED, returned)
+            stats.set_value(WORKER_LEASES_RECLAIMED, leases.reclaimed)
 
     def dropped(self, request: Request) -> None:
         """A duplicate (already seen by some worker) never enters the frontier."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from archive.urls import site_host
 from crawler.addresses import origin
 from crawler.sites import (
     aibase,
@@ -43,8 +44,10 @@ def get_profile(name: str) -> SiteProfile:
 
 
 def _origin_key(url: str) -> tuple[str, int] | None:
-    found = origin(url)
-    return (found[1].removeprefix("www."), found[2]) if found else None
+    # A profile starting on one port of a host shared with others (the demo sites) owns that
+    # port; the site it names is still port-free.
+    found, host = origin(url), site_host(url)
+    return (host, found[2]) if found and host else None
 
 
 def profile_for_url(url: str) -> SiteProfile | None:
@@ -64,12 +67,12 @@ def profile_for_url(url: str) -> SiteProfile | None:
 
 
 def site_name(url: str) -> str:
-    """The ``site`` of a URL, the same in every command: its profile's name, else its host
-    without ``www.`` (never the port: one site is one name however it was reached)."""
+    """The ``site`` of a URL, the same in every command: its profile's name, else its site host
+    (``archive.urls.site_host``: never the port; one site is one name however it was reached)."""
     profile = profile_for_url(url)
     if profile is not None:
         return profile.name
-    return (urlsplit(url).hostname or "").rstrip(".").lower().removeprefix("www.")
+    return site_host(url) or ""
 
 
 __all__ = ["DEMO_SITES", "PROFILES", "SiteProfile", "UnknownSiteError", "get_profile",

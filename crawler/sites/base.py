@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit, urlunsplit
 
-from crawler.links import looks_like_article_url, same_site
+from archive.urls import on_hosts, site_host
+from crawler.links import looks_like_article_url
 from extractor.options import FieldOverride
 
 # Our own demo server on loopback needs no politeness delay.
@@ -53,7 +54,7 @@ class SiteProfile:
         """Tell whether ``url`` looks like one of this site's article pages."""
         parts = urlsplit(url)
         if self.discover:
-            return same_site(url, self.domains) and looks_like_article_url(url)
+            return on_hosts(url, self.domains) and looks_like_article_url(url)
         if parts.hostname not in self.domains:
             return False
         path = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -86,7 +87,7 @@ def discovered_profile(url: str, name: str | None = None) -> SiteProfile:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")
-    host = parts.hostname.removeprefix("www.")
+    host = site_host(url) or parts.hostname
     origin = f"{parts.scheme}://{parts.netloc}"
     return SiteProfile(
         name=name or host,

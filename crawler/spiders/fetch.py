@@ -16,6 +16,7 @@ from twisted.python.failure import Failure
 from crawler.items import Page
 from crawler.sites import profile_for_url, site_name
 from crawler.spiders.site import page_from_response
+from crawler.stat_keys import fetch_failure, fetch_redirected
 
 
 def validate_url(url: str) -> str:
@@ -69,7 +70,7 @@ class FetchSpider(scrapy.Spider):
 
     def _record(self, url: str, reason: str) -> None:
         if self.crawler.stats is not None:
-            self.crawler.stats.set_value(f"fetch/failure/{url}", reason.splitlines()[0])
+            self.crawler.stats.set_value(fetch_failure(url), reason.splitlines()[0])
 
     def failed(self, failure: Failure) -> None:
         """Record why a URL could not be fetched, for the CLI's one-line report."""
@@ -87,7 +88,7 @@ class FetchSpider(scrapy.Spider):
             return
         requested = _requested_url(response.request, response.url)
         if requested != response.url and self.crawler.stats is not None:
-            self.crawler.stats.set_value(f"fetch/redirected/{requested}", response.url)
+            self.crawler.stats.set_value(fetch_redirected(requested), response.url)
         profile = profile_for_url(response.url)
         site = site_name(response.url)
         yield page_from_response(response, site, profile.timezone if profile else None,

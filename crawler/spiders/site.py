@@ -15,6 +15,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import Sitemap
 
 from archive.crawlstate import last_finished_crawl, revisit_candidates
+from archive.urls import on_hosts
 from archive.urlset import url_hash
 from crawler.discovery import pages
 from crawler.discovery.classify import PageVerdict, classify_page
@@ -25,13 +26,28 @@ from crawler.links import (
     is_feed_link,
     is_next_link,
     is_pagination_url,
-    same_site,
     sitemaps_in_robots,
 )
 from crawler.middlewares import ARTICLE_META_KEY, DISCOVERED_META_KEY, REVISIT_META_KEY
 from crawler.runs import crawl_archive
 from crawler.sites import SiteProfile, get_profile, site_name
 from crawler.sites.base import discovered_profile
+from crawler.stat_keys import (
+    DISCOVERY_ARTICLE,
+    DISCOVERY_CONTINUATION,
+    DISCOVERY_DUPLICATE,
+    DISCOVERY_NOT_ARTICLE,
+    DISCOVERY_PAGINATION_STOPPED,
+    DISCOVERY_SITEMAP_LIMIT,
+    DISCOVERY_SITEMAP_UNCHANGED,
+    DISCOVERY_SITEMAP_UNREADABLE,
+    DISCOVERY_TEMPLATE_SPENT,
+    REVISIT_FETCHED,
+    REVISIT_NOT_MODIFIED,
+    REVISIT_REQUESTED,
+    discovery_not_article,
+    discovery_not_article_reason,
+)
 from extractor.limits import shrink
 from extractor.options import FieldOverride
 
@@ -123,7 +139,7 @@ class SiteSpider(scrapy.Spider):
                 headers["If-None-Match"] = revisit.etag
             if revisit.last_modified:
                 headers["If-Modified-Since"] = revisit.last_modified
-            self._count("revisit/requested")
+            self._count(REVISIT_REQUESTED)
             yield scrapy.Request(
                 revisit.url, callback=self.parse_article, headers=headers, dont_filter=True,
                 meta={ARTICLE_META_KEY: True, REVISIT_META_KEY: True,
@@ -151,17 +167,17 @@ class SiteSpider(scrapy.Spider):
         """Stats of the page classifier: articles, and non-articles by type (or by the
         evidence that overruled the classifier) and top reason."""
         if verdict.is_article and overruled is None:
-            self._count("discovery/article")
+            self._count(DISCOVERY_ARTICLE)
             return
-        self._count("discovery/not_article")
+        self._count(DISCOVERY_NOT_ARTICLE)
         if overruled:
-            self._count(f"discovery/not_article/{overruled}")
+            self._count(discovery_not_article(overruled))
         elif verdict.rule:
-            self._count(f"discovery/not_article/{verdict.rule.replace(' ', '_')}")
+            self._count(discovery_not_article(verdict.rule.replace(' ', '_')))
         else:
-            self._count(f"discovery/not_article/{verdict.page_type}")
+            self._count(discovery_not_article(verdict.page_type))
             if verdict.reasons:
-                self._count(f"discovery/not_article_reason/{verdict.reasons[0][0]}")
+                self._count(discovery_not_article_reason(verdict.reasons[0][0]))
 
     def _is_archived(self, url: str) -> bool:
         return self._archive_on() and url_hash(url) in crawl_archive(
@@ -194,7 +210,7 @@ class SiteSpider(scrapy.Spider):
         target = pages.duplicate_target(response, hosts)
         if target is not None:  # a print, AMP or mirror copy: the original is the article
             learner.fetched(response.url, article=False, duplicate_of=target)
-            self._count("discovery/duplicate")
+            self._count(DISCOVERY_DUPLICATE)
             if learner.first_sight(target):
                 yield self.discovered_request(target, priority=95)
             return
@@ -206,7 +222,7 @@ class SiteSpider(scrapy.Spider):
         if first is not None:
             # Page 2 of an article is part of it, not another one.
             learner.fetched(response.url, article=False, duplicate_of=first)
-            self._count("discovery/continuation")
+            self._count(DISCOVERY_CONTINUATION)
             return
         found, fresh, linked = [], 0, []
         for url in pages.site_links(response, hosts):
@@ -229,12 +245,12 @@ class SiteSpider(scrapy.Spider):
         walk_on = not (self.seen_since is not None and likely
                        and all(self._is_archived(url) for url in likely))
         if not walk_on:
-            self._count("discovery/pagination_stopped")
+            self._count(DISCOVERY_PAGINATION_STOPPED)
         for url in found:
             if learner.worth(url) and (walk_on or learner.likely_article(url)):
                 yield self.discovered_request(url)
             elif not learner.worth(url):
-                self._count("discovery/template_spent")
+                self._count(DISCOVERY_TEMPLATE_SPENT)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         """Follow article links and, unless every one is archived, the next page."""
@@ -260,7 +276,7 @@ class SiteSpider(scrapy.Spider):
         for url in dict.fromkeys(articles):
             yield self.article_request(url, hops)
         if self._stop_paginating(articles):
-            self._count("discovery/pagination_stopped")
+            self._count(DISCOVERY_PAGINATION_STOPPED)
             return
         for url in dict.fromkeys(next_pages):
             yield scrapy.Request(url, callback=self.parse_listing, meta={_HOPS: hops})
@@ -298,7 +314,7 @@ class SiteSpider(scrapy.Spider):
         for link in links:
             url = feed_url(link, response.url)
             if self.learner is not None:
-                if same_site(url, self.profile.domains) and self.learner.first_sight(url):
+                if on_hosts(url, self.profile.domains) and self.learner.first_sight(url):
                     yield self.discovered_request(url, priority=95)
             elif self.profile.is_article_url(url):
                 yield self.article_request(url)
@@ -319,7 +335,7 @@ class SiteSpider(scrapy.Spider):
         except (ValueError, SyntaxError):
             sitemap = None
         if sitemap is None:
-            self._count("discovery/sitemap_unreadable")
+            self._count(DISCOVERY_SITEMAP_UNREADABLE)
             logger.warning("unreadable sitemap %s", response.url)
             return
         assert body is not None
@@ -331,7 +347,7 @@ class SiteSpider(scrapy.Spider):
                 if depth + 1 > self.settings.getint("SITEMAP_MAX_DEPTH") or \
                         self.sitemaps >= self.settings.getint("SITEMAP_MAX_FILES") or \
                         (self.learner is not None and self.learner.pages >= self.learner.max_pages):
-                    self._count("discovery/sitemap_limit")
+                    self._count(DISCOVERY_SITEMAP_LIMIT)
                     continue
                 self.sitemaps += 1
                 yield scrapy.Request(url, callback=self.parse_sitemap,
@@ -341,11 +357,11 @@ class SiteSpider(scrapy.Spider):
                 # Unchanged since the last finished crawl and archived: skipped. An old entry
                 # that is not archived (a crawl that lost it) is fetched, never skipped for good.
                 if self._older_than_last_crawl(stamp) and self._is_archived(url):
-                    self._count("discovery/sitemap_unchanged")
+                    self._count(DISCOVERY_SITEMAP_UNCHANGED)
                     continue
                 if self.learner is None:
                     yield self.article_request(url)
-                elif same_site(url, self.profile.domains) and self.learner.first_sight(url):
+                elif on_hosts(url, self.profile.domains) and self.learner.first_sight(url):
                     yield self.discovered_request(url, priority=95)
 
     def _older_than_last_crawl(self, stamp: str | None) -> bool:
@@ -372,12 +388,12 @@ class SiteSpider(scrapy.Spider):
     def parse_article(self, response: Response) -> Iterator[Page | scrapy.Request]:
         """Hand the page to the pipelines; in discovery, a non-article page is mined for links."""
         if response.status == 304:
-            self._count("revisit/not_modified")
+            self._count(REVISIT_NOT_MODIFIED)
             return
         if not isinstance(response, TextResponse):
             return
         if response.meta.get(REVISIT_META_KEY):
-            self._count("revisit/fetched")
+            self._count(REVISIT_FETCHED)
         if self.profile.discover:
             # Bounded like extraction: a 16 MiB page took the crawl process past 1 GB here.
             html, _ = shrink(response.text, self.settings.getint("EXTRACT_MAX_BYTES"))
@@ -433,13 +449,12 @@ def page_from_response(response: TextResponse, site: str, tz: str | None,
     return Page(
         overrides=overrides or {},
         url=response.url,
-        body=response.text,
+        body=response.body,
         site=site,
         http_status=response.status,
         encoding=response.encoding,
         fetched_at=datetime.now(UTC),
         timezone=tz,
-        raw_body=response.body,
         headers={
             key.decode("latin-1"): b", ".join(values).decode("latin-1")
             for key, values in response.headers.items()
