@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyarrow as pa
-
-from archive.schema import PAGES_SCHEMA, RUNS_SCHEMA, SCHEMA, duck_type
+from archive.schema import TABLES, duck_type
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,25 +89,27 @@ _RUNS = {
     "articles_unchanged": ("refetched, same content", "5"),
     "articles_dropped": ("pages that gave no article", "12"),
     "dropped_by_reason": ("JSON: drops per reason", '{"not_article": 12}'),
-    "errors": ("download errors and error log lines", "0"),
+    "errors": ("requests failed after their retries, spider and extraction errors", "0"),
     "http_status_counts": ("JSON: responses per status", '{"200": 410, "404": 2}'),
 }
-_TABLES: dict[str, tuple[pa.Schema, dict[str, tuple[str, str]]]] = {
-    "articles": (SCHEMA, _ARTICLES), "pages": (PAGES_SCHEMA, _PAGES),
-    "crawl_runs": (RUNS_SCHEMA, _RUNS),
+_DOCS: dict[str, dict[str, tuple[str, str]]] = {
+    "articles": _ARTICLES, "pages": _PAGES, "crawl_runs": _RUNS,
 }
-TABLES = tuple(_TABLES)
-"""The tables (and view) ``columns`` describes."""
+DESCRIBED = tuple(name for name, table in TABLES.items() if not table.derived)
+"""The tables (and view) ``columns`` describes: every table a user queries (``dedup`` is
+internal, read through the ``articles`` view's duplicate columns)."""
 
 
 def columns(table: str | None = None) -> list[Column]:
     """Every column of ``table`` (all tables if None), in schema order; the ``articles`` view
     adds its duplicate columns. KeyError for an unknown table."""
-    names = [table] if table else list(_TABLES)
+    names = [table] if table else list(DESCRIBED)
     found: list[Column] = []
     for name in names:
-        schema, docs = _TABLES[name]
-        for field in schema:
+        if name not in DESCRIBED:
+            raise KeyError(name)
+        docs = _DOCS[name]
+        for field in TABLES[name].schema:
             meaning, example = docs[field.name]
             found.append(Column(name, field.name, duck_type(field.type), meaning, example))
         if name == "articles":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pyarrow as pa
 
 from archive.version import SCHEMA_VERSION
@@ -103,6 +105,42 @@ DEDUP_SCHEMA = pa.schema(
 """``dedup``: the near-duplicate cluster of every archived URL and its MinHash signature."""
 
 PARTITION_COLUMNS = ["site", "crawl_month"]
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """One Delta table of the archive: its schema, what identifies a row, how it is laid out."""
+
+    name: str
+    """Its folder under the archive's root, and its DuckDB view's name."""
+    schema: pa.Schema
+    key: tuple[str, ...]
+    """Columns that identify a row: ``verify`` finds a lost row's copy by them."""
+    partitioned: bool = False
+    """Partitioned by ``PARTITION_COLUMNS``."""
+    time_travel: bool = False
+    """Read as of a version or time when asked (``--as-of``); the others are read as now."""
+    derived: bool = False
+    """Computed from the others (rebuilt, never recommitted from orphaned files)."""
+    scanned_as: str = ""
+    """Its DuckDB view's name when not its own: the ``articles`` views are built on it."""
+
+    @property
+    def view(self) -> str:
+        """The name DuckDB reads the table under."""
+        return self.scanned_as or self.name
+
+
+TABLES: dict[str, Table] = {table.name: table for table in (
+    Table("articles", SCHEMA, ("url_hash", "version", "content_sha256"), partitioned=True,
+          time_travel=True, scanned_as="_versions"),
+    Table("pages", PAGES_SCHEMA, ("url_hash", "fetched_at"), partitioned=True),
+    Table("crawl_runs", RUNS_SCHEMA, ("crawl_run_id",)),
+    Table("dedup", DEDUP_SCHEMA, ("url_hash", "dup_group"), derived=True,
+          scanned_as="_dedup_table"),
+)}
+"""Every table of the archive, by name: the one list the store, ``verify``, ``columns`` and
+the CLI read."""
 
 
 def duck_type(arrow_type: pa.DataType) -> str:

@@ -20,16 +20,13 @@ from deltalake.exceptions import DeltaError
 from archive import locks, tables
 from archive.errors import ArchiveError
 from archive.location import Location
-from archive.schema import DEDUP_SCHEMA, PAGES_SCHEMA, PARTITION_COLUMNS, RUNS_SCHEMA, SCHEMA
+from archive.schema import PARTITION_COLUMNS, SCHEMA, TABLES
 from archive.store import Archive
 
 QUARANTINE = "_quarantine"
 """Folder in the archive where ``repair`` moves files it took out of use (never deleted)."""
 
-_SCHEMAS = {"articles": SCHEMA, "pages": PAGES_SCHEMA, "crawl_runs": RUNS_SCHEMA,
-            "dedup": DEDUP_SCHEMA}
 # Rows of these tables found in no commit can be committed again; dedup rows are recomputed.
-_RECOMMITTABLE = ("articles", "pages", "crawl_runs")
 
 
 @dataclass
@@ -231,9 +228,7 @@ def _row_keys(table: DeltaTable, name: str) -> set[tuple[object, ...]]:
 
 
 def _key_columns(name: str) -> tuple[str, ...]:
-    return {"articles": ("url_hash", "version", "content_sha256"),
-            "pages": ("url_hash", "fetched_at"), "crawl_runs": ("crawl_run_id",),
-            "dedup": ("url_hash", "dup_group")}[name]
+    return TABLES[name].key
 
 
 def _missing_rows(rows: pa.Table, present: set[tuple[object, ...]], name: str) -> int:
@@ -331,7 +326,7 @@ def repair(archive: Archive) -> RepairReport:
         if checkpoint:
             # The checkpoint listed the emptied commit's files: now no commit does.
             check = _check_table(check.name, check.path)
-        if check.name in _RECOMMITTABLE and check.orphans:
+        if not TABLES[check.name].derived and check.orphans:
             report.recommitted_rows[check.name] = _recommit(check)
     fresh = Archive(archive.root)
     if fresh.exists():
@@ -361,7 +356,7 @@ def _recommit(check: TableCheck) -> int:
     """Append the rows of orphaned files that the table lacks, as one commit."""
     table = DeltaTable(str(check.path), storage_options=check.path.storage_options)
     present = _row_keys(table, check.name)
-    schema = _SCHEMAS[check.name]
+    schema = TABLES[check.name].schema
     columns = _key_columns(check.name)
     keep: list[dict[str, object]] = []
     for file in check.orphans:
@@ -374,7 +369,7 @@ def _recommit(check: TableCheck) -> int:
                 present.add(key)
                 keep.append({name: row.get(name) for name in schema.names})
     if keep:
-        partition_by = PARTITION_COLUMNS if check.name in ("articles", "pages") else None
+        partition_by = PARTITION_COLUMNS if TABLES[check.name].partitioned else None
         tables.append(check.path, pa.Table.from_pylist(keep, schema=schema), partition_by)
     return len(keep)
 
