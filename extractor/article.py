@@ -84,7 +84,7 @@ def extract_article(html: str | bytes, url: str | None = None,
     # 4. the body without its meta lines
     names = [*people.authors, *people.editors, *([people.source] if people.source else [])]
     edges = paragraphs[:3] + paragraphs[-3:]
-    meta_lines = {line for line in regions.header + edges if _is_meta(line, names, now)}
+    meta_lines = {line for line in regions.header + edges if _is_meta(line, names, now, tz)}
     text = clean_body(paragraphs, title=title, meta_lines=meta_lines)
     if len(text) < options.min_chars:
         return None
@@ -129,13 +129,13 @@ def _title(page: ParsedPage) -> str | None:
     )
 
 
-def _is_meta(line: str, names: Sequence[str], now: datetime | None) -> bool:
+def _is_meta(line: str, names: Sequence[str], now: datetime | None, tz: str) -> bool:
     """A line that holds the byline or the date, and little else."""
     if len(line) > 80:
         return False
     has_label = _META_WORDS.search(line)
     has_name = any(name in line for name in names)
-    found = parse_date(line, now=now)
+    found = parse_date(line, now=now, tz=tz)
     if not (has_label and (has_name or found)) and not (has_name and found):
         return False
     # What is left without the names, the date and the labels must be next to nothing: a

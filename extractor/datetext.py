@@ -141,7 +141,7 @@ _NO_CLOCK = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 def find_dates(text: str, *, now: datetime | None,
-               tz: str = "Asia/Shanghai") -> list[FoundDate]:
+               tz: str) -> list[FoundDate]:
     """Every plausible date in ``text``, in order of position, as UTC instants.
 
     Without ``now`` only dates printed with their year are read.
@@ -169,7 +169,7 @@ _YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?!\s*
 
 
 def parse_year_month(text: str, *, now: datetime | None,
-                     tz: str = "Asia/Shanghai") -> FoundDate | None:
+                     tz: str) -> FoundDate | None:
     """A month without a day (`1998年3月号`), read as its first day; a last resort."""
     match = _YEAR_MONTH.search(text)
     if not match:
@@ -182,13 +182,13 @@ def parse_year_month(text: str, *, now: datetime | None,
 
 
 def parse_date(text: str, *, now: datetime | None,
-               tz: str = "Asia/Shanghai") -> FoundDate | None:
+               tz: str) -> FoundDate | None:
     """The first plausible date in ``text``, or None."""
     dates = find_dates(text, now=now, tz=tz)
     return dates[0] if dates else None
 
 
-def parse_iso(value: str, *, tz: str = "Asia/Shanghai",
+def parse_iso(value: str, *, tz: str,
               now: datetime | None = None) -> datetime | None:
     """Read an ISO 8601 or ``YYYY-MM-DD HH:MM`` string from a meta tag; naive means ``tz``.
 

@@ -35,7 +35,7 @@ NOW = datetime(2026, 11, 29, 20, 0, tzinfo=SH)  # fetch time, Shanghai
     ],
 )
 def test_forms(text, expected):
-    found = parse_date(text, now=NOW)
+    found = parse_date(text, now=NOW, tz="Asia/Shanghai")
     assert found is not None
     assert found.value == expected.astimezone(UTC)
     assert found.value.tzinfo == UTC
@@ -44,7 +44,7 @@ def test_forms(text, expected):
 
 @pytest.mark.parametrize("text", ["Copyright © 2024 aigcdaily.cn", "阅读(123)", "2099-01-01", ""])
 def test_not_a_date(text):
-    assert parse_date(text, now=NOW) is None
+    assert parse_date(text, now=NOW, tz="Asia/Shanghai") is None
 
 
 def test_relative_dates_count_back_from_the_fetch_time_in_the_site_timezone():
@@ -57,10 +57,11 @@ def test_relative_dates_count_back_from_the_fetch_time_in_the_site_timezone():
 
 
 def test_iso_meta_values():
-    assert parse_iso("2024-11-08T12:19:00+08:00") == datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
-    assert parse_iso("2024-11-08 12:19") == datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
-    assert parse_iso("2024-11-08T04:19:00Z") == datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
-    assert parse_iso("not a date") is None
+    noon = datetime(2024, 11, 8, 4, 19, tzinfo=UTC)
+    assert parse_iso("2024-11-08T12:19:00+08:00", tz="Asia/Shanghai") == noon
+    assert parse_iso("2024-11-08 12:19", tz="Asia/Shanghai") == noon
+    assert parse_iso("2024-11-08T04:19:00Z", tz="Asia/Shanghai") == noon
+    assert parse_iso("not a date", tz="Asia/Shanghai") is None
 
 
 @pytest.mark.parametrize(("token", "value"), [("12", 12), ("十二", 12), ("二十", 20), ("三", 3),
@@ -75,7 +76,7 @@ def test_relative_month_day_forms_find_the_right_year(days_old):
 
     published = NOW - timedelta(days=days_old)
     text = relative_date(published, NOW)
-    found = parse_date(text, now=NOW)
+    found = parse_date(text, now=NOW, tz="Asia/Shanghai")
     assert found is not None, text
     assert found.value.astimezone(SH).date() == published.date(), text
 
@@ -83,12 +84,12 @@ def test_relative_month_day_forms_find_the_right_year(days_old):
 def test_us_order_and_month_only_forms():
     from extractor.datetext import parse_year_month
 
-    found = parse_date("9/17/2004 5:54:13 PM", now=NOW)
+    found = parse_date("9/17/2004 5:54:13 PM", now=NOW, tz="Asia/Shanghai")
     assert found is not None
     assert found.value == datetime(2004, 9, 17, 17, 54, tzinfo=SH).astimezone(UTC)
-    month = parse_year_month("——《北京之春》1998年3月号", now=NOW)
+    month = parse_year_month("——《北京之春》1998年3月号", now=NOW, tz="Asia/Shanghai")
     assert month is not None and month.value == datetime(1998, 3, 1, tzinfo=SH)
-    assert parse_year_month("2024年11月8日", now=NOW) is None
+    assert parse_year_month("2024年11月8日", now=NOW, tz="Asia/Shanghai") is None
 
 
 def test_month_name_dates_in_german_and_english():

@@ -8,6 +8,7 @@ from crawler.links import is_next_link, is_pagination_url, looks_like_article_ur
 from crawler.sites import PROFILES, get_profile
 from crawler.sites.base import discovered_profile
 from crawler.spiders import SITE_SPIDERS
+from tests.conftest import REPO
 
 # (profile, an article URL of the site's public address shape, a listing URL that is not one)
 REAL_SITES = [
@@ -100,3 +101,12 @@ def test_a_crawl_of_an_unknown_site_reads_naive_dates_as_a_fetch_does():
         assert crawled is not None and fetched is not None
         assert crawled.timezone == fetched.timezone == zone
         assert crawled.published_at == fetched.published_at
+
+
+def test_the_default_zone_rule_has_one_home():
+    """Only the extractor's rule (by language) and the profiles' stated default name a zone."""
+    homes = sorted(
+        str(path.relative_to(REPO)) for package in ("ainews", "crawler", "pipelines", "extractor")
+        for path in (REPO / package).rglob("*.py")
+        if '"Asia/Shanghai"' in path.read_text(encoding="utf-8"))
+    assert homes == ["crawler/sites/base.py", "extractor/article.py"]
