@@ -17,7 +17,7 @@ demo: $(BIN)/ainews  ## crawl the bundled offline demo sites into ./data/archive
 test: $(BIN)/ainews  ## lint, type-check and run the whole test suite
 	$(BIN)/ruff check ainews crawler pipelines archive extractor report tests bench scripts
 	$(BIN)/mypy
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 3 --dist worksteal
 
 bench-extraction: $(BIN)/ainews
 	$(BIN)/python bench/extraction.py

@@ -22,8 +22,7 @@ from crawler.items import Article
 from extractor import ExtractOptions, extract_article
 from pipelines.reextract import reextract
 from pipelines.route import article_row
-
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
+from tests.conftest import NOW
 
 STORY = (
     "星河智能今天在北京发布了新一代开源大模型，参数规模达到七百亿，推理成本比上一代下降一半。"

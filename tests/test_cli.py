@@ -15,16 +15,13 @@ import pytest
 
 from ainews.jobs import archive_key
 from archive import Archive
-from tests.conftest import REPO
+from tests.conftest import REPO, ainews
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 FIXTURE = REPO / "tests" / "fixtures" / "aigcdaily_article.html"
 
 
 def run(*args: str, archive: Path | None = None, cwd: Path | None = None, timeout: int = 120):
-    command = [AINEWS, *(["--archive", str(archive)] if archive else []), *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                          cwd=cwd or REPO, check=False)
+    return ainews(*args, archive=archive, cwd=cwd, timeout=timeout)
 
 
 def test_crawl_subprocess_then_query_and_stats(demo_server, tmp_path):
@@ -214,6 +211,7 @@ def test_archive_commands_need_an_archive(tmp_path):
 def test_demo_twice_fetches_no_article_the_second_time_even_on_other_ports(tmp_path):
     import contextlib
     import socket
+    import time
 
     from ainews.demo.server import DEFAULT_PORTS
 
@@ -226,9 +224,15 @@ def test_demo_twice_fetches_no_article_the_second_time_even_on_other_ports(tmp_p
     with contextlib.ExitStack() as held:
         for port in DEFAULT_PORTS.values():
             taken = held.enter_context(socket.socket())
-            with contextlib.suppress(OSError):  # already taken by someone else: as good
-                taken.bind(("127.0.0.1", port))
-                taken.listen()
+            deadline = time.monotonic() + 120
+            while True:  # another test's demo may hold it for a while: wait for our turn
+                try:
+                    taken.bind(("127.0.0.1", port))
+                    break
+                except OSError:
+                    assert time.monotonic() < deadline, f"port {port} stayed busy"
+                    time.sleep(0.5)
+            taken.listen()
         second = run("demo", archive=archive, timeout=300)
     assert "ports 8701-8703 are busy" in second.stderr
     assert second.returncode == 0, second.stderr

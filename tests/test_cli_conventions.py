@@ -7,7 +7,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -15,22 +14,18 @@ import pytest
 from wcwidth import wcswidth
 
 from archive import Archive
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO, ainews_here, run_ainews
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 FIXTURE = REPO / "tests" / "fixtures" / "aigcdaily_article.html"
-
-
-def run(*args: str, stdin: str | None = None, timeout: int = 180,
-        ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([AINEWS, *args], input=stdin, capture_output=True, text=True,
-                          cwd=REPO, timeout=timeout, check=False)
+# Commands that crawl need a process of their own (Scrapy's reactor starts once per process);
+# the rest run here, through the same entry point.
+run = ainews_here
 
 
 @pytest.fixture(scope="module")
 def archived(demo_server, tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("conventions") / "archive"
-    done = run("crawl", "demo-portal", "--archive", str(root), "--base-url",
+    done = run_ainews("crawl", "demo-portal", "--archive", str(root), "--base-url",
                demo_server.base_url("demo-portal"), "--log-level=WARNING")
     assert done.returncode == 0, done.stderr
     return root
@@ -73,7 +68,7 @@ def test_json_output(archived, command):
 def test_stdin_for_urls_and_html_and_stdout_for_exports(archived, demo_server, tmp_path):
     urls = [demo_server.base_url("demo-daily") + a.path
             for a in demo_server.sites["demo-daily"].articles[:2]]
-    fetched = run("fetch", "-", "--json", "--no-archive", stdin="\n".join(urls) + "\n")
+    fetched = run_ainews("fetch", "-", "--json", "--no-archive", stdin="\n".join(urls) + "\n")
     assert fetched.returncode == 0, fetched.stderr
     assert sorted(json.loads(line)["url"] for line in fetched.stdout.splitlines()) == sorted(urls)
     extracted = run("extract", "-", stdin=FIXTURE.read_text(encoding="utf-8"))
@@ -101,12 +96,12 @@ def test_stdin_for_urls_and_html_and_stdout_for_exports(archived, demo_server, t
 
 def test_exit_codes_for_cron(demo_server, tmp_path):
     # A limit the user set is a finished crawl: 0.
-    limited = run("crawl", "demo-daily", "--archive", str(tmp_path / "a"), "--base-url",
+    limited = run_ainews("crawl", "demo-daily", "--archive", str(tmp_path / "a"), "--base-url",
                   demo_server.base_url("demo-daily"), "--set", "CLOSESPIDER_PAGECOUNT=5")
     assert limited.returncode == 0, limited.stderr
     assert "(closespider_pagecount)" in limited.stdout
     # Every request failed (nothing listens there): 1.
-    dead = run("crawl", "http://127.0.0.1:9/", "--archive", str(tmp_path / "b"), "--set",
+    dead = run_ainews("crawl", "http://127.0.0.1:9/", "--archive", str(tmp_path / "b"), "--set",
                "RETRY_TIMES=0", timeout=120)
     assert dead.returncode == 1 and "no page could be fetched" in dead.stderr
     # Bad input: 2, one line.
@@ -115,7 +110,7 @@ def test_exit_codes_for_cron(demo_server, tmp_path):
 
 
 def test_quiet_prints_nothing_on_success(demo_server, tmp_path):
-    done = run("--quiet", "crawl", "demo-wp", "--archive", str(tmp_path / "a"), "--base-url",
+    done = run_ainews("--quiet", "crawl", "demo-wp", "--archive", str(tmp_path / "a"), "--base-url",
                demo_server.base_url("demo-wp"))
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and done.stderr == ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -10,11 +10,10 @@ import pytest
 
 from ainews.demo.site import build_sites
 from extractor import ExtractOptions, extract_article
-from tests.conftest import BOILERPLATE
+from tests.conftest import BOILERPLATE, NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 
 
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from ainews.demo.server import DemoServer
 from archive import Archive
-from tests.conftest import REPO
-
-AINEWS = str(Path(sys.executable).parent / "ainews")
+from tests.conftest import AINEWS, REPO
 
 
 def ainews(archive: Path, *args: str) -> subprocess.CompletedProcess[str]:

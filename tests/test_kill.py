@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,10 +15,8 @@ from deltalake import DeltaTable
 from ainews.demo.server import DemoServer
 from ainews.jobs import archive_key
 from archive import Archive
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 from tests.faults.scenarios import commits, count_orphans
-
-AINEWS = str(Path(sys.executable).parent / "ainews")
 
 
 def _crawl(server: DemoServer, root: Path, *extra: str,

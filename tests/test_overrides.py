@@ -13,8 +13,8 @@ from crawler.sites import PROFILES
 from extractor import ExtractOptions, FieldOverride, explain, extract_article
 from extractor.overrides import OverrideError
 from scripts.regen_golden import SITES, site_expected, site_pages
+from tests.conftest import NOW
 
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 PAGE = ("<html><head><meta charset='utf-8'><title>县域工厂引入大模型质检系统</title></head><body>"
         "<h1>县域工厂引入大模型质检系统</h1><div class='meta'><span class='who'>晓风</span> "
         "2024-11-08</div><p>" + "今年以来，当地持续推进人工智能技术在制造业中的应用。" * 6

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from extractor import ExtractOptions, extract_article
 from extractor.bylines import parse_byline
+from tests.conftest import NOW
 
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 PROSE = ("今年以来，当地持续推进人工智能技术在制造业中的应用，多家企业完成了生产线改造，"
          "效率明显提升。业内人士认为，这一趋势还将延续。")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from extractor import ExtractOptions, extract_article
+from tests.conftest import NOW
 
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 SENTENCE = "今年以来，当地持续推进人工智能技术在制造业中的应用，多家企业完成了改造。"
 BODY = "<p>" + SENTENCE * 4 + "</p>"
 

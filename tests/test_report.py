@@ -6,9 +6,8 @@ import hashlib
 import re
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,11 +15,9 @@ import pytest
 from archive import Archive
 from report import Scope, write_report
 from report.page import CHART_IDS
-from tests.conftest import REPO
+from tests.conftest import AINEWS, NOW, REPO
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 
 
 def _ainews(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:

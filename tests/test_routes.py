@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,10 +17,8 @@ from ainews.cli import ainews
 from ainews.demo.site import build_sites
 from archive import Archive
 from pipelines.reextract import reextract
-from tests.conftest import REPO, answer
+from tests.conftest import BIN, NOW, REPO, answer
 
-BIN = Path(sys.executable).parent
-NOW = datetime(2026, 11, 29, 4, 0, tzinfo=UTC)
 # demo-wp's profile finds its unlabelled author by an override (`.entry-meta .author`); a
 # name the extractor would never take on its own shows the override applied on every route.
 AUTHOR = "深度学习爱好者"

@@ -6,15 +6,12 @@ import configparser
 import re
 import shlex
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from ainews.schedule import on_calendar
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 CRON_FIELD = r"(\*|\d+(-\d+)?)(/\d+)?(,(\d+(-\d+)?)(/\d+)?)*|\*/\d+"
 
 

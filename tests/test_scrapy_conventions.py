@@ -5,16 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from crawler.items import ARTICLE_EXPORT_FIELDS
 from crawler.sites import PROFILES
-from tests.conftest import REPO
-
-SCRAPY = str(Path(sys.executable).parent / "scrapy")
+from tests.conftest import REPO, SCRAPY
 
 
 @pytest.mark.parametrize("suffix", ["jsonl", "csv"])

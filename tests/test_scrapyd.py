@@ -5,20 +5,16 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
 import uuid
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from archive import Archive
-from tests.conftest import REPO
-
-BIN = Path(sys.executable).parent
+from tests.conftest import BIN, REPO
 
 
 def _free_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,9 +14,8 @@ import pytest
 from archive import Archive
 from archive.urls import article_identity, identity_url, on_hosts, same_site, site_host
 from crawler.sites import site_name
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 ARTICLE = (REPO / "tests" / "fixtures" / "aigcdaily_article.html").read_bytes()
 
 

@@ -11,9 +11,8 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from archive import Archive
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 FIELDS = "url, title, authors, editors, published_at, category, tags, source, text"
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ import pytest
 from ainews.demo.server import DemoServer
 from ainews.demo.zoo.layouts import SPECS, build_zoo
 from archive import Archive
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 # Sites that publish a feed or a sitemap: discovery should cost little more than the articles.
 WITH_INDEX = {s.name for s in SPECS if s.feed or s.sitemap}
 

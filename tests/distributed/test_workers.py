@@ -9,7 +9,6 @@ import re
 import signal
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,10 +21,9 @@ from archive import Archive
 from archive.verification import verify
 from crawler.distributed import keys
 from crawler.distributed.leases import Leases
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 from tests.distributed.servers import redis_server
 
-AINEWS = str(Path(sys.executable).parent / "ainews")
 SITES = ("demo-daily", "demo-wp", "demo-portal")
 # Short windows so a dead worker's requests come back within seconds.
 WORKER_OPTIONS = ("--exit-when-idle", "3", "--log-level=WARNING", "--set", "REDIS_LEASE_SECONDS=3",

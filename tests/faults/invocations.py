@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -132,3 +133,22 @@ def run_all(calls: Iterable[Invocation], timeout_s: float = 60) -> list[Verdict]
 
     with ThreadPoolExecutor(4) as pool:
         return list(pool.map(one, calls))
+
+
+def run_in_process(calls: Iterable[Invocation]) -> list[Verdict]:
+    """Run every invocation through ``ainews``'s entry point in this process (click's runner
+    swaps the standard streams), one after another: the whole sweep costs no interpreter
+    start-ups. A call that would start a crawl is a failure of its own: each must stop at
+    the door."""
+    from click.testing import CliRunner
+
+    from ainews.cli.app import main
+
+    runner = CliRunner()
+    verdicts = []
+    for call in calls:
+        with runner.isolation(input=b"") as (_, stderr, _):
+            returncode = main(list(call.args))
+            sys.stderr.flush()  # the swapped stream buffers text until flushed
+            verdicts.append(Verdict(call.args, returncode, stderr.getvalue().decode()))
+    return verdicts

@@ -12,7 +12,6 @@ import re
 import shlex
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -25,9 +24,9 @@ from deltalake import DeltaTable
 
 from ainews.demo.server import DemoServer
 from archive import Archive
+from tests.conftest import AINEWS
 
 REPO = Path(__file__).resolve().parents[2]
-AINEWS = str(Path(sys.executable).parent / "ainews")
 COMMAND = shlex.split(os.environ.get("AINEWS_FAULTS_COMMAND", "")) or [AINEWS]
 """How scenarios run ``ainews`` (``bench/faults.py --baseline`` points it at an older
 checkout)."""

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import AINEWS, REPO
 from tests.faults.hostile import HostileServer, article, meta_refresh, redirect
-
-AINEWS = str(Path(sys.executable).parent / "ainews")
 
 
 def _run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:

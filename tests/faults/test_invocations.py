@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 from tests.faults import scenarios
-from tests.faults.invocations import invocations, run_all, snapshot
+from tests.faults.invocations import invocations, run_in_process, snapshot
 
 
 def test_every_malformed_invocation_gives_one_line_and_leaves_the_archive_alone(
@@ -20,7 +20,7 @@ def test_every_malformed_invocation_gives_one_line_and_leaves_the_archive_alone(
     before = snapshot(root)
     calls = invocations(root, tmp_path)
     assert len(calls) >= 100
-    bad = [v for v in run_all(calls) if not v.ok]
+    bad = [v for v in run_in_process(calls) if not v.ok]
     assert not bad, "\n".join(f"{' '.join(v.args[2:])} → exit {v.returncode}: "
                               f"{v.stderr.strip()[:200]}" for v in bad)
     assert snapshot(root) == before
