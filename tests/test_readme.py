@@ -54,3 +54,16 @@ def test_readme_describes_every_article_column_as_ainews_schema_does():
     for column in columns("articles"):
         assert column.meaning and column.example, column.name
         assert f"| `{column.name}` | {column.type} | {column.meaning} |" in readme, column.name
+
+
+def test_every_option_of_every_command_is_in_the_readme():
+    import click
+
+    from ainews.cli import ainews
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    missing = [f"{name} {option}" for name, command in ainews.commands.items()
+               for param in command.params
+               if isinstance(param, click.Option) and not param.hidden
+               for option in param.opts if option.startswith("--") and option not in readme]
+    assert not missing, missing

@@ -47,6 +47,8 @@ def _offline(words: list[str], demo: dict[str, str], redis_url: str, root: Path)
     for word in words:
         if word == "saved-page.html":
             word = str(FIXTURE)
+        elif word.startswith("tests/fixtures/"):
+            word = str(REPO / word)  # the README runs from the checkout
         elif word == "CC-NEWS-20240101.warc.gz":
             word = "pages.warc.gz"  # written by the README's export line before it
         elif word in ("URL1", "https://example.cn/news/1.html"):
