@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -208,33 +209,40 @@ def test_archive_commands_need_an_archive(tmp_path):
         assert result.returncode == 2 and "no archive" in result.stderr, command
 
 
-def test_demo_twice_fetches_no_article_the_second_time_even_on_other_ports(tmp_path):
-    import contextlib
+def _free_port_base(count: int = 3) -> int:
+    """A first port of ``count`` consecutive free loopback ports."""
+    import random
     import socket
-    import time
 
-    from ainews.demo.server import DEFAULT_PORTS
+    while True:
+        base = random.randrange(20000, 60000)
+        with contextlib.ExitStack() as held:
+            try:
+                for port in range(base, base + count):
+                    held.enter_context(socket.socket()).bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return base
+
+
+def test_demo_twice_fetches_no_article_the_second_time_even_on_other_ports(tmp_path):
+    import socket
 
     archive = tmp_path / "archive"
-    first = run("demo", archive=archive, timeout=300)
+    # Ports of this test's own (the default ones may be another test's demo).
+    base = _free_port_base()
+    first = run("demo", "--port-base", str(base), archive=archive, timeout=300)
     assert first.returncode == 0, first.stderr
     assert first.stdout.count("80 articles archived (80 new, 0 updated)") == 3
     assert "240 articles" in first.stdout and "Newest:" in first.stdout
-    # The default ports taken by something else: the demo moves, its articles keep their ids.
+    # The ports taken by something else: the demo moves, its articles keep their ids.
     with contextlib.ExitStack() as held:
-        for port in DEFAULT_PORTS.values():
+        for port in range(base, base + 3):
             taken = held.enter_context(socket.socket())
-            deadline = time.monotonic() + 120
-            while True:  # another test's demo may hold it for a while: wait for our turn
-                try:
-                    taken.bind(("127.0.0.1", port))
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, f"port {port} stayed busy"
-                    time.sleep(0.5)
+            taken.bind(("127.0.0.1", port))
             taken.listen()
-        second = run("demo", archive=archive, timeout=300)
-    assert "ports 8701-8703 are busy" in second.stderr
+        second = run("demo", "--port-base", str(base), archive=archive, timeout=300)
+    assert f"ports {base}-{base + 2} are busy" in second.stderr
     assert second.returncode == 0, second.stderr
     # Listing page 1 holds only archived articles: pagination stops there; young articles
     # are revisited with conditional GETs, the rest not requested at all.

@@ -370,12 +370,14 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
 @click.command()
 @click.option("--report", "report_path", metavar="FILE",
               help="where to write the HTML report (default: report.html beside the archive)")
+@click.option("--port-base", type=click.IntRange(1, 65532), default=8701, show_default=True,
+              help="first of the three ports the demo sites are served on (others when busy)")
 @common_options
-def demo(report_path: str | None) -> int:
+def demo(report_path: str | None, port_base: int) -> int:
     """Serve the demo sites on 127.0.0.1, crawl each into the archive, print a summary and
     write the HTML report."""
     from ainews.cli.inspecting import print_summary, report_target
-    from ainews.demo.server import DemoServer
+    from ainews.demo.server import DEFAULT_PORTS, DemoServer
     from archive import Archive
     from crawler.sites import DEMO_SITES
     from report import write_report
@@ -383,10 +385,12 @@ def demo(report_path: str | None) -> int:
     root = archive_path()
     try:
         # Fixed ports keep the demo's URLs the same from run to run, so a second `make demo`
-        # finds everything archived and fetches no article again.
-        server = DemoServer()
+        # finds everything archived and fetches no article again (on other ports too: an
+        # article's identity has no port).
+        server = DemoServer(ports={name: port_base + i for i, name in enumerate(DEFAULT_PORTS)})
     except OSError:
-        warn("demo ports 8701-8703 are busy; serving on free ports instead")
+        warn(f"demo ports {port_base}-{port_base + len(DEFAULT_PORTS) - 1} are busy; serving "
+             "on free ports instead")
         server = DemoServer(ports={})
     with server:
         for site in DEMO_SITES:
