@@ -78,3 +78,13 @@ def test_every_package_is_installed_and_checked() -> None:
     for package in ALLOWED:
         assert f'"{package}*"' in pyproject and f'"{package}"' in pyproject, package
         assert f" {package} " in makefile.split("ruff check", 1)[1].splitlines()[0] + " ", package
+
+
+def test_the_tests_mirror_the_packages():
+    """Each package's tests live in ``tests/<package>/``; at the top only what crosses them all
+    (the layout, the README, the fault scenarios, fixtures)."""
+    tests = ROOT / "tests"
+    assert {d.name for d in tests.iterdir() if d.is_dir() and (d / "__init__.py").exists()} \
+        >= set(ALLOWED)
+    top = {p.name for p in tests.glob("test_*.py")}
+    assert top <= {"test_layout.py", "test_readme.py", "test_readme_commands.py"}, top

@@ -18,7 +18,7 @@ import pytest
 
 from ainews.cli import ainews
 from tests.conftest import BIN, OWN_PROCESS, REPO, Ran, ainews_here
-from tests.distributed.servers import redis_server
+from tests.crawler.distributed.servers import redis_server
 
 FIXTURE = REPO / "tests" / "fixtures" / "aigcdaily_article.html"
 REAL_SITES = ("aigcdaily", "qbitai")

@@ -12,10 +12,10 @@ import pytest
 from ainews.demo.server import DemoServer
 from archive import Archive
 from archive.verification import verify
+from tests.archive.test_concurrent_writers import four_writers_lose_and_double_nothing
 from tests.conftest import REPO
-from tests.distributed.servers import environment, redis_server, s3_server
-from tests.distributed.test_workers import AINEWS, ainews, finish, seed, worker
-from tests.test_concurrent_writers import four_writers_lose_and_double_nothing
+from tests.crawler.distributed.servers import environment, redis_server, s3_server
+from tests.crawler.distributed.test_workers import AINEWS, ainews, finish, seed, worker
 
 ROOT = "s3://news/archive"
 
@@ -83,7 +83,7 @@ def test_commits_whose_answers_are_lost_are_stored_once_and_not_called_failed(tm
                                                                               rule):
     from datetime import UTC, datetime
 
-    from tests.distributed.servers import lossy_proxy
+    from tests.crawler.distributed.servers import lossy_proxy
 
     log = tmp_path / "dropped.log"
     root = f"s3://news/lossy-{rule.replace(':', '-')}"

@@ -9,8 +9,8 @@ import pytest
 from ainews.demo.server import DemoServer
 from archive import Archive
 from archive.verification import verify
-from tests.distributed.servers import RestartableRedis
-from tests.distributed.test_workers import ainews, rows, seed, wait_while, worker
+from tests.crawler.distributed.servers import RestartableRedis
+from tests.crawler.distributed.test_workers import ainews, rows, seed, wait_while, worker
 
 SITE = "demo-portal"
 PATIENCE = ("--set", "REDIS_OUTAGE_SECONDS=30")

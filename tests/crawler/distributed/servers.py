@@ -136,10 +136,10 @@ class RestartableRedis:
 
 @contextlib.contextmanager
 def lossy_proxy(upstream: str, rule: str, log: Path) -> Iterator[str]:
-    """``tests.distributed.lossy_proxy`` in a process of its own; yields its URL."""
+    """``tests.crawler.distributed.lossy_proxy`` in a process of its own; yields its URL."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.distributed.lossy_proxy", upstream, rule, str(log)],
-        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[2])
+        [sys.executable, "-m", "tests.crawler.distributed.lossy_proxy", upstream, rule, str(log)],
+        stdout=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[3])
     try:
         assert process.stdout is not None
         port = int(process.stdout.readline())

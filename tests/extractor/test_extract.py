@@ -12,7 +12,7 @@ from ainews.demo.site import build_sites
 from extractor import ExtractOptions, extract_article
 from tests.conftest import BOILERPLATE, NOW
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

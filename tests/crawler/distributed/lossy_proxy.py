@@ -1,6 +1,6 @@
 """An HTTP proxy in front of an S3 server that loses the answers to some commits.
 
-Run as a process of its own (``python -m tests.distributed.lossy_proxy UPSTREAM RULE LOG``):
+Run as a process of its own (``python -m tests.crawler.distributed.lossy_proxy UPSTREAM RULE LOG``):
 delta-rs holds the GIL while it waits for S3, so a proxy thread in the test's process would
 never answer. It forwards every request; for the ones ``RULE`` picks it throws the answer away
 (the request took effect, the client never hears so) and appends the request to ``LOG``.

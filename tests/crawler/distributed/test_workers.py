@@ -22,7 +22,7 @@ from archive.verification import verify
 from crawler.distributed import keys
 from crawler.distributed.leases import Leases
 from tests.conftest import AINEWS, REPO
-from tests.distributed.servers import redis_server
+from tests.crawler.distributed.servers import redis_server
 
 SITES = ("demo-daily", "demo-wp", "demo-portal")
 # Short windows so a dead worker's requests come back within seconds.

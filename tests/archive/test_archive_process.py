@@ -17,7 +17,7 @@ from archive import Archive, ArchiveError, url_hash
 from archive.crawlstate import last_finished_crawl
 from archive.process import ArchiveProcess
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 FETCHED = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
 
 
