@@ -321,11 +321,13 @@ def enqueue(urls: tuple[str, ...], redis: str) -> int:
 @click.argument("urls", nargs=-1, metavar="URL...|-")
 @click.option("--json", "as_json", is_flag=True, help="one JSON object per article and line")
 @click.option("--no-archive", is_flag=True, help="do not write the archive")
+@click.option("--site", help="read every page by this site profile's rules (its name, zone and "
+                             "field overrides), as for a mirror of the site")
 @click.option("-v", "--verbose", is_flag=True, help="show Scrapy's log")
 @_setting_options
 @common_options
-def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
-          pairs: tuple[str, ...], allow_private: bool) -> int:
+def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, site: str | None,
+          verbose: bool, pairs: tuple[str, ...], allow_private: bool) -> int:
     """Fetch one-off article URLs (- for one per line on stdin), print and archive them.
 
     Exit 1 when no URL gave an article or the archive refused them.
@@ -337,6 +339,10 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
     from pipelines.route import article_row
 
     checked = [validate_url(url) for url in read_lines(urls, "URLs")]
+    if site:
+        from crawler.sites import get_profile
+
+        get_profile(site)  # an unknown name: one line, before anything is fetched
     settings = crawl_settings(pairs, allow_private)
     settings.update({"ARCHIVE_ENABLED": not no_archive, "DOWNLOAD_DELAY": 0.0})
     if not no_archive:
@@ -344,8 +350,8 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, verbose: bool,
     if not verbose:
         # One-off fetches report failures in one line each; Scrapy's logs are for --verbose.
         settings["LOG_LEVEL"] = "CRITICAL"
-    stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": checked},
-                             collect_items=True)
+    stats, items = run_crawl("fetch", settings=settings,
+                             spider_kwargs={"urls": checked, "site": site}, collect_items=True)
     articles = [item for item in items if isinstance(item, Article)]
     for article in articles:
         if as_json:

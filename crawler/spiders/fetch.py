@@ -14,7 +14,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.items import Page
-from crawler.sites import profile_for_url, site_name
+from crawler.sites import get_profile, profile_for_url, site_name
 from crawler.spiders.site import page_from_response
 from crawler.stat_keys import fetch_failure, fetch_redirected
 
@@ -41,16 +41,21 @@ _HOST = re.compile(r"[\w.-]+|[0-9a-f:.]+", re.IGNORECASE)
 
 
 class FetchSpider(scrapy.Spider):
-    """Fetch the given URLs once each: ``scrapy crawl fetch -a urls=URL[,URL...]``."""
+    """Fetch the given URLs once each: ``scrapy crawl fetch -a urls=URL[,URL...]``, each page
+    read by the rules of its site's profile (or of the profile ``-a site=NAME`` names)."""
 
     name = "fetch"
 
-    def __init__(self, urls: str | list[str] = "", **kwargs: Any) -> None:
+    def __init__(self, urls: str | list[str] = "", site: str | None = None,
+                 **kwargs: Any) -> None:
         """Take the URLs as a list or a comma/space separated string."""
         super().__init__(**kwargs)
         items = urls.replace(",", " ").split() if isinstance(urls, str) else list(urls)
         self.urls = [validate_url(url) for url in items]
         self.start_origins = self.urls
+        self.profile = get_profile(site) if site else None
+        """The profile every page is read by (a mirror of a profiled site); None: each
+        URL's own."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FetchSpider:
@@ -89,8 +94,8 @@ class FetchSpider(scrapy.Spider):
         requested = _requested_url(response.request, response.url)
         if requested != response.url and self.crawler.stats is not None:
             self.crawler.stats.set_value(fetch_redirected(requested), response.url)
-        profile = profile_for_url(response.url)
-        site = site_name(response.url)
+        profile = self.profile or profile_for_url(response.url)
+        site = self.profile.name if self.profile else site_name(response.url)
         yield page_from_response(response, site, profile.timezone if profile else None,
                                  profile.overrides if profile else None)
 

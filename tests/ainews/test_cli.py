@@ -239,6 +239,9 @@ def test_demo_twice_fetches_no_article_the_second_time_even_on_other_ports(tmp_p
     with contextlib.ExitStack() as held:
         for port in range(base, base + 3):
             taken = held.enter_context(socket.socket())
+            # The demo's closed connections leave the port in TIME_WAIT; a listener here
+            # still keeps any other server off it.
+            taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             taken.bind(("127.0.0.1", port))
             taken.listen()
         second = run("demo", "--port-base", str(base), archive=archive, timeout=300)

@@ -1,5 +1,6 @@
-"""One page, one row: every route from a page to a row (crawl, ``scrapy parse``, re-extraction,
-WARC import, ``ainews extract``) reads it with the same site rules and gives the same row."""
+"""One page, one row: every route from a page to a row (crawl, fetch, ``scrapy parse``,
+re-extraction, WARC import, ``ainews extract``) reads it with the same site rules and gives the
+same row."""
 
 from __future__ import annotations
 
@@ -85,6 +86,14 @@ def test_one_page_gives_one_row_on_every_route(site, tmp_path):
     assert crawled["authors"] == [AUTHOR] and crawled["site"] == "demo-wp"
     assert crawled["timezone"] == "Asia/Shanghai"
     assert crawled["published_at"] == datetime(2024, 11, 8, 2, 0, tzinfo=UTC)
+
+    # A one-off fetch of the page, read by the profile's rules (a mirror of the site).
+    fetched_root = tmp_path / "fetched"
+    fetch = subprocess.run(
+        [str(BIN / "ainews"), "--archive", str(fetched_root), "fetch", url, "--site", "demo-wp"],
+        capture_output=True, text=True, cwd=REPO, timeout=180, check=False)
+    assert fetch.returncode == 0, fetch.stderr[-2000:]
+    assert [_compared(r) for r in Archive(fetched_root).to_arrow().to_pylist()] == [crawled]
 
     # Re-extraction of the stored response: the same row, so no new version.
     again = reextract(Archive(crawled_root))
