@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from archive.locks import is_held
+
 RUNNING, INTERRUPTED = "running", "interrupted"
 
 
@@ -143,14 +145,7 @@ def _alive(job: Job) -> bool:
         return False  # ours
     lock = job.path / "lock"
     if lock.exists():
-        fd = os.open(lock, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return True
-        finally:
-            os.close(fd)  # closing releases a lock we took
-        return False
+        return is_held(lock)
     # A job directory from before job locks: its pid is all there is to go by.
     pid = job.pid
     if not pid or pid == os.getpid():

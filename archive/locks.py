@@ -148,6 +148,19 @@ def _renew(claims: list[Location], stop: threading.Event) -> None:
                 claim.write_text(_claim_text(json.loads(claim.read_text()).get("what", "")))
 
 
+def is_held(lock: Path) -> bool:
+    """Whether another process holds the ``flock`` of the file ``lock`` now (probed without
+    waiting; a lock this process holds through another descriptor counts as held too)."""
+    fd = os.open(lock, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock we took
+    return False
+
+
 def holders(folder: Path | Location) -> list[str]:
     """Who holds a lock in ``folder`` now (``pid 123`` / ``pid 123 on host``), for commands
     that must not run beside a writer."""
@@ -158,11 +171,6 @@ def holders(folder: Path | Location) -> list[str]:
     path = folder.local_path if isinstance(folder, Location) else folder
     found = []
     for lock in sorted(path.glob("*.lock")) if path.is_dir() else []:
-        fd = os.open(lock, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if is_held(lock):
             found.append(f"pid {_holder(lock)}")
-        finally:
-            os.close(fd)
     return sorted(set(found))

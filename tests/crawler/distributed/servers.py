@@ -35,22 +35,13 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> No
 
 @contextlib.contextmanager
 def redis_server(folder: Path, password: str | None = None) -> Iterator[str]:
-    """A throwaway redis-server (Debian's package) on 127.0.0.1; yields its URL."""
-    binary = shutil.which("redis-server")
-    assert binary, "redis-server is needed (apt-get install redis-server; .ci/run does)"
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly",
-         "no", "--dir", str(folder), *(["--requirepass", password] if password else [])],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    """A throwaway redis-server (Debian's package) on 127.0.0.1, no persistence; yields its
+    URL."""
+    server = RestartableRedis(folder, persist=False, password=password).start()
     try:
-        _wait_for_port(port, process, "redis-server")
-        url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{port}/0"
-        redis.Redis.from_url(url).ping()
-        yield url
+        yield server.url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop(gracefully=True)
 
 
 @contextlib.contextmanager
@@ -95,13 +86,15 @@ class RestartableRedis:
     """A redis-server on one fixed free port that a test stops and starts again, with AOF
     persistence (fsync on every write) or none, and optionally a memory limit."""
 
-    def __init__(self, folder: Path, *, persist: bool, maxmemory: str | None = None) -> None:
+    def __init__(self, folder: Path, *, persist: bool, maxmemory: str | None = None,
+                 password: str | None = None) -> None:
         """Choose the port and the data folder; nothing runs until ``start``."""
         self.folder = folder
         self.persist = persist
         self.maxmemory = maxmemory
+        self.password = password
         self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.url = f"redis://{f':{password}@' if password else ''}127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> RestartableRedis:
@@ -114,7 +107,8 @@ class RestartableRedis:
                  if self.maxmemory else [])
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--dir", str(self.folder), *persistence, *limit],
+             "--dir", str(self.folder), *persistence, *limit,
+             *(["--requirepass", self.password] if self.password else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _wait_for_port(self.port, self.process, "redis-server")
         deadline = time.monotonic() + 20
@@ -127,10 +121,14 @@ class RestartableRedis:
                     raise
                 time.sleep(0.05)
 
-    def stop(self) -> None:
-        """Stop at once (SIGKILL: no last save beyond what AOF already holds)."""
+    def stop(self, *, gracefully: bool = False) -> None:
+        """Stop at once (SIGKILL: no last save beyond what AOF already holds), or
+        ``gracefully`` (SIGTERM)."""
         if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+            if gracefully:
+                self.process.terminate()
+            else:
+                self.process.kill()
             self.process.wait(timeout=10)
 
 
