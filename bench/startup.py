@@ -3,6 +3,10 @@ on a saved page, beside trafilatura's own command line on the same page.
 
 Usage: python bench/startup.py [--repeat N] [--baseline GIT-REF]
 
+``ainews fetch URL`` (archived, and with ``--no-archive``) is measured too, beside
+``curl -s URL | trafilatura --json --with-metadata``, the page served on 127.0.0.1 by a server
+of this process (robots.txt answered 404, as most sites' absent one is).
+
 Each command runs N times (9 by default), the commands interleaved round by round so the
 machine's noise falls on all of them alike; the table gives the median wall time and CPU time
 (user + system, the process and its children) and each ratio to trafilatura's CLI. With
@@ -19,7 +23,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,12 +46,32 @@ def _measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float,
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def _commands(root: Path, label: str) -> dict[str, list[str]]:
+class _Page(BaseHTTPRequestHandler):
+    """The page at ``/news/1.html``; nothing else."""
+
+    def do_GET(self) -> None:
+        """Answer the page, or 404."""
+        body = PAGE.read_bytes() if self.path == "/news/1.html" else b"not found"
+        self.send_response(200 if self.path == "/news/1.html" else 404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
+
+
+def _commands(root: Path, label: str, url: str, archive: Path) -> dict[str, list[str]]:
     """The ``ainews`` commands of the checkout at ``root``, run as a module from it."""
     run = [sys.executable, "-P", "-c", f"import sys; sys.path.insert(0, {str(root)!r}); "
            "from ainews.cli.app import main; sys.exit(main())"]
     return {f"ainews --version{label}": [*run, "--version"],
-            f"ainews extract page.html{label}": [*run, "extract", str(PAGE)]}
+            f"ainews extract page.html{label}": [*run, "extract", str(PAGE)],
+            f"ainews fetch URL --no-archive{label}": [*run, "fetch", url, "--no-archive",
+                                                       "--json", "--allow-private"],
+            f"ainews fetch URL (archived){label}": [*run, "--archive", str(archive), "fetch",
+                                                    url, "--json", "--allow-private"]}
 
 
 def main() -> None:
@@ -55,10 +81,15 @@ def main() -> None:
     parser.add_argument("--baseline", help="a git ref whose ainews commands run beside")
     args = parser.parse_args()
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/news/1.html"
     # trafilatura's CLI reads one page from its standard input; --json --with-metadata is the
     # job `ainews extract` does (text and metadata as JSON).
     commands = {"trafilatura --json --with-metadata < page.html": [
-        str(BIN / "trafilatura"), "--json", "--with-metadata"]}
+        str(BIN / "trafilatura"), "--json", "--with-metadata"],
+        "curl -s URL | trafilatura --json --with-metadata": [
+        "sh", "-c", f"curl -s {url} | {BIN / 'trafilatura'} --json --with-metadata"]}
     with tempfile.TemporaryDirectory() as scratch:
         if args.baseline:
             # Before our first import: a checkout from before the `ainews/` package has the
@@ -67,11 +98,12 @@ def main() -> None:
             subprocess.run(["git", "worktree", "add", "--detach", str(base), args.baseline],
                            cwd=REPO, check=True, capture_output=True)
             legacy = not (base / "ainews" / "cli").exists()
-            for name, command in _commands(base, f" ({args.baseline})").items():
+            for name, command in _commands(base, f" ({args.baseline})", url,
+                                           Path(scratch) / "base-archive").items():
                 if legacy:
                     command[3] = command[3].replace("ainews.cli.app", "crawler.cli.app")
                 commands[name] = command
-        commands.update(_commands(REPO, ""))
+        commands.update(_commands(REPO, "", url, Path(scratch) / "archive"))
         timings: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
         try:
             for _ in range(args.repeat):
@@ -81,16 +113,20 @@ def main() -> None:
             if args.baseline:
                 subprocess.run(["git", "worktree", "remove", "--force",
                                 str(Path(scratch) / "baseline")], cwd=REPO, check=False)
-    reference = statistics.median(c for _, c in timings[next(iter(commands))])
-    reference_wall = statistics.median(w for w, _ in timings[next(iter(commands))])
+    server.shutdown()
     print(f"| command ({args.repeat} runs, medians) | wall s | CPU s | wall ÷ trafilatura "
           "| CPU ÷ trafilatura |")
     print("|---|---|---|---|---|")
+    references = list(commands)[:2]  # trafilatura on the file; curl | trafilatura
     for name, runs in timings.items():
+        # Fetches compare with curl | trafilatura, the rest with trafilatura on the file.
+        reference = timings[references[1] if "fetch" in name or "curl" in name
+                            else references[0]]
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
-        print(f"| {name} | {wall:.3f} | {cpu:.3f} | {wall / reference_wall:.2f} | "
-              f"{cpu / reference:.2f} |")
+        print(f"| {name} | {wall:.3f} | {cpu:.3f} | "
+              f"{wall / statistics.median(w for w, _ in reference):.2f} | "
+              f"{cpu / statistics.median(c for _, c in reference):.2f} |")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,14 @@ rejects what is neither (interface words, numbers, dates, domains, the site's ow
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.resources
+import os
 import re
 import unicodedata
 from enum import Enum
+from pathlib import Path
 
 from extractor.script import HAN, fold, has_han
 
@@ -160,20 +163,47 @@ is a word (`商城`, `毕竟`, `全部`), however much it opens like a family na
 
 @functools.cache
 def _common_words() -> frozenset[str]:
-    """Two- and three-character words of jieba's dictionary that are not person names."""
-    words = set()
+    """Two- and three-character words of jieba's dictionary that are not person names.
+
+    Reading the dictionary (350,000 lines) costs ~0.25 s, most of a one-off ``ainews
+    extract``: the words are kept in a cache file (a few ms to read) named for the
+    dictionary's size and time, so a new jieba makes a new one.
+    """
     try:
         source = importlib.resources.files("jieba").joinpath("dict.txt")
-        with source.open("r", encoding="utf-8") as lines:
-            for line in lines:
-                word, _, rest = line.partition(" ")
-                if not 2 <= len(word) <= 3:
-                    continue
-                frequency, _, tag = rest.partition(" ")
-                if not tag.startswith("nr") and int(frequency) >= COMMON_WORD_FREQUENCY:
-                    words.add(word)
+        with importlib.resources.as_file(source) as path:
+            stat = path.stat()
+            cache = _cache_folder() / (f"common-words-{stat.st_size}-{int(stat.st_mtime)}-"
+                                       f"{COMMON_WORD_FREQUENCY}.txt")
+            with contextlib.suppress(OSError, UnicodeDecodeError):
+                return frozenset(cache.read_text(encoding="utf-8").split("\n"))
+            words = _read_common_words(path)
     except (ModuleNotFoundError, FileNotFoundError, ValueError):
         return frozenset()
+    with contextlib.suppress(OSError):  # no cache where nothing may be written
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache.with_name(f".{cache.name}.{os.getpid()}")
+        partial.write_text("\n".join(sorted(words)), encoding="utf-8")
+        partial.replace(cache)
+    return words
+
+
+def _cache_folder() -> Path:
+    """Where derived data is cached: ``$XDG_CACHE_HOME/ainews`` (``~/.cache/ainews``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "ainews"
+
+
+def _read_common_words(path: Path) -> frozenset[str]:
+    words = set()
+    with path.open("r", encoding="utf-8") as lines:
+        for line in lines:
+            word, _, rest = line.partition(" ")
+            if not 2 <= len(word) <= 3:
+                continue
+            frequency, _, tag = rest.partition(" ")
+            if not tag.startswith("nr") and int(frequency) >= COMMON_WORD_FREQUENCY:
+                words.add(word)
     return frozenset(words)
 
 

@@ -343,8 +343,8 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, site: str | No
         from crawler.sites import get_profile
 
         get_profile(site)  # an unknown name: one line, before anything is fetched
-    settings = crawl_settings(pairs, allow_private)
-    settings.update({"ARCHIVE_ENABLED": not no_archive, "DOWNLOAD_DELAY": 0.0})
+    settings = {**_one_off_settings(checked), **crawl_settings(pairs, allow_private)}
+    settings["ARCHIVE_ENABLED"] = not no_archive
     if not no_archive:
         writable_archive()
     if not verbose:
@@ -371,6 +371,27 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, site: str | No
              f": {not_stored} articles printed above were not stored")
         return 1
     return 1 if missing and len(missing) >= len(checked) else 0
+
+
+FEW_URLS = 10
+"""Up to this many one-off URLs are extracted and archived in the fetching process: starting
+an extraction pool and an archive process costs more than a handful of pages saves."""
+
+
+def _one_off_settings(urls: Sequence[str]) -> dict[str, Any]:
+    """Settings for one-off URLs (``--set`` still wins): no fixed delay; when no site gets
+    more than one of them, no AutoThrottle either, whose start delay would only hold the page
+    back a second after its site's robots.txt; a few URLs are done in this one process."""
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    per_site = Counter(urlsplit(url).hostname for url in urls)
+    settings: dict[str, Any] = {"DOWNLOAD_DELAY": 0.0}
+    if max(per_site.values(), default=0) <= 1:
+        settings["AUTOTHROTTLE_ENABLED"] = False
+    if len(urls) <= FEW_URLS:
+        settings.update(EXTRACT_WORKERS=0, ARCHIVE_PROCESS=False)
+    return settings
 
 
 @click.command()
