@@ -70,7 +70,9 @@ class ExtractionPipeline:
         pool = ExtractionPool(workers, settings.getfloat("EXTRACT_TIMEOUT")) if workers else None
         return cls(crawler, settings.getint("EXTRACT_MIN_CHARS"), crawl_run_id(crawler), pool,
                    settings.getint("EXTRACT_MAX_BYTES"),
-                   settings.getbool("ARCHIVE_PAGES_ENABLED"))
+                   # the raw page travels with its article only to be stored
+                   settings.getbool("ARCHIVE_ENABLED")
+                   and settings.getbool("ARCHIVE_PAGES_ENABLED"))
 
     def close_spider(self) -> None:
         """Stop the worker processes."""
