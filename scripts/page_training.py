@@ -24,6 +24,7 @@ import math
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,6 +42,9 @@ TARGET_RECALL = 0.98
 """Article recall the threshold is set for, on out-of-fold predictions of the training data."""
 OWN_ARTICLES_PER_SITE = 8
 """Our generated sites repeat one layout: a few of each site's articles teach all they can."""
+PAGES_AT = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)
+"""The moment our generated pages are rendered at (noon in Shanghai): their relative dates
+must not change the model with the time of day it is trained."""
 
 ARTICLE_PARAMS: dict[str, Any] = {
     "objective": "binary", "learning_rate": 0.1, "num_leaves": 7, "min_data_in_leaf": 10,
@@ -146,12 +150,14 @@ def own_pages() -> Iterator[LabelledPage]:
         return LabelledPage(dataset, f"{site}{path}", f"{dataset}:{site}", label, html,
                             base + path)
 
-    for site in build_sites():
+    # One moment for the pages' relative dates (`昨天 23:07`, `2天前`): rendered at the
+    # moment of training, the model would change with the time of day.
+    for site in build_sites(PAGES_AT):
         for article in site.articles[:OWN_ARTICLES_PER_SITE]:
             yield page("demo", site.name, article.path, "article",
-                       site.render(article.path, base).body)
+                       site.render(article.path, base, now=PAGES_AT).body)
         for path, label in own_non_articles(site):
-            response = site.render(path, base)
+            response = site.render(path, base, now=PAGES_AT)
             if response.status == 200 and response.content_type.startswith("text/html"):
                 yield page("demo", site.name, path, label, response.body)
     for zoo in build_zoo():
