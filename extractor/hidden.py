@@ -27,7 +27,8 @@ def may_hide_text(html: str) -> bool:
 
 def drop_hidden(tree: HtmlElement) -> int:
     """Remove from ``tree`` the elements ``display:none``, ``visibility:hidden`` or ``hidden``
-    hide, with their text (the tails that follow them stay); returns how many were removed.
+    hide, with their text (the tails that follow them stay); returns how many characters of
+    text went with them (0: nothing hidden held text).
 
     Hidden text is not the article: collapsed menus, modal dialogs, templates, and on some
     Chinese portals spans of random characters planted inside paragraphs against copying.
@@ -37,8 +38,8 @@ def drop_hidden(tree: HtmlElement) -> int:
     for element in hidden:
         if _inside_removed(element):
             continue
+        removed += len("".join(element.itertext()).strip())
         element.drop_tree()
-        removed += 1
     return removed
 
 

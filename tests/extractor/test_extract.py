@@ -225,6 +225,31 @@ def test_an_article_hidden_until_a_script_runs_is_still_extracted():
     assert "隐藏正文第7段" in article.text
 
 
+def test_the_page_is_extracted_again_only_when_its_hidden_text_could_be_the_article(
+        monkeypatch):
+    import extractor.body as body
+
+    passes = []
+    real = body._body
+
+    def counted(*args, **kwargs):
+        passes.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(body, "_body", counted)
+    short = ("<html><head><title>短讯</title></head><body><h1>短讯</h1><p>一条只有一句话的快讯,"
+             "说明某公司发布了新模型。</p>")
+    # A hidden menu of a few words cannot make the body four times longer: one pass.
+    extract_article(short + "<ul style='display:none'><li>首页</li><li>登录</li></ul>"
+                    "</body></html>", "http://x/d.html", ExtractOptions(fetched_at=NOW))
+    assert len(passes) == 1
+    passes.clear()
+    # A hidden article could: the page as served is read too.
+    extract_article(short + "<div style='display:none'>" + _paragraphs("隐藏正文", 8)
+                    + "</div></body></html>", "http://x/e.html", ExtractOptions(fetched_at=NOW))
+    assert len(passes) == 2
+
+
 def test_lines_lost_to_a_wrong_decode_are_dropped():
     garbled = "\ufffd\ufffd" * 40
     html = (
