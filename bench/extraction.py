@@ -5,6 +5,8 @@ Usage: python bench/extraction.py [BENCH_DIR] [--datasets a,b] [--limit N] [--sp
 BENCH_DIR defaults to ../shared/bench (relative to the repository). Prints one table per dataset.
 ``--split`` also scores each dataset's two halves by site brand (``brand_half``): tune by looking
 at half A, report both; a rule that helps A and not B is vocabulary, not a mechanism.
+Under each table, how many times per page our extraction ran trafilatura, and on how many pages
+the page as served was extracted a second time and that result kept.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import re
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -282,8 +285,62 @@ def load(bench: Path, dataset: str, limit: int | None) -> list[dict[str, object]
     return rows[:limit] if limit else rows
 
 
+@dataclass
+class Passes:
+    """How often our extraction ran trafilatura, and whether its second body pass paid."""
+
+    pages: int = 0
+    trafilatura_runs: int = 0
+    second_pass: int = 0
+    """Pages whose body was extracted again from the page as served (hidden text kept)."""
+    second_kept: int = 0
+    """...and on which that second result was the one kept."""
+
+    def line(self) -> str:
+        """One line for the report."""
+        return (f"ainews passes: {self.trafilatura_runs / max(1, self.pages):.2f} trafilatura "
+                f"runs per page; the page as served extracted again on {self.second_pass} of "
+                f"{self.pages} pages, that result kept on {self.second_kept}")
+
+
+@contextlib.contextmanager
+def counting_passes(passes: Passes) -> Iterator[None]:
+    """Count the extractor's trafilatura runs and body passes within the block."""
+    import trafilatura
+
+    import extractor.body as body
+
+    real_extract, real_body, real_visible = (trafilatura.extract, body._body,
+                                             body._visible_body)
+    results: list[str] = []
+
+    def extract(*args: Any, **kwargs: Any) -> Any:
+        passes.trafilatura_runs += 1
+        return real_extract(*args, **kwargs)
+
+    def one_body(*args: Any, **kwargs: Any) -> str:
+        results.append(real_body(*args, **kwargs))
+        return results[-1]
+
+    def visible(*args: Any, **kwargs: Any) -> str:
+        results.clear()
+        passes.pages += 1
+        text = real_visible(*args, **kwargs)
+        if len(results) == 2:
+            passes.second_pass += 1
+            passes.second_kept += text == results[1] != results[0]
+        return text
+
+    # extractor.body calls `trafilatura.extract` through the module: patched there, it counts.
+    trafilatura.extract, body._body, body._visible_body = extract, one_body, visible
+    try:
+        yield
+    finally:
+        trafilatura.extract, body._body, body._visible_body = real_extract, real_body, real_visible
+
+
 def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: int | None,
-        repeat: int, split: bool = False) -> dict[str, Result]:
+        repeat: int, split: bool = False, passes: Passes | None = None) -> dict[str, Result]:
     """Score every extractor on every page of ``dataset``, then time each on its own; with
     ``split``, also on each half of the brands (rows ``NAME [A]`` and ``NAME [B]``)."""
     results = {name: Result() for name in extractors}
@@ -297,7 +354,11 @@ def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: in
             # Ours takes the bytes and detects the encoding itself (in a crawl Scrapy does);
             # the baselines get the page decoded like a browser would (their best case).
             try:
-                prediction = extractor(raw, url)
+                if name == "ainews" and passes is not None:
+                    with counting_passes(passes):
+                        prediction = extractor(raw, url)
+                else:
+                    prediction = extractor(raw, url)
             except Exception:  # a crashing extractor scores zero on the page, the run goes on
                 results[name].errors += 1
                 prediction = Prediction()
@@ -309,7 +370,7 @@ def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: in
     # Interleaving would let whichever runs second use caches (dateparser's, lxml's) that the
     # first one warmed.
     for name, extractor in extractors.items():
-        passes = []
+        rounds = []
         for _ in range(repeat):
             seconds = []
             for raw, url in zip(pages, urls, strict=True):
@@ -317,8 +378,8 @@ def run(bench: Path, dataset: str, extractors: dict[str, ExtractorFn], limit: in
                 with contextlib.suppress(Exception):
                     extractor(raw, url)
                 seconds.append(time.perf_counter() - started)
-            passes.append(seconds)
-        results[name].seconds = sorted(passes, key=sum)[len(passes) // 2]
+            rounds.append(seconds)
+        results[name].seconds = sorted(rounds, key=sum)[len(rounds) // 2]
     return results
 
 
@@ -452,8 +513,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"extractors: {', '.join(extractors)}; one process, one core; "
           f"speed = median of {args.repeat} timed passes per extractor")
     for dataset in args.datasets.split(","):
-        results = run(bench, dataset, extractors, args.limit, args.repeat, args.split)
+        passes = Passes()
+        results = run(bench, dataset, extractors, args.limit, args.repeat, args.split, passes)
         print_table(dataset, len(next(iter(results.values())).seconds), results)
+        if passes.pages:
+            print(passes.line())
         if any(r.authors_exact or r.false_authors for r in results.values()):
             print_people_table(dataset, results)
     return 0
