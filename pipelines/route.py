@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from crawler.items import ARTICLE_COLUMNS_EXCLUDED, Article, Page
-from crawler.sites import PROFILES, profile_for_url, site_name
+from crawler.sites import site_of
 from extractor.limits import MAX_BYTES, MIN_CHARS
 from extractor.options import ExtractOptions
 
@@ -32,10 +32,9 @@ def page_for(url: str, body: bytes, fetched_at: datetime, *, site: str | None = 
     ``site`` names the profile (else the one the URL belongs to; a name no profile has is
     kept as the site's name, with no rules); ``timezone`` overrides the profile's zone.
     """
-    profile = PROFILES.get(site) if site else profile_for_url(url) if url else None
+    name, profile = site_of(url, site)
     return Page(url=url, body=body, fetched_at=fetched_at, http_status=http_status,
-                encoding=charset, headers=dict(headers or {}),
-                site=site or (profile.name if profile else site_name(url) if url else ""),
+                encoding=charset, headers=dict(headers or {}), site=name,
                 timezone=timezone or (profile.timezone if profile else None),
                 overrides=dict(profile.overrides) if profile else {})
 

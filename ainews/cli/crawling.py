@@ -90,11 +90,14 @@ def crawl_target(site: str, *, discover: bool = False, base_url: str | None = No
 def _writer_keys(site: str, starts: Sequence[str]) -> list[str]:
     """What one crawl locks in the archive: the site's name and every origin it starts on, so
     a profile and a discovery crawl of the same host and port also exclude each other."""
+    from archive.urls import site_host
     from crawler.addresses import origin
 
     keys = [f"site-{site}"]
-    for found in filter(None, map(origin, starts)):
-        keys.append(f"origin-{found[1].removeprefix('www.')}-{found[2]}")
+    for start in starts:
+        found, host = origin(start), site_host(start)
+        if found and host:
+            keys.append(f"origin-{host}-{found[2]}")
     return keys
 
 

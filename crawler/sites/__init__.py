@@ -66,6 +66,16 @@ def profile_for_url(url: str) -> SiteProfile | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def site_of(url: str, name: str | None = None) -> tuple[str, SiteProfile | None]:
+    """The site a page belongs to and the profile whose rules read it: the profile ``name``
+    names (a name no profile has is a site of its own, read by no rules), else the one the URL
+    belongs to, else the site host (``site_name``)."""
+    if name:
+        return name, PROFILES.get(name)
+    profile = profile_for_url(url) if url else None
+    return (profile.name if profile else site_name(url) if url else ""), profile
+
+
 def site_name(url: str) -> str:
     """The ``site`` of a URL, the same in every command: its profile's name, else its site host
     (``archive.urls.site_host``: never the port; one site is one name however it was reached)."""
@@ -76,4 +86,4 @@ def site_name(url: str) -> str:
 
 
 __all__ = ["DEMO_SITES", "PROFILES", "SiteProfile", "UnknownSiteError", "get_profile",
-           "profile_for_url", "site_name"]
+           "profile_for_url", "site_name", "site_of"]

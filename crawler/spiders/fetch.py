@@ -14,7 +14,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from crawler.items import Page
-from crawler.sites import get_profile, profile_for_url, site_name
+from crawler.sites import get_profile, site_of
 from crawler.spiders.site import page_from_response
 from crawler.stat_keys import fetch_failure, fetch_redirected
 
@@ -53,7 +53,7 @@ class FetchSpider(scrapy.Spider):
         items = urls.replace(",", " ").split() if isinstance(urls, str) else list(urls)
         self.urls = [validate_url(url) for url in items]
         self.start_origins = self.urls
-        self.profile = get_profile(site) if site else None
+        self.site = get_profile(site).name if site else None
         """The profile every page is read by (a mirror of a profiled site); None: each
         URL's own."""
 
@@ -94,8 +94,7 @@ class FetchSpider(scrapy.Spider):
         requested = _requested_url(response.request, response.url)
         if requested != response.url and self.crawler.stats is not None:
             self.crawler.stats.set_value(fetch_redirected(requested), response.url)
-        profile = self.profile or profile_for_url(response.url)
-        site = self.profile.name if self.profile else site_name(response.url)
+        site, profile = site_of(response.url, self.site)
         yield page_from_response(response, site, profile.timezone if profile else None,
                                  profile.overrides if profile else None)
 
