@@ -54,16 +54,13 @@ class Archive(ArchiveClustering):
 
     Every read goes through the Delta logs, never a glob over the folder.
     """
+
     def __init__(self, root: str | Path | Location) -> None:
         """Open (lazily) the archive at ``root`` (a folder or ``s3://bucket/prefix``); tables
         are created by their first append."""
         self.root = Location(root)
         self.paths = {name: self.root / name for name in TABLES}
         """Where each table of ``archive.schema.TABLES`` lives."""
-        self.articles_path = self.paths["articles"]
-        self.pages_path = self.paths["pages"]
-        self.runs_path = self.paths["crawl_runs"]
-        self.dedup_path = self.paths["dedup"]
         self._known: UrlHashSet | None = None
         self._known_version: int | None = None
         """The articles table's version ``_known`` reflects: another writer's commit since
@@ -72,6 +69,21 @@ class Archive(ArchiveClustering):
         self._pages_ahead: set[tuple[int, str]] = set()
         """Pages committed by an append whose articles commit then failed: a retry of the
         batch must not store them again."""
+
+    @property
+    def articles_path(self) -> Location:
+        """The ``articles`` table."""
+        return self.paths["articles"]
+
+    @property
+    def pages_path(self) -> Location:
+        """The ``pages`` table."""
+        return self.paths["pages"]
+
+    @property
+    def runs_path(self) -> Location:
+        """The ``crawl_runs`` table."""
+        return self.paths["crawl_runs"]
 
     def run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(self, *args)``: the same call an ``ArchiveProcess`` runs in its process,

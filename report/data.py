@@ -72,8 +72,6 @@ def gather(archive: Archive, scope: Scope, *, top: int = 15, newest: int = 50) -
                     "SELECT * FROM report_articles WHERE is_canonical")
 
         def rows(query: str, scope: Scope) -> list[dict[str, Any]]:
-            query = query.replace("FROM articles", "FROM report_articles").replace(
-                "FROM stories", "FROM report_stories").replace("stories.", "report_stories.")
             wanted = {name: value for name, value in scope.params().items()
                       if f"${name}" in query}
             return list(con.sql(query, params=wanted).to_arrow_table().to_pylist())
@@ -87,30 +85,30 @@ def _gather(_rows: Callable[[str, Scope], list[dict[str, Any]]], scope: Scope, *
     data = ReportData()
     data.per_day = _rows(f"""
         SELECT coalesce(published_date, first_seen_at::DATE) AS day, site, count(*) AS articles
-        FROM articles WHERE {where} GROUP BY ALL ORDER BY day, site""", scope)
+        FROM report_articles WHERE {where} GROUP BY ALL ORDER BY day, site""", scope)
     data.per_category = _rows(f"""
-        SELECT coalesce(category, '(none)') AS category, count(*) AS articles FROM articles
+        SELECT coalesce(category, '(none)') AS category, count(*) AS articles FROM report_articles
         WHERE {where} GROUP BY ALL ORDER BY articles DESC, category LIMIT {top}""", scope)
     data.authors = _rows(f"""
         SELECT author, count(*) AS articles FROM (
-            SELECT unnest(authors) AS author FROM articles WHERE {where})
+            SELECT unnest(authors) AS author FROM report_articles WHERE {where})
         GROUP BY ALL ORDER BY articles DESC, author LIMIT {top}""", scope)
     data.sources = _rows(f"""
-        SELECT source, count(*) AS articles FROM articles
+        SELECT source, count(*) AS articles FROM report_articles
         WHERE {where} AND source IS NOT NULL
         GROUP BY ALL ORDER BY articles DESC, source LIMIT {top}""", scope)
     data.clusters = _rows(f"""
         SELECT title, dup_members AS copies,
-               (SELECT string_agg(DISTINCT a.site, ', ' ORDER BY a.site) FROM articles a
-                WHERE a.dup_group = stories.dup_group) AS sites
-        FROM stories WHERE dup_members > 1 AND {where}
+               (SELECT string_agg(DISTINCT a.site, ', ' ORDER BY a.site) FROM report_articles a
+                WHERE a.dup_group = report_stories.dup_group) AS sites
+        FROM report_stories WHERE dup_members > 1 AND {where}
         ORDER BY copies DESC, title LIMIT {top}""", scope)
     data.missing = _rows(f"""
         SELECT site, date_trunc('week', first_seen_at)::DATE AS week, count(*) AS articles,
                avg((len(authors) = 0)::INT) AS author,
                avg((published_at IS NULL)::INT) AS date,
                avg((category IS NULL)::INT) AS category
-        FROM articles WHERE {where} GROUP BY ALL ORDER BY site, week""", scope)
+        FROM report_articles WHERE {where} GROUP BY ALL ORDER BY site, week""", scope)
     data.runs = _rows(f"""
         SELECT started_at, coalesce(site, spider) AS site, pages_fetched, articles_added,
                errors FROM crawl_runs
@@ -121,11 +119,11 @@ def _gather(_rows: Callable[[str, Scope], list[dict[str, Any]]], scope: Scope, *
     data.newest = _rows(f"""
         SELECT site, published_at, published_date, title, url, array_to_string(authors, ', ')
                AS authors, source, category
-        FROM articles WHERE {where}
+        FROM report_articles WHERE {where}
         ORDER BY published_at DESC NULLS LAST, first_seen_at DESC LIMIT {newest}""", scope)
     totals = _rows(f"""
         SELECT count(*) AS articles, count(DISTINCT dup_group) AS stories,
                count(DISTINCT site) AS sites
-        FROM articles WHERE {where}""", scope)
+        FROM report_articles WHERE {where}""", scope)
     data.totals = totals[0] if totals else {}
     return data
