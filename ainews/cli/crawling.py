@@ -346,7 +346,7 @@ def fetch(urls: tuple[str, ...], as_json: bool, no_archive: bool, site: str | No
         from crawler.sites import get_profile
 
         get_profile(site)  # an unknown name: one line, before anything is fetched
-    settings = {**_one_off_settings(checked), **crawl_settings(pairs, allow_private)}
+    settings = {**one_off_settings(checked), **crawl_settings(pairs, allow_private)}
     settings["ARCHIVE_ENABLED"] = not no_archive
     if not no_archive:
         writable_archive()
@@ -381,7 +381,7 @@ FEW_URLS = 10
 an extraction pool and an archive process costs more than a handful of pages saves."""
 
 
-def _one_off_settings(urls: Sequence[str]) -> dict[str, Any]:
+def one_off_settings(urls: Sequence[str]) -> dict[str, Any]:
     """Settings for one-off URLs (``--set`` still wins): no fixed delay; when no site gets
     more than one of them, no AutoThrottle either, whose start delay would only hold the page
     back a second after its site's robots.txt; a few URLs are done in this one process."""

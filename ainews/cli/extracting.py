@@ -185,7 +185,7 @@ def classify(targets: tuple[str, ...], url: str | None, as_json: bool, explain: 
 def _fetch_pages(urls: list[str], allow_private: bool,
                  pages: list[tuple[str, str, str | None]]) -> int:
     """Fetch ``urls`` politely into ``pages``; how many gave no page (each said on stderr)."""
-    from ainews.cli.crawling import crawl_settings
+    from ainews.cli.crawling import crawl_settings, one_off_settings
     from ainews.runner import run_crawl
     from crawler.items import Page
     from crawler.spiders.fetch import validate_url
@@ -193,9 +193,8 @@ def _fetch_pages(urls: list[str], allow_private: bool,
     from extractor.decoding import decode_html
 
     checked = [validate_url(u) for u in urls]
-    settings = crawl_settings((), allow_private)
-    settings.update({"ARCHIVE_ENABLED": False, "ITEM_PIPELINES": {}, "DOWNLOAD_DELAY": 0.0,
-                     "LOG_LEVEL": "CRITICAL"})
+    settings = {**one_off_settings(checked), **crawl_settings((), allow_private)}
+    settings.update({"ARCHIVE_ENABLED": False, "ITEM_PIPELINES": {}, "LOG_LEVEL": "CRITICAL"})
     stats, items = run_crawl("fetch", settings=settings, spider_kwargs={"urls": checked},
                              collect_items=True)
     fetched = {item.url: item for item in items if isinstance(item, Page)}
