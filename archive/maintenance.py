@@ -14,7 +14,7 @@ from deltalake.exceptions import DeltaError
 
 from archive import tables
 from archive.errors import ArchiveError
-from archive.schema import SCHEMA
+from archive.schema import PARTITION_COLUMNS, SCHEMA, TABLES
 from archive.store import Archive
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,7 @@ class MaintenanceReport:
     vacuumed: dict[str, int] = field(default_factory=dict)
     migrated_columns: list[str] = field(default_factory=list)
     migrated_layout: bool = False
+    repartitioned: list[str] = field(default_factory=list)
 
 
 def migrate_layout(archive: Archive) -> bool:
@@ -113,7 +114,8 @@ def migrate(archive: Archive) -> list[str]:
 
 
 def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> MaintenanceReport:
-    """Migrate, compact small files, vacuum files older than the retention, checkpoint.
+    """Migrate (columns, layout, partitioning), compact small files, vacuum files older than
+    the retention, checkpoint.
 
     Readers running meanwhile keep reading the table version they opened: compaction only adds
     a commit, and vacuum deletes only files unreferenced for ``retention_hours``.
@@ -122,6 +124,8 @@ def maintain(archive: Archive, *, retention_hours: int = RETENTION_HOURS) -> Mai
     report = MaintenanceReport(migrated_columns=migrate(archive), migrated_layout=layout)
     archive.assign_missing_duplicates()
     for name, path in archive.existing_tables().items():
+        if TABLES[name].partitioned and tables.repartition(path, PARTITION_COLUMNS):
+            report.repartitioned.append(name)
         table = tables.open_table(path)
         try:
             configured = table.metadata().configuration

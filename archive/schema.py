@@ -104,7 +104,14 @@ DEDUP_SCHEMA = pa.schema(
 )
 """``dedup``: the near-duplicate cluster of every archived URL and its MinHash signature."""
 
-PARTITION_COLUMNS = ["site", "crawl_month"]
+PARTITION_COLUMNS = ["crawl_month"]
+"""How a new table of articles or pages is partitioned: by month only (a site's rows are found
+by the files' statistics). Site and month made files of ~55 rows at 100,000 articles
+(docs/benchmarks.md); tables of that first partitioning keep it until ``maintain``
+repartitions them (``tables.repartition``)."""
+
+FIRST_PARTITION_COLUMNS = ["site", "crawl_month"]
+"""The partitioning of tables made before schema version 4's layout, for migration tests."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import json
+import logging
+import os
 import random
 import re
+import shlex
+import socket
 import time
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
 
 import pyarrow as pa
@@ -23,13 +29,18 @@ from deltalake.exceptions import CommitFailedError, DeltaError
 from archive.errors import ArchiveError
 from archive.location import Location
 
+logger = logging.getLogger(__name__)
+
 # Long text columns get no min/max statistics: nobody filters on a body's lexical range, and
 # parquet-rs would store two whole bodies per file footer and per page header (measured:
 # 270 bytes per article in a 57-row file, 11 % of the archive).
 _NO_STATISTICS = ColumnProperties(statistics_enabled="NONE")
 LONG_TEXT_COLUMNS = ("text", "body", "headers")
+# zstd level 9 rather than 3: article text 7 % smaller (1,610 against 1,734 bytes per article
+# on bench/archive_scale.py's text) for 0.1 ms more per article written; level 15 saves 5 %
+# more at 1.3 ms per article (docs/benchmarks.md).
 WRITER = WriterProperties(
-    compression="ZSTD", compression_level=3,
+    compression="ZSTD", compression_level=9,
     column_properties=dict.fromkeys(LONG_TEXT_COLUMNS, _NO_STATISTICS),
 )
 # A checkpoint every 10 commits instead of Delta's 100: opening a table then replays at most
@@ -124,6 +135,7 @@ commit in the log is done, so no batch is stored twice."""
 
 def append(path: Location, table: pa.Table, partition_by: list[str] | None = None) -> None:
     """Append ``table`` as one atomic commit; new nullable columns merge into the schema.
+    ``partition_by`` applies to a table this append creates; an existing table keeps its own.
 
     Many processes may append to one table at once (workers on several machines). Each append
     carries an identity in its commit. On object storage a commit whose answer was lost looks
@@ -140,10 +152,14 @@ def append(path: Location, table: pa.Table, partition_by: list[str] | None = Non
         custom_metadata={COMMIT_KEY: identity})
     attempts = COMMIT_RETRIES if remote else WRITE_ATTEMPTS
     for attempt in range(1, attempts + 1):
-        before = version(path)
+        target = writable(path)
+        before = None if target is None else target.version()
         try:
+            # Written against the snapshot `writable` checked: a repartitioning that starts
+            # after it changes the table's metadata, so this commit fails and is tried again.
             write_deltalake(
-                str(path), table, mode="append", partition_by=partition_by,
+                str(path) if target is None else target, table, mode="append",
+                partition_by=partition_by if target is None else None,
                 writer_properties=WRITER, schema_mode="merge",
                 configuration=TABLE_CONFIGURATION, storage_options=path.storage_options,
                 commit_properties=properties,
@@ -173,15 +189,17 @@ def _committed(path: Location, identity: str, before: int | None) -> bool:
         return False
 
 
-def replace_where(path: Location, table: pa.Table, predicate: str,
-                  partition_by: list[str] | None = None) -> None:
+def replace_where(path: Location, table: pa.Table, predicate: str) -> None:
     """Replace the rows matching ``predicate`` by ``table`` in one commit (cast to the table's
     own schema): a crash leaves the old rows or the new ones, never neither."""
     try:
-        target = pa.schema(open_table(path).schema().to_arrow())
+        current = writable(path)
+        if current is None:
+            raise ArchiveError(f"no table at {path}")
+        target = pa.schema(current.schema().to_arrow())
         rows = table.select(target.names).cast(target)
-        write_deltalake(str(path), rows, mode="overwrite", predicate=predicate,
-                        partition_by=partition_by, writer_properties=WRITER,
+        write_deltalake(current, rows, mode="overwrite", predicate=predicate,
+                        writer_properties=WRITER,
                         storage_options=path.storage_options, commit_properties=COMMIT)
     except (DeltaError, OSError, ValueError, pa.ArrowException) as exc:
         raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc
@@ -196,3 +214,78 @@ def overwrite(path: Location, table: pa.Table) -> None:
                         storage_options=path.storage_options, commit_properties=COMMIT)
     except (DeltaError, OSError) as exc:
         raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc
+
+
+REPARTITIONING = "ainews.repartitioning"
+"""Table property set (to who and since when) while ``repartition`` rewrites the table; empty
+when none runs. Writers wait while it is set: delta-rs resolves an append that lands during a
+repartitioning into a log naming files by the old partitioning, which no reader can open."""
+
+REPARTITION_WAIT_SECONDS = 1800.0
+"""How long a writer waits for a repartitioning before it gives up with an error."""
+
+
+def writable(path: Location) -> DeltaTable | None:
+    """The table as it is now, to write to, once no repartitioning holds it; None if none."""
+    waited_since = None
+    while True:
+        if not is_table(path):
+            return None
+        table = open_table(path)
+        holder = table.metadata().configuration.get(REPARTITIONING)
+        if not holder:
+            return table
+        now = time.monotonic()
+        if waited_since is None:
+            waited_since = now
+            logger.warning("%s is being repartitioned (%s): writes wait for it", path, holder)
+        elif now - waited_since > REPARTITION_WAIT_SECONDS:
+            raise ArchiveError(
+                f"{path} has been held by a repartitioning ({holder}) for "
+                f"{REPARTITION_WAIT_SECONDS / 60:.0f} min; if that process is gone, finish it "
+                f"with: ainews maintain --archive {shlex.quote(str(path.parent))}")
+        time.sleep(1.0)
+
+
+def repartition(path: Location, partition_by: list[str]) -> bool:
+    """Rewrite the table partitioned by ``partition_by`` in one commit; False when it already
+    is. Every row is kept and older versions stay readable (time travel) until vacuum.
+
+    The table's metadata first says a repartitioning runs (``REPARTITIONING``): a writer whose
+    commit was on its way then fails that commit and waits, so no commit lands between the
+    snapshot read here and the rewrite. A crash leaves the mark; the next run finishes."""
+    table = open_table(path)
+    metadata = table.metadata()
+    configuration = dict(metadata.configuration)
+    if metadata.partition_columns == partition_by and not configuration.get(REPARTITIONING):
+        return False
+    try:
+        if not configuration.get(REPARTITIONING):
+            mark = json.dumps({"host": socket.gethostname(), "pid": os.getpid(),
+                               "since": datetime.now().astimezone().isoformat(timespec="seconds")})
+            table.alter.set_table_properties({REPARTITIONING: mark}, raise_if_not_exists=False)
+        table = open_table(path)
+        if table.metadata().partition_columns == partition_by:
+            _release(path)
+            return False
+        rows = table.to_pyarrow_dataset()
+
+        def batches() -> Iterator[pa.RecordBatch]:
+            # File by file through Python: handing delta-rs a pyarrow scanner's own reader
+            # aborts the process at exit (deltalake 1.x), and this keeps one file in memory.
+            for fragment in rows.get_fragments():
+                yield from fragment.to_table(schema=rows.schema).to_batches()
+
+        write_deltalake(str(path), pa.RecordBatchReader.from_batches(rows.schema, batches()),
+                        mode="overwrite", partition_by=partition_by, schema_mode="overwrite",
+                        writer_properties=WRITER, storage_options=path.storage_options,
+                        commit_properties=COMMIT)
+        _release(path)
+    except (DeltaError, OSError, ValueError, pa.ArrowException) as exc:
+        raise ArchiveError(f"repartitioning {path} failed: {first_line(exc)}") from exc
+    return True
+
+
+def _release(path: Location) -> None:
+    """Clear the repartitioning mark (delta-rs cannot remove a table property: it empties it)."""
+    open_table(path).alter.set_table_properties({REPARTITIONING: ""}, raise_if_not_exists=False)

@@ -270,7 +270,7 @@ def remove_duplicate_versions(archive: Archive) -> int:
     before = archive.sql(f"SELECT count(*) AS n FROM _versions WHERE url_hash IN ({listing})")
     tables.replace_where(archive.articles_path, rows.select(
         [name for name in SCHEMA.names if name in rows.column_names]),
-        f"url_hash IN ({listing})", PARTITION_COLUMNS)
+        f"url_hash IN ({listing})")
     return int(before["n"][0].as_py()) - int(rows.num_rows)
 
 

@@ -39,6 +39,9 @@ def maintain(retention_hours: int, repair: bool) -> int:
                              retention_hours=retention_hours)
     if report.migrated_layout:
         say(f"migrated: the first layout's articles table moved into {given.articles_path}")
+    if report.repartitioned:
+        say(f"repartitioned by month: {', '.join(report.repartitioned)} (the old layout's "
+            "files stay readable for time travel until vacuum)")
     if report.migrated_columns:
         say(f"migrated: added columns {', '.join(report.migrated_columns)}")
     for name, metrics in report.compacted.items():

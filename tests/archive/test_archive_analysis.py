@@ -222,6 +222,66 @@ def test_an_old_archive_opens_and_maintain_migrates_it(tmp_path):
     assert Archive(tmp_path).to_arrow().num_rows == 2
 
 
+def test_a_site_and_month_partitioned_archive_is_repartitioned_by_month_losing_nothing(tmp_path):
+    from archive import tables
+    from archive.schema import FIRST_PARTITION_COLUMNS, PAGES_SCHEMA, PARTITION_COLUMNS
+
+    archive = Archive(tmp_path)
+    # Schema 3 as it was written before: both tables partitioned by site and month.
+    for path, schema in ((archive.articles_path, SCHEMA), (archive.pages_path, PAGES_SCHEMA)):
+        tables.append(path, schema.empty_table(), FIRST_PARTITION_COLUMNS)
+    rows = [article(i, STORY + f"第{i}条。" * i, site=f"s{i % 3}") for i in range(6)]
+    pages = [{"url": r["url"], "fetched_at": NOW, "http_status": 200, "body": b"<html/>",
+              "site": r["site"]} for r in rows]
+    archive.append(rows, pages=pages)
+    archive.append([{**rows[0], "text": "改过的正文。" * 30, "fetched_at": NOW + timedelta(1)}])
+    assert DeltaTable(str(archive.articles_path)).metadata().partition_columns \
+        == FIRST_PARTITION_COLUMNS
+    query = "SELECT url, version, site, text FROM article_versions ORDER BY ALL"
+    before = Archive(tmp_path).sql(query).to_pylist()
+    old_version = DeltaTable(str(archive.articles_path)).version()
+    assert len(before) == 7
+
+    report = maintain(Archive(tmp_path))
+
+    assert report.repartitioned == ["articles", "pages"]
+    for path in (archive.articles_path, archive.pages_path):
+        table = DeltaTable(str(path))
+        assert table.metadata().partition_columns == PARTITION_COLUMNS
+        assert not table.metadata().configuration.get(tables.REPARTITIONING)
+    assert Archive(tmp_path).sql(query).to_pylist() == before
+    assert Archive(tmp_path).sql("SELECT count(*) AS n FROM pages").to_pylist() == [{"n": 6}]
+    assert Archive(tmp_path).sql(query, as_of=old_version).to_pylist() == before
+    assert verify(Archive(tmp_path)) == []
+    assert Archive(tmp_path).append([article(9, STORY + "新的一篇。" * 9, site="s9")]).added == 1
+    assert Archive(tmp_path).to_arrow().num_rows == 7
+    assert maintain(Archive(tmp_path)).repartitioned == []  # done once
+
+
+def test_a_repartitioning_cut_short_holds_writers_until_maintain_finishes_it(tmp_path):
+    from archive import tables
+    from archive.schema import FIRST_PARTITION_COLUMNS
+
+    archive = Archive(tmp_path)
+    tables.append(archive.articles_path, SCHEMA.empty_table(), FIRST_PARTITION_COLUMNS)
+    archive.append([article(1, STORY)])
+    # As if `maintain` died after marking the table, before its rewrite.
+    DeltaTable(str(archive.articles_path)).alter.set_table_properties(
+        {tables.REPARTITIONING: '{"pid": 1}'}, raise_if_not_exists=False)
+    done = threading.Event()
+    writer = threading.Thread(target=lambda: (
+        Archive(tmp_path).append([article(2, STORY + "另一篇。" * 20)]),
+        done.set()))
+    writer.start()
+    assert not done.wait(2.5)  # the writer waits for the rewrite
+    assert maintain(Archive(tmp_path)).repartitioned == ["articles"]
+    writer.join(timeout=60)
+    assert done.is_set()
+    assert sorted(Archive(tmp_path).sql("SELECT url FROM articles")["url"].to_pylist()) == [
+        "http://s1.example.cn/a/1.html", "http://s1.example.cn/a/2.html"]
+    assert verify(Archive(tmp_path)) == []
+
+
 def test_export_to_an_unwritable_place_is_an_archive_error(tmp_path):
     archive = Archive(tmp_path / "a")
     archive.append([article(1, STORY)])

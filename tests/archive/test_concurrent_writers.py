@@ -64,3 +64,34 @@ def test_maintain_while_four_processes_append_loses_nothing(tmp_path):
         "SELECT count(*) AS n, count(DISTINCT url) AS urls FROM article_versions").to_pylist()
     assert counts == [{"n": 250, "urls": 250}]
     assert verify(Archive(root)) == []
+
+
+def test_repartitioning_while_four_processes_append_loses_nothing(tmp_path):
+    from deltalake import DeltaTable
+
+    from archive import tables
+    from archive.schema import FIRST_PARTITION_COLUMNS, PAGES_SCHEMA, PARTITION_COLUMNS, SCHEMA
+
+    root = tmp_path / "archive"
+    archive = Archive(root)
+    for path, schema in ((archive.articles_path, SCHEMA), (archive.pages_path, PAGES_SCHEMA)):
+        tables.append(path, schema.empty_table(), FIRST_PARTITION_COLUMNS)
+    first = subprocess.run([sys.executable, "-c", WRITER, str(root), "9", "4"], cwd=REPO,
+                           capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    start = DeltaTable(str(archive.articles_path)).version()
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(root), str(who)], cwd=REPO,
+                                stderr=subprocess.PIPE, text=True) for who in range(4)]
+    # Rewrite while the writers commit: one of them has committed, the rest are under way.
+    while DeltaTable(str(archive.articles_path)).version() == start:
+        assert all(w.poll() is None for w in writers)
+    assert tables.repartition(archive.articles_path, PARTITION_COLUMNS)
+    for writer in writers:
+        _, err = writer.communicate(timeout=300)
+        assert writer.returncode == 0, err
+    table = DeltaTable(str(archive.articles_path))
+    assert table.metadata().partition_columns == PARTITION_COLUMNS
+    counts = Archive(root).sql(
+        "SELECT count(*) AS n, count(DISTINCT url) AS urls FROM article_versions").to_pylist()
+    assert counts == [{"n": 220, "urls": 220}]
+    assert verify(Archive(root)) == []
