@@ -7,7 +7,6 @@ from contextlib import closing
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from archive import dedup, tables
 from archive.reading import ArchiveReading, duck_errors
@@ -59,6 +58,8 @@ class ArchiveClustering(ArchiveReading):
     def _signatures(self, hashes: set[int]) -> dict[int, Any]:
         if not hashes:
             return {}
+        import pyarrow.dataset as ds  # here: it loads pandas, which reading the archive skips
+
         table = self._dataset("dedup").to_table(
             columns=["url_hash", "signature"], filter=ds.field("url_hash").isin(list(hashes)))
         return {h: dedup.from_bytes(sig) for h, sig in zip(

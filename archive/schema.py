@@ -153,7 +153,11 @@ the CLI read."""
 def duck_type(arrow_type: pa.DataType) -> str:
     """The DuckDB type an Arrow column of the archive reads as."""
     if pa.types.is_list(arrow_type):
-        return "VARCHAR[]"
+        return duck_type(arrow_type.value_type) + "[]"
+    if pa.types.is_boolean(arrow_type):
+        return "BOOLEAN"
+    if pa.types.is_floating(arrow_type):
+        return "DOUBLE"
     if pa.types.is_date(arrow_type):
         return "DATE"
     if pa.types.is_timestamp(arrow_type):

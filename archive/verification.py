@@ -63,7 +63,7 @@ def _check_table(name: str, path: Location) -> TableCheck:
     _check_log(check)
     try:
         table = DeltaTable(str(path), storage_options=path.storage_options)
-        actions = pa.table(table.get_add_actions(flatten=True)).to_pylist()
+        actions = tables.add_actions(table).to_pylist()
     except (DeltaError, OSError, ValueError) as exc:
         check.problems.append(f"{name}: unreadable log: {tables.first_line(exc)}")
         return check
