@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
+
 from crawler.items import ARTICLE_EXPORT_FIELDS
 from extractor.limits import MAX_BYTES, MIN_CHARS
 
@@ -66,6 +68,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.FailedRequestCounter": 540,
     "crawler.middlewares.MetaCharsetMiddleware": 950,
 }
+# Scrapy's own extensions but the two servers, which are not even loaded (they are off above;
+# listing them as None in EXTENSIONS would still import them): the remote control's aiohttp and
+# the console's twisted.conch cost 0.1 s of every crawl's start.
+EXTENSIONS_BASE = {path: order for path, order in _SCRAPY_EXTENSIONS.items()
+                   if path.rsplit(".", 1)[-1] not in ("TelnetConsole", "RemoteControl")}
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
     "crawler.progress.ProgressDisplay": 510,

@@ -20,3 +20,12 @@ def test_a_few_urls_start_no_worker_processes_many_do():
     assert few["EXTRACT_WORKERS"] == 0 and few["ARCHIVE_PROCESS"] is False
     many = one_off_settings([f"http://a{n}.cn/1.html" for n in range(FEW_URLS + 1)])
     assert "EXTRACT_WORKERS" not in many and "ARCHIVE_PROCESS" not in many
+
+
+def test_one_off_urls_load_only_the_fetch_spider():
+    from scrapy.settings import Settings
+    from scrapy.spiderloader import SpiderLoader
+
+    settings = one_off_settings(["http://a.cn/1.html"])
+    loader = SpiderLoader.from_settings(Settings(settings))
+    assert loader.list() == ["fetch"]

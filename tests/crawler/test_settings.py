@@ -23,6 +23,11 @@ def test_polite_and_safe_defaults(settings):
     assert settings.getint("DOWNLOAD_TIMEOUT") == 30
     assert not settings.getbool("TELNETCONSOLE_ENABLED")
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
+    # Not even loaded; Scrapy's other extensions kept.
+    extensions = settings.getdict("EXTENSIONS_BASE")
+    assert not [path for path in extensions if "Telnet" in path or "RemoteControl" in path]
+    assert {"scrapy.extensions.closespider.CloseSpider", "scrapy.extensions.corestats.CoreStats",
+            "scrapy.extensions.memusage.MemoryUsage"} <= set(extensions)
     handlers = settings.getdict("DOWNLOAD_HANDLERS")
     assert all(handlers[scheme] is None for scheme in ("file", "data", "ftp", "s3"))
     assert settings.getdict("DEFAULT_REQUEST_HEADERS")["Accept-Language"].startswith("zh-CN")
