@@ -70,8 +70,14 @@ def is_binary(html: str | bytes) -> bool:
     if isinstance(head, bytes):
         if b"\0" in head:
             return True
-        head = head.decode("latin-1")
-    if "\0" in head:
-        return True
-    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f")
+        controls = len(_CONTROL_BYTES.findall(head))
+    else:
+        if "\0" in head:
+            return True
+        controls = len(_CONTROL_CHARS.findall(head))
     return controls > len(head) * 0.02
+
+
+# Control characters but tab, line feed, form feed and carriage return.
+_CONTROL_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(b"[\x00-\x08\x0b\x0e-\x1f]")
