@@ -1,6 +1,6 @@
 """Crawl throughput on this machine: download only, full pipeline inline and with the pool.
 
-Usage: python bench/crawl_throughput.py [--pages N] [--long N] [--workers N]
+Usage: python bench/crawl_throughput.py [--pages N] [--long N] [--workers N] [--baseline REF]
 
 Serves N demo articles (5,000 by default; the demo-daily layout, pre-rendered so the server
 costs little CPU) on 127.0.0.1 and crawls them, each run in a fresh process, with:
@@ -18,7 +18,8 @@ Prints one table: article pages per minute (the median of ``--repeat`` runs, 3 b
 rounds interleaving the modes), the ratios against trafilatura alone, and the highest peak RSS
 of the crawl process and of its whole process tree (pool workers included). With ``--long N``
 a further pooled crawl of N pages prints the crawl process's RSS at each quarter, to show
-whether memory grows with crawl length. Every figure is measured in this run.
+whether memory grows with crawl length. With ``--baseline REF`` the pooled pipeline of that
+commit (a temporary worktree) runs in the same rounds. Every figure is measured in this run.
 """
 
 from __future__ import annotations
@@ -209,9 +210,12 @@ def child_trafilatura(paths_file: str, base_url: str, metadata: bool) -> dict[st
 
 # ---- driver ----------------------------------------------------------------------------------
 
-def run_child(*args: str, pages: int) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter; return its JSON result."""
+def run_child(*args: str, pages: int, code: Path | None = None) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter (on the package of the checkout ``code``
+    when given); return its JSON result."""
     env = {**os.environ, "AINEWS_BENCH_PAGES": str(pages)}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     done = subprocess.run([sys.executable, "-P", __file__, "--child", *args], check=True,
                           capture_output=True, text=True, env=env)
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
@@ -228,6 +232,8 @@ def main() -> int:
                         help="serve the bare 5 KB demo pages instead of portal-weight ones")
     parser.add_argument("--long-job-dir", action="store_true",
                         help="run the long crawl with a job directory (disk request queue)")
+    parser.add_argument("--baseline", help="a git ref whose pooled pipeline runs in the same "
+                        "rounds (a temporary worktree)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -249,6 +255,12 @@ def main() -> int:
           f"at {server.base_url} (rendered in {time.perf_counter() - started:.0f} s); "
           f"{os.cpu_count()} CPUs, pool of {args.workers}")
     results: dict[str, dict[str, Any]] = {}
+    scratch = tempfile.TemporaryDirectory()
+    base = Path(scratch.name) / "baseline"
+    if args.baseline:
+        subprocess.run(["git", "worktree", "add", "--detach", str(base), args.baseline],
+                       cwd=Path(__file__).resolve().parent.parent, check=True,
+                       capture_output=True)
     try:
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump(paths, handle)
@@ -260,6 +272,10 @@ def main() -> int:
                 flags = () if mode.startswith("trafilatura") else ("0",)
                 runs.setdefault(mode, []).append(
                     run_child(mode, server.base_url, extra, *flags, pages=args.pages))
+            if args.baseline:
+                runs.setdefault(f"pipeline-pool {args.baseline}", []).append(
+                    run_child("pipeline-pool", server.base_url, str(args.workers), "0",
+                              pages=args.pages, code=base))
         results = {mode: _median_run(measured) for mode, measured in runs.items()}
         long_run = None
         if args.long:
@@ -270,6 +286,10 @@ def main() -> int:
                                  pages=args.long)
     finally:
         server.close()
+        if args.baseline:
+            subprocess.run(["git", "worktree", "remove", "--force", str(base)],
+                           cwd=Path(__file__).resolve().parent.parent, check=False)
+        scratch.cleanup()
     _print_table(results)
     if long_run is not None:
         quarters = ", ".join(f"{mb:.0f}" for mb in long_run["quarter_rss_mb"])
@@ -298,11 +318,11 @@ def _rate(result: dict[str, Any]) -> float:
 
 def _print_table(results: dict[str, dict[str, Any]]) -> None:
     text, meta = _rate(results["trafilatura-text"]), _rate(results["trafilatura-meta"])
-    print(f"\n{'mode':<21} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'×traf-text':>10} "
+    print(f"\n{'mode':<27} {'articles':>8} {'seconds':>8} {'pages/min':>10} {'×traf-text':>10} "
           f"{'×traf-meta':>10} {'RSS MB':>7} {'tree MB':>8}")
     for mode, result in results.items():
         rate = _rate(result)
-        print(f"{mode:<21} {result['pages']:>8} {result['seconds']:>8.1f} {rate:>10.0f} "
+        print(f"{mode:<27} {result['pages']:>8} {result['seconds']:>8.1f} {rate:>10.0f} "
               f"{rate / text:>10.2f} {rate / meta:>10.2f} {result['peak_self_mb']:>7.0f} "
               f"{result['peak_tree_mb']:>8.0f}")
     print("traf-text: trafilatura.extract(html, url) defaults; traf-meta: the same with "
