@@ -219,9 +219,30 @@ class Archive(ArchiveClustering):
                     # lost. `verify` names the unclustered ones and `maintain` clusters them.
                     logger.warning("clustering deferred to `ainews maintain`: %s",
                                    str(exc).splitlines()[0])
+            if self._known_version is not None:
+                self._index_appended(fresh, before, after)
         logger.debug("archive %s: %d added, %d updated, %d unchanged", self.root, added, updated,
                      unchanged)
         return AppendResult(added, updated, unchanged)
+
+    def _index_appended(self, rows: Sequence[Mapping[str, Any]], before: int | None,
+                        after: int | None) -> None:
+        """Add the rows just committed to the search index, if there is one and it was current
+        (otherwise the next search brings it up to date from the archive)."""
+        import sqlite3
+
+        from archive import search
+
+        try:
+            search.after_append(self, rows, before, after)
+        except (ArchiveError, OSError, sqlite3.Error) as exc:
+            logger.warning("search index not updated (the next search catches up): %s", exc)
+
+    def search(self, query: str, **options: Any) -> list[Any]:
+        """Ranked articles for ``query`` (see ``archive.search.SearchIndex.search``)."""
+        from archive.search import SearchIndex
+
+        return SearchIndex(self).search(query, **options)
 
     def append_pages(self, pages: Sequence[Mapping[str, Any]]) -> int:
         """Store raw responses as one commit."""

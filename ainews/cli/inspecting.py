@@ -68,6 +68,51 @@ def query(sql: str, fmt: str, when: str | None) -> int:
     return 0
 
 
+@click.command()
+@click.argument("words", nargs=-1, required=True, metavar="QUERY...")
+@click.option("--site", help="only this site's articles")
+@click.option("--since", metavar="DATE", help="only articles published on or after this day")
+@click.option("--until", metavar="DATE", help="only articles published before this day")
+@click.option("--author", help="only articles whose authors include this text")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="results to show")
+@click.option("--all", "expand", is_flag=True,
+              help="list every outlet of a reprinted story, not only the best-ranked one")
+@json_option
+@common_options
+def search(words: tuple[str, ...], site: str | None, since: str | None, until: str | None,
+           author: str | None, limit: int, expand: bool, as_json: bool) -> int:
+    """Ranked full-text search of the articles (Chinese by words; "a phrase" in quotes)."""
+    from datetime import UTC, datetime
+
+    def moment(value: str | None, option: str) -> datetime | None:
+        found = day(value, option)
+        return None if found is None else datetime(found.year, found.month, found.day,
+                                                    tzinfo=UTC)
+
+    hits = existing_archive().search(
+        " ".join(words), site=site, since=moment(since, "--since"),
+        until=moment(until, "--until"), author=author, limit=limit, expand=expand)
+    if as_json:
+        for hit in hits:
+            print_json(hit.to_dict())
+        return 0
+    if not hits:
+        say("no article matches")
+    for number, hit in enumerate(hits, 1):
+        outlets = f"  ({hit.outlets} outlets)" if hit.outlets > 1 else ""
+        say(f"{number}. {(hit.published_at or '')[:10]}  {hit.site or ''}  "
+            f"{click.style(hit.title, bold=True)}{outlets}")
+        people = ", ".join(hit.authors)
+        say(f"   {people + '  ' if people else ''}{hit.url}")
+        say("   " + hit.snippet.replace("\x02", "\x1b[1m").replace("\x03", "\x1b[0m")
+            if sys.stdout.isatty() else
+            "   " + hit.snippet.replace("\x02", "[").replace("\x03", "]"))
+        for other in hit.others:
+            say(f"   also: {other}")
+    return 0
+
+
 def print_summary(archive: Any) -> None:
     """The archive's counts per site and category, per month and its newest titles."""
     stats = archive.stats()
@@ -217,6 +262,6 @@ def export(fmt: str, out: str, where: str | None, view: str, when: str | None) -
     return 0
 
 
-COMMANDS = (sites, schema, query, stats, runs, health, report, export)
+COMMANDS = (sites, schema, query, search, stats, runs, health, report, export)
 """This module's commands, in help order."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import click
 
@@ -14,8 +15,10 @@ from ainews.cli.common import common_options, existing_archive, say, warn
               show_default=True, help="keep replaced files this long for running readers")
 @click.option("--repair", is_flag=True,
               help="first fix what `verify` finds (lost commits, unreadable files)")
+@click.option("--reindex", is_flag=True,
+              help="rebuild the search index from the archive (it is derived data)")
 @common_options
-def maintain(retention_hours: int, repair: bool) -> int:
+def maintain(retention_hours: int, repair: bool, reindex: bool) -> int:
     """Migrate, compact, vacuum and checkpoint every table."""
     from archive.maintenance import maintain as maintain_tables
 
@@ -48,6 +51,14 @@ def maintain(retention_hours: int, repair: bool) -> int:
         say(f"{name}: {metrics.get('numFilesRemoved', 0)} files compacted into "
             f"{metrics.get('numFilesAdded', 0)}, {report.vacuumed.get(name, 0)} old files "
             "removed")
+    if reindex:
+        from archive.search import SearchIndex
+
+        started = time.monotonic()
+        index = SearchIndex(existing_archive())
+        indexed = index.rebuild()
+        say(f"search index rebuilt: {indexed} articles in {time.monotonic() - started:.1f} s "
+            f"({index.path})")
     return 0
 
 
@@ -59,12 +70,34 @@ def verify() -> int:
     from archive import Archive
     from archive.verification import verify as verify_archive
 
-    problems = verify_archive(Archive(archive_path()))
+    archive = Archive(archive_path())
+    problems = verify_archive(archive)
     for problem in problems:
         warn(f"verify: {problem}")
     if not problems:
         say("archive OK")
+        _search_index_note(archive)
     return 1 if problems else 0
+
+
+def _search_index_note(archive: Any) -> None:
+    """Say how the search index (derived data, so never a problem) stands to the archive."""
+    from archive import ArchiveError
+    from archive.search import SearchIndex
+
+    index = SearchIndex(archive)
+    if not index.exists():
+        return
+    try:
+        indexed, current = index.behind()
+    except ArchiveError as exc:
+        say(f"search index: unreadable ({exc}); `ainews maintain --reindex` builds it again")
+        return
+    if indexed == current:
+        say(f"search index: current (articles version {current})")
+    else:
+        say(f"search index: behind the archive (indexed version {indexed}, articles version "
+            f"{current}); the next `ainews search` catches up")
 
 
 @click.command()
