@@ -26,12 +26,12 @@ import pyarrow as pa
 
 from archive import tables
 from archive.errors import ArchiveError
-from archive.segmenting import index_words, query_words
+from archive.segmenting import grams, index_grams, index_words, query_words
 
 if TYPE_CHECKING:
     from archive.reading import ArchiveReading
 
-INDEX_FORMAT = "1"
+INDEX_FORMAT = "2"
 """Changes when the words or the tables change: an index of another format is rebuilt."""
 TITLE_WEIGHT = 4.0
 """BM25 weight of the title against the body's 1."""
@@ -48,7 +48,8 @@ CREATE TABLE IF NOT EXISTS docs (
     dup_group INTEGER, dup_members INTEGER, is_canonical INTEGER, text TEXT);
 CREATE INDEX IF NOT EXISTS docs_group ON docs (dup_group);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
-    title, body, content='', tokenize='unicode61 remove_diacritics 2');
+    title, body, title_grams, body_grams, content='',
+    tokenize='unicode61 remove_diacritics 2');
 INSERT OR IGNORE INTO meta VALUES ('format', '{INDEX_FORMAT}');
 """
 
@@ -220,9 +221,9 @@ class SearchIndex:
                      json.dumps(list(row.get("authors") or []), ensure_ascii=False),
                      published.isoformat() if isinstance(published, datetime) else None,
                      row.get("text")))
-                con.execute("INSERT INTO words (rowid, title, body) VALUES (?, ?, ?)",
-                            (cursor.lastrowid, index_words(row.get("title") or ""),
-                             index_words(row.get("text") or "")))
+                con.execute("INSERT INTO words (rowid, title, body, title_grams, body_grams) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            (cursor.lastrowid, *_indexed(row.get("title"), row.get("text"))))
 
     @staticmethod
     def _delete(con: sqlite3.Connection, url_hash: int) -> None:
@@ -231,8 +232,8 @@ class SearchIndex:
                           (url_hash,)).fetchone()
         if old is None:
             return
-        con.execute("INSERT INTO words (words, rowid, title, body) VALUES ('delete', ?, ?, ?)",
-                    (old[0], index_words(old[1] or ""), index_words(old[2] or "")))
+        con.execute("INSERT INTO words (words, rowid, title, body, title_grams, body_grams) "
+                    "VALUES ('delete', ?, ?, ?, ?, ?)", (old[0], *_indexed(old[1], old[2])))
         con.execute("DELETE FROM docs WHERE id = ?", (old[0],))
 
     def search(self, query: str, *, site: str | None = None, since: datetime | None = None,
@@ -244,8 +245,7 @@ class SearchIndex:
         if not terms:
             raise ArchiveError("empty query: give a word or a \"phrase\"")
         self.sync()
-        match = " AND ".join(_match(words) for words, _ in terms)
-        where, params = ["words MATCH ?"], [match]
+        where, params = [], []
         for clause, value in (("d.site = ?", site),
                               ("d.published_at >= ?", since.isoformat() if since else None),
                               ("d.published_at < ?", until.isoformat() if until else None),
@@ -253,55 +253,90 @@ class SearchIndex:
             if value is not None:
                 where.append(clause)
                 params.append(value)
-        sql = (f"SELECT d.url, d.title, d.site, d.published_at, d.authors, d.text, "
-               f"-bm25(words, {TITLE_WEIGHT}, 1.0) AS score, d.dup_members, d.dup_group "
-               f"FROM words JOIN docs d ON d.id = words.rowid WHERE {' AND '.join(where)} "
-               f"ORDER BY bm25(words, {TITLE_WEIGHT}, 1.0)")
-        phrases = [text for _, text in terms if text is not None]
+        weights = f"{TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0"
+        sql = (f"SELECT d.id, d.url, d.title, d.site, d.published_at, d.authors, d.text, "
+               f"-bm25(words, {weights}) AS score, d.dup_members, d.dup_group "
+               f"FROM words JOIN docs d ON d.id = words.rowid "
+               f"WHERE {' AND '.join(['words MATCH ?', *where])} "
+               f"ORDER BY bm25(words, {weights})")
+        phrases = [term.phrase for term in terms if term.phrase is not None]
+        marked = [text for term in terms for text in (*term.words, term.text)]
+        # Every term first; then, when those run short, articles with some of them
+        # (ranked below: a reader asking `鞭炮 销售` still wants `烟花爆竹` sales rules).
+        matches = [" AND ".join(t.match for t in terms)]
+        if len(terms) > 1 and not phrases:
+            matches.append(" OR ".join(t.match for t in terms))
         hits: list[Hit] = []
+        seen_ids: set[int] = set()
         seen_groups: dict[int, Hit] = {}
         with self._connect() as con:
-            for row in con.execute(sql, params):
-                url, title, row_site, published, authors, text, score, members, group = row
-                if phrases and not all(_contains(f"{title}\n{text}", p) for p in phrases):
-                    continue
-                if group is not None and group in seen_groups:
-                    if expand:
-                        seen_groups[group].others.append(url)
-                    continue
-                hit = Hit(url=url, title=title or "", site=row_site, published_at=published,
-                          authors=json.loads(authors or "[]"),
-                          snippet=snippet(text or "", [w for words, _ in terms for w in words]),
-                          score=float(score), outlets=int(members or 1), dup_group=group)
-                if group is not None:
-                    seen_groups[group] = hit
-                hits.append(hit)
+            for match in matches:
                 if len(hits) >= offset + limit and not expand:
                     break
+                for row in con.execute(sql, [match, *params]):
+                    (doc_id, url, title, row_site, published, authors, text, score, members,
+                     group) = row
+                    if doc_id in seen_ids:
+                        continue
+                    seen_ids.add(doc_id)
+                    if phrases and not all(_contains(f"{title}\n{text}", p) for p in phrases):
+                        continue
+                    if group is not None and group in seen_groups:
+                        if expand:
+                            seen_groups[group].others.append(url)
+                        continue
+                    hit = Hit(url=url, title=title or "", site=row_site,
+                              published_at=published, authors=json.loads(authors or "[]"),
+                              snippet=snippet(text or "", marked), score=float(score),
+                              outlets=int(members or 1), dup_group=group)
+                    if group is not None:
+                        seen_groups[group] = hit
+                    hits.append(hit)
+                    if len(hits) >= offset + limit and not expand:
+                        break
         return hits[offset:offset + limit]
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')
 
 
-def parse_query(query: str) -> list[tuple[list[str], str | None]]:
-    """The query's terms: (words, the phrase's text when quoted); terms without words dropped."""
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a query: its words, its character pairs, the phrase when quoted."""
+
+    text: str
+    words: list[str]
+    grams: list[str]
+    phrase: str | None
+
+    @property
+    def match(self) -> str:
+        """FTS5 syntax: its words near one another (the index also holds the shorter words
+        inside long ones, so they need not be adjacent there), or its character pairs in a
+        row (whatever the segmenter made of the indexed text)."""
+        quoted = ['"' + word.replace('"', '""') + '"' for word in self.words]
+        words = quoted[0] if len(quoted) == 1 else f"NEAR({' '.join(quoted)}, {2 * len(quoted)})"
+        if not self.grams:
+            return "{title body} : " + words
+        return (f"({{title body}} : {words} OR "
+                f"{{title_grams body_grams}} : \"{' '.join(self.grams)}\")")
+
+
+def parse_query(query: str) -> list[Term]:
+    """The query's terms (a quoted phrase is one term); terms without words dropped."""
     terms = []
     for quoted, bare in _TERM.findall(query):
-        words = query_words(quoted or bare)
+        text = quoted or bare
+        words = query_words(text)
         if words:
-            terms.append((words, quoted or None))
+            terms.append(Term(text, words, grams(text), quoted or None))
     return terms
 
 
-def _match(words: Sequence[str]) -> str:
-    """One term as FTS5 query syntax: a word, or its words near one another (the index also
-    holds the shorter words inside long ones, so a term's words need not be adjacent there;
-    a quoted phrase is checked literally afterwards)."""
-    quoted = ['"' + word.replace('"', '""') + '"' for word in words]
-    if len(quoted) == 1:
-        return quoted[0]
-    return f"NEAR({' '.join(quoted)}, {2 * len(quoted)})"
+def _indexed(title: str | None, text: str | None) -> tuple[str, str, str, str]:
+    """The four indexed columns of an article: words and character pairs of each field."""
+    return (index_words(title or ""), index_words(text or ""), index_grams(title or ""),
+            index_grams(text or ""))
 
 
 def _contains(text: str, phrase: str) -> bool:

@@ -49,3 +49,21 @@ def query_words(term: str) -> list[str]:
     together: `具身智能` → 具身 智能, `GPT-4o` → gpt 4o)."""
     pieces = [w for w in _jieba().cut(term) if not w.isspace()] if _HAN.search(term) else [term]
     return [word.lower() for piece in pieces for word in _WORD.findall(piece)]
+
+
+_HAN_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def grams(text: str) -> list[str]:
+    """The overlapping character pairs of each run of Chinese characters (a run of one: that
+    character): matching them needs no agreement on where words end (`醫判 賠` against a
+    query's `判賠`)."""
+    found: list[str] = []
+    for run in _HAN_RUN.findall(text):
+        found.extend(run[i:i + 2] for i in range(max(1, len(run) - 1)))
+    return found
+
+
+def index_grams(text: str) -> str:
+    """``grams`` of ``text``, space-separated, for indexing."""
+    return " ".join(grams(text))
