@@ -113,6 +113,22 @@ def search(words: tuple[str, ...], site: str | None, since: str | None, until: s
     return 0
 
 
+@click.command()
+@click.option("--list", "list_tools", is_flag=True, help="print the tools' names and exit")
+@common_options
+def mcp(list_tools: bool) -> int:
+    """Serve the archive to assistants over the Model Context Protocol (stdio, read-only)."""
+    from ainews.mcp_server import serve_stdio, tool_names
+
+    root = existing_archive().root
+    if list_tools:
+        for name in tool_names(str(root)):
+            say(name)
+        return 0
+    serve_stdio(str(root))
+    return 0
+
+
 def print_summary(archive: Any) -> None:
     """The archive's counts per site and category, per month and its newest titles."""
     stats = archive.stats()
@@ -262,6 +278,6 @@ def export(fmt: str, out: str, where: str | None, view: str, when: str | None) -
     return 0
 
 
-COMMANDS = (sites, schema, query, search, stats, runs, health, report, export)
+COMMANDS = (sites, schema, query, search, stats, runs, health, report, export, mcp)
 """This module's commands, in help order."""
 

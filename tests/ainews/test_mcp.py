@@ -1,0 +1,121 @@
+"""``ainews mcp``: a real server process driven by the MCP SDK's own client over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import ClientSession
+from mcp.client.stdio import StdioServerParameters, stdio_client
+
+from archive import Archive
+from tests.archive.test_search import row
+from tests.conftest import AINEWS, REPO
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    archive = Archive(tmp_path / "a")
+    archive.append([row("deepseek", days=3, authors=("林若川",)), row("kimi", days=2),
+                    row("robot", "s2", days=1), row("gpt", "s2"), row("deepseek", "s3")])
+    return tmp_path / "a"
+
+
+def _drive(archive: Path, cache: Path, work: Any) -> Any:
+    """Run a client session in a thread of its own (the test reactor owns this thread's
+    event loop)."""
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, _session(archive, cache, work)).result(timeout=120)
+
+
+async def _session(archive: Path, cache: Path, work: Any) -> Any:
+    server = StdioServerParameters(
+        command=AINEWS, args=["--archive", str(archive), "mcp"], cwd=str(REPO),
+        env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    async with stdio_client(server) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        return await work(session)
+
+
+def _payload(result: Any) -> Any:
+    assert not result.is_error, result.content
+    return json.loads(result.content[0].text)
+
+
+def test_an_assistant_lists_the_tools_and_finds_the_article_for_a_chinese_query(
+        archive: Path, tmp_path: Path) -> None:
+    async def work(session: ClientSession) -> dict[str, Any]:
+        tools = await session.list_tools()
+        found = _payload(await session.call_tool("search_articles", {"query": "具身智能"}))
+        article = _payload(await session.call_tool(
+            "get_article", {"url": found["results"][0]["url"]}))
+        story = _payload(await session.call_tool("search_articles", {"query": "深度求索"}))
+        page = _payload(await session.call_tool("search_articles",
+                                                {"query": "发布", "limit": 1}))
+        following = _payload(await session.call_tool(
+            "search_articles", {"query": "发布", "limit": 1, "offset": page["next_offset"]}))
+        stats = _payload(await session.call_tool("archive_stats", {}))
+        sites = _payload(await session.call_tool("list_sites", {}))
+        over_time = _payload(await session.call_tool("mentions_over_time",
+                                                     {"term": "大模型", "by": "day"}))
+        rows = _payload(await session.call_tool(
+            "query_sql", {"sql": "SELECT site, count(*) AS n FROM articles GROUP BY site "
+                                 "ORDER BY site"}))
+        write = await session.call_tool("query_sql", {"sql": "DELETE FROM articles"})
+        escape = await session.call_tool(
+            "query_sql", {"sql": "SELECT * FROM read_csv('/etc/passwd')"})
+        missing = await session.call_tool("get_article", {"url": "http://nowhere.cn/x"})
+        return {"tools": {t.name: t for t in tools.tools}, "found": found,
+                "article": article, "story": story, "page": page, "following": following,
+                "stats": stats, "sites": sites, "over_time": over_time, "rows": rows,
+                "write": write, "escape": escape, "missing": missing}
+
+    got = _drive(archive, tmp_path / "cache", work)
+    assert set(got["tools"]) == {"search_articles", "get_article", "list_sites",
+                                 "archive_stats", "mentions_over_time", "query_sql"}
+    assert all(len(t.description or "") > 80 for t in got["tools"].values())
+    assert "query" in got["tools"]["search_articles"].input_schema["properties"]
+    assert got["found"]["results"][0]["url"] == "http://s2.example.cn/robot.html"
+    assert "[具身智能]" in got["found"]["results"][0]["snippet"]
+    assert got["article"]["title"] == "人形机器人进入工厂"
+    assert "具身智能" in got["article"]["text"] and got["article"]["versions"][0]["version"] == 1
+    deepseek = got["story"]["results"]
+    assert len(deepseek) == 1 and deepseek[0]["outlets"] == 2
+    assert len(got["page"]["results"]) == 1 and got["page"]["next_offset"] == 1
+    assert got["following"]["results"][0]["url"] != got["page"]["results"][0]["url"]
+    assert got["stats"]["articles"] == 5 and got["stats"]["stories"] == 4
+    assert [s["site"] for s in got["sites"]["sites"]] == ["s1", "s2", "s3"]
+    assert sum(r["articles"] for r in got["over_time"]["periods"]) == 3
+    assert got["rows"]["rows"] == [{"site": "s1", "n": 2}, {"site": "s2", "n": 2},
+                                   {"site": "s3", "n": 1}]
+    assert got["rows"]["next_offset"] is None
+    for refused in (got["write"], got["escape"], got["missing"]):
+        assert refused.is_error
+    assert "SELECT statements only" in got["write"].content[0].text
+    assert Archive(archive).sql("SELECT count(*) AS n FROM articles").to_pylist() == [{"n": 5}]
+
+
+def test_a_long_text_comes_in_parts(archive: Path, tmp_path: Path) -> None:
+    from ainews.mcp_server import MAX_TEXT_CHARS
+
+    Archive(archive).append([row("kimi", text="很长的正文。" * (MAX_TEXT_CHARS // 5))])
+
+    async def work(session: ClientSession) -> list[dict[str, Any]]:
+        parts: list[dict[str, Any]] = []
+        offset: int | None = 0
+        while offset is not None:
+            parts.append(_payload(await session.call_tool(
+                "get_article", {"url": "http://s1.example.cn/kimi.html", "text_offset": offset})))
+            offset = parts[-1]["next_text_offset"]
+        return parts
+
+    parts = _drive(archive, tmp_path / "cache", work)
+    text = "".join(part["text"] for part in parts)
+    assert len(parts) > 1 and all(len(p["text"]) == MAX_TEXT_CHARS for p in parts[:-1])
+    assert text == "很长的正文。" * (MAX_TEXT_CHARS // 5) * 3
+    assert len(parts[0]["versions"]) == 2
