@@ -137,3 +137,16 @@ def test_tables_line_up_with_chinese_text():
             cut = next((i for i in range(len(line) + 1) if wcswidth(line[:i]) >= column), None)
             assert cut is not None and wcswidth(line[:cut]) == column, line
             assert line[cut - 1] == " " and line[cut] != " ", line
+
+
+def test_a_crawled_site_is_searchable_from_the_cli_and_from_python(archived, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    article = Archive(archived).sql(
+        "SELECT url, title FROM articles ORDER BY url LIMIT 1").to_pylist()[0]
+    shown = run("search", f'"{article["title"]}"', "--json", "--archive", str(archived))
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout.splitlines()[0])["url"] == article["url"]
+    hits = Archive(archived).search(article["title"], limit=3)
+    assert hits[0].url == article["url"] and hits[0].title == article["title"]
+    assert (archived / "_search" / "index.sqlite3").exists()

@@ -26,14 +26,14 @@ def archive(tmp_path: Path) -> Path:
     return tmp_path / "a"
 
 
-def _drive(archive: Path, cache: Path, work: Any) -> Any:
+def drive_mcp(archive: Path | str, cache: Path, work: Any) -> Any:
     """Run a client session in a thread of its own (the test reactor owns this thread's
     event loop)."""
     with ThreadPoolExecutor(max_workers=1) as thread:
         return thread.submit(asyncio.run, _session(archive, cache, work)).result(timeout=120)
 
 
-async def _session(archive: Path, cache: Path, work: Any) -> Any:
+async def _session(archive: Path | str, cache: Path, work: Any) -> Any:
     server = StdioServerParameters(
         command=AINEWS, args=["--archive", str(archive), "mcp"], cwd=str(REPO),
         env={**os.environ, "XDG_CACHE_HOME": str(cache)})
@@ -75,7 +75,7 @@ def test_an_assistant_lists_the_tools_and_finds_the_article_for_a_chinese_query(
                 "stats": stats, "sites": sites, "over_time": over_time, "rows": rows,
                 "write": write, "escape": escape, "missing": missing}
 
-    got = _drive(archive, tmp_path / "cache", work)
+    got = drive_mcp(archive, tmp_path / "cache", work)
     assert set(got["tools"]) == {"search_articles", "get_article", "list_sites",
                                  "archive_stats", "mentions_over_time", "query_sql"}
     assert all(len(t.description or "") > 80 for t in got["tools"].values())
@@ -114,7 +114,7 @@ def test_a_long_text_comes_in_parts(archive: Path, tmp_path: Path) -> None:
             offset = parts[-1]["next_text_offset"]
         return parts
 
-    parts = _drive(archive, tmp_path / "cache", work)
+    parts = drive_mcp(archive, tmp_path / "cache", work)
     text = "".join(part["text"] for part in parts)
     assert len(parts) > 1 and all(len(p["text"]) == MAX_TEXT_CHARS for p in parts[:-1])
     assert text == "很长的正文。" * (MAX_TEXT_CHARS // 5) * 3

@@ -48,6 +48,22 @@ def test_workers_crawl_into_s3_and_every_command_works_there(tmp_path, s3_env):
     runs = ainews(ROOT, "runs", env=s3_env)
     assert runs.returncode == 0, runs.stderr
 
+    # Search: the index in a local cache folder, from the CLI, from Python, over MCP.
+    cached = {**s3_env, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    wanted = archive.sql("SELECT url, title FROM articles WHERE site = 'demo-wp' "
+                         "ORDER BY url LIMIT 1").to_pylist()[0]
+    found = ainews(ROOT, "search", f'"{wanted["title"]}"', "--json", env=cached)
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout.splitlines()[0])["url"] == wanted["url"]
+    assert any((tmp_path / "cache" / "ainews" / "search").rglob("index.sqlite3"))
+    from tests.ainews.test_mcp import drive_mcp
+
+    async def ask(session):
+        return await session.call_tool("search_articles", {"query": wanted["title"]})
+
+    answer = drive_mcp(ROOT, tmp_path / "cache", ask)
+    assert not answer.is_error and wanted["url"] in answer.content[0].text
+
     out = tmp_path / "articles.parquet"
     export = ainews(ROOT, "export", "--out", str(out), env=s3_env)
     assert export.returncode == 0, export.stderr
