@@ -8,6 +8,7 @@ answers come in pages: each tool that can return many items takes ``offset`` and
 from __future__ import annotations
 
 import functools
+import hmac
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar, cast
@@ -212,6 +213,38 @@ def build_server(root: str) -> MCPServer:
 def serve_stdio(root: str) -> None:
     """Serve the archive at ``root`` on standard input and output until the client leaves."""
     build_server(root).run("stdio")
+
+
+TOKEN_VARIABLE = "AINEWS_MCP_TOKEN"
+"""The environment variable holding the bearer token HTTP clients must send."""
+
+
+def serve_http(root: str, host: str, port: int, token: str) -> None:
+    """Serve the archive over streamable HTTP at ``http://HOST:PORT/mcp`` until stopped; every
+    request must carry ``Authorization: Bearer TOKEN``."""
+    import uvicorn
+
+    app = build_server(root).streamable_http_app(host=host)
+    uvicorn.run(_BearerOnly(app, token), host=host, port=port, log_level="warning")
+
+
+class _BearerOnly:
+    """An ASGI wrapper that answers 401 to any HTTP request without the bearer token."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.expected = f"Bearer {token}".encode()
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            given = dict(scope.get("headers") or []).get(b"authorization", b"")
+            if not hmac.compare_digest(given, self.expected):
+                await send({"type": "http.response.start", "status": 401,
+                            "headers": [(b"content-type", b"text/plain"),
+                                        (b"www-authenticate", b"Bearer")]})
+                await send({"type": "http.response.body", "body": b"bearer token required\n"})
+                return
+        await self.app(scope, receive, send)
 
 
 def tool_names(root: str) -> list[str]:

@@ -115,17 +115,33 @@ def search(words: tuple[str, ...], site: str | None, since: str | None, until: s
 
 @click.command()
 @click.option("--list", "list_tools", is_flag=True, help="print the tools' names and exit")
+@click.option("--http", "address", metavar="HOST:PORT",
+              help="serve streamable HTTP at http://HOST:PORT/mcp instead of stdio; clients "
+                   "must send the bearer token in $AINEWS_MCP_TOKEN")
 @common_options
-def mcp(list_tools: bool) -> int:
-    """Serve the archive to assistants over the Model Context Protocol (stdio, read-only)."""
-    from ainews.mcp_server import serve_stdio, tool_names
+def mcp(list_tools: bool, address: str | None) -> int:
+    """Serve the archive to assistants over the Model Context Protocol (read-only)."""
+    import os
+
+    from ainews.mcp_server import TOKEN_VARIABLE, serve_http, serve_stdio, tool_names
 
     root = existing_archive().root
     if list_tools:
         for name in tool_names(str(root)):
             say(name)
         return 0
-    serve_stdio(str(root))
+    if address is None:
+        serve_stdio(str(root))
+        return 0
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CliError(f"--http needs HOST:PORT (127.0.0.1:8765), got {address!r}")
+    token = os.environ.get(TOKEN_VARIABLE, "")
+    if len(token) < 16:
+        raise CliError(f"--http needs a bearer token of 16 characters or more in "
+                       f"${TOKEN_VARIABLE} (clients send it as `Authorization: Bearer …`)")
+    warn(f"serving {root} at http://{address}/mcp (bearer token from ${TOKEN_VARIABLE})")
+    serve_http(str(root), host.strip("[]"), int(port), token)
     return 0
 
 

@@ -119,3 +119,47 @@ def test_a_long_text_comes_in_parts(archive: Path, tmp_path: Path) -> None:
     assert len(parts) > 1 and all(len(p["text"]) == MAX_TEXT_CHARS for p in parts[:-1])
     assert text == "很长的正文。" * (MAX_TEXT_CHARS // 5) * 3
     assert len(parts[0]["versions"]) == 2
+
+
+def test_over_http_a_client_needs_the_bearer_token(archive: Path, tmp_path: Path) -> None:
+    import subprocess
+    import urllib.error
+    import urllib.request
+
+    from mcp.client.streamable_http import create_mcp_http_client, streamable_http_client
+
+    from tests.conftest import ainews_here
+    from tests.crawler.distributed.servers import _wait_for_port, free_port
+
+    refused = ainews_here("mcp", "--http", "127.0.0.1:8765", archive=archive)
+    assert refused.returncode != 0 and "AINEWS_MCP_TOKEN" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    token = "t0ken-for-this-test-only"
+    port = free_port()
+    server = subprocess.Popen(
+        [AINEWS, "--archive", str(archive), "mcp", "--http", f"127.0.0.1:{port}"], cwd=REPO,
+        env={**os.environ, "AINEWS_MCP_TOKEN": token, "XDG_CACHE_HOME": str(tmp_path / "c")},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for_port(port, server, "ainews mcp --http")
+        url = f"http://127.0.0.1:{port}/mcp"
+        with pytest.raises(urllib.error.HTTPError) as anonymous:
+            urllib.request.urlopen(urllib.request.Request(url, data=b"{}", method="POST"))
+        assert anonymous.value.code == 401
+
+        async def ask() -> Any:
+            client = create_mcp_http_client(headers={"Authorization": f"Bearer {token}"})
+            async with client, streamable_http_client(url, http_client=client) as streams, \
+                    ClientSession(streams[0], streams[1]) as session:
+                await session.initialize()
+                tools = await session.list_tools()
+                found = await session.call_tool("search_articles", {"query": "融资"})
+                return [t.name for t in tools.tools], _payload(found)
+
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            names, found = thread.submit(asyncio.run, ask()).result(timeout=120)
+        assert "search_articles" in names
+        assert found["results"][0]["url"] == "http://s1.example.cn/kimi.html"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
