@@ -31,7 +31,7 @@ from archive.segmenting import grams, index_grams, index_words, query_words
 if TYPE_CHECKING:
     from archive.reading import ArchiveReading
 
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
 """Changes when the words or the tables change: an index of another format is rebuilt."""
 TITLE_WEIGHT = 4.0
 """BM25 weight of the title against the body's 1."""
@@ -51,7 +51,13 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5 (
     title, body, title_grams, body_grams, content='',
     tokenize='unicode61 remove_diacritics 2');
 INSERT OR IGNORE INTO meta VALUES ('format', '{INDEX_FORMAT}');
+INSERT INTO words (words, rank) VALUES ('rank', 'bm25({TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0)');
 """
+
+
+def _create(con: sqlite3.Connection) -> None:
+    """The index's tables in a new file."""
+    con.executescript(_SCHEMA)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +117,26 @@ class SearchIndex:
             raise ArchiveError(f"cannot open the search index {self.path}: {exc}") from exc
         try:
             con.execute("PRAGMA journal_mode = WAL")
-            con.executescript(_SCHEMA)
-            if self._meta(con, "format") != INDEX_FORMAT:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+                _create(con)
+            elif self._meta(con, "format") != INDEX_FORMAT:
                 con.close()
-                self.path.unlink()
+                self._remove()
                 con = sqlite3.connect(self.path, timeout=60)
-                con.executescript(_SCHEMA)
+                con.execute("PRAGMA journal_mode = WAL")
+                _create(con)
             yield con
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"search index {self.path}: {exc}; `ainews maintain --reindex` "
                                "builds it again") from exc
         finally:
             con.close()
+
+    def _remove(self) -> None:
+        """Delete the index file with its write-ahead log."""
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(self.path) + suffix).unlink()
 
     @staticmethod
     def _meta(con: sqlite3.Connection, key: str) -> str | None:
@@ -148,11 +162,7 @@ class SearchIndex:
 
     def rebuild(self) -> int:
         """Delete the index and build it from the archive; the number of articles indexed."""
-        with contextlib.suppress(FileNotFoundError):
-            self.path.unlink()
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                Path(str(self.path) + suffix).unlink()
+        self._remove()
         return self.sync()
 
     def sync(self) -> int:
@@ -253,12 +263,7 @@ class SearchIndex:
             if value is not None:
                 where.append(clause)
                 params.append(value)
-        weights = f"{TITLE_WEIGHT}, 1.0, {TITLE_WEIGHT}, 1.0"
-        sql = (f"SELECT d.id, d.url, d.title, d.site, d.published_at, d.authors, d.text, "
-               f"-bm25(words, {weights}) AS score, d.dup_members, d.dup_group "
-               f"FROM words JOIN docs d ON d.id = words.rowid "
-               f"WHERE {' AND '.join(['words MATCH ?', *where])} "
-               f"ORDER BY bm25(words, {weights})")
+        filters = " AND ".join(where) or "1"
         phrases = [term.phrase for term in terms if term.phrase is not None]
         marked = [text for term in terms for text in (*term.words, term.text)]
         # Every term first; then, when those run short, articles with some of them
@@ -266,35 +271,60 @@ class SearchIndex:
         matches = [" AND ".join(t.match for t in terms)]
         if len(terms) > 1 and not phrases:
             matches.append(" OR ".join(t.match for t in terms))
+        wanted = offset + limit
         hits: list[Hit] = []
         seen_ids: set[int] = set()
         seen_groups: dict[int, Hit] = {}
         with self._connect() as con:
             for match in matches:
-                if len(hits) >= offset + limit and not expand:
+                # The best-ranked rows first (FTS5 ranks in C); a bigger window only when
+                # folding, filters or phrases left too few.
+                window = 4 * wanted + 40
+                done = 0
+                while len(hits) < wanted or expand:
+                    ranked = con.execute(
+                        "SELECT rowid, rank FROM words WHERE words MATCH ? ORDER BY rank "
+                        "LIMIT ? OFFSET ?", (match, window, done)).fetchall()
+                    if ranked:
+                        marks = ", ".join("?" * len(ranked))
+                        found = {row[0]: row for row in con.execute(
+                            "SELECT d.id, d.url, d.title, d.site, d.published_at, d.authors, "
+                            f"d.text, 0, d.dup_members, d.dup_group FROM docs d WHERE d.id IN "
+                            f"({marks}) AND {filters}", [r[0] for r in ranked] + params)}
+                        for rowid, rank in ranked:
+                            if rowid in found:
+                                self._take((*found[rowid][:7], -rank, *found[rowid][8:]), hits,
+                                           seen_ids, seen_groups, phrases, marked, expand)
+                    done += window
+                    if len(ranked) < window:
+                        break  # every match seen
+                    window *= 4
+                if len(hits) >= wanted and not expand:
                     break
-                for row in con.execute(sql, [match, *params]):
-                    (doc_id, url, title, row_site, published, authors, text, score, members,
-                     group) = row
-                    if doc_id in seen_ids:
-                        continue
-                    seen_ids.add(doc_id)
-                    if phrases and not all(_contains(f"{title}\n{text}", p) for p in phrases):
-                        continue
-                    if group is not None and group in seen_groups:
-                        if expand:
-                            seen_groups[group].others.append(url)
-                        continue
-                    hit = Hit(url=url, title=title or "", site=row_site,
-                              published_at=published, authors=json.loads(authors or "[]"),
-                              snippet=snippet(text or "", marked), score=float(score),
-                              outlets=int(members or 1), dup_group=group)
-                    if group is not None:
-                        seen_groups[group] = hit
-                    hits.append(hit)
-                    if len(hits) >= offset + limit and not expand:
-                        break
         return hits[offset:offset + limit]
+
+    @staticmethod
+    def _take(row: tuple[Any, ...], hits: list[Hit], seen_ids: set[int],
+              seen_groups: dict[int, Hit], phrases: Sequence[str], marked: Sequence[str],
+              expand: bool) -> None:
+        """Add one matching row as a hit, unless it was seen, lacks a phrase, or is a reprint
+        of a story already found (then listed under it with ``expand``)."""
+        doc_id, url, title, site, published, authors, text, score, members, group = row
+        if doc_id in seen_ids:
+            return
+        seen_ids.add(doc_id)
+        if phrases and not all(_contains(f"{title}\n{text}", p) for p in phrases):
+            return
+        if group is not None and group in seen_groups:
+            if expand:
+                seen_groups[group].others.append(url)
+            return
+        hit = Hit(url=url, title=title or "", site=site, published_at=published,
+                  authors=json.loads(authors or "[]"), snippet=snippet(text or "", marked),
+                  score=float(score), outlets=int(members or 1), dup_group=group)
+        if group is not None:
+            seen_groups[group] = hit
+        hits.append(hit)
 
 
 _TERM = re.compile(r'"([^"]+)"|(\S+)')

@@ -41,13 +41,17 @@ def index_words(text: str) -> str:
         return ""
     if not _HAN.search(text):
         return text
-    return " ".join(w for w in _jieba().cut_for_search(text) if not w.isspace())
+    # Without jieba's HMM guesses at unknown words: 3.3× faster on bench/archive_scale.py's
+    # text, and the character pairs find what they would have joined (the same nDCG and
+    # recall on bench/search.py's judged queries).
+    return " ".join(w for w in _jieba().cut_for_search(text, HMM=False) if not w.isspace())
 
 
 def query_words(term: str) -> list[str]:
     """The words of one query term, in order (a term of several words matches them close
     together: `具身智能` → 具身 智能, `GPT-4o` → gpt 4o)."""
-    pieces = [w for w in _jieba().cut(term) if not w.isspace()] if _HAN.search(term) else [term]
+    pieces = ([w for w in _jieba().cut(term, HMM=False) if not w.isspace()]
+              if _HAN.search(term) else [term])
     return [word.lower() for piece in pieces for word in _WORD.findall(piece)]
 
 

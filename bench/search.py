@@ -1,6 +1,7 @@
 """Search quality and cost on real Chinese news: our index, tantivy, and a substring baseline.
 
 Usage: python bench/search.py [BENCH_DIR] [--judgements FILE] [--engines ours,tantivy,substring]
+       python bench/search.py --scale N
 
 The pages of ``zh-news`` that have a body and those of ``cwced-zh`` are stored in a temporary
 archive (title and body as annotated); ``bench/data/search-judgements.json`` holds judged
@@ -172,15 +173,67 @@ def substring(pages: list[dict[str, Any]], scratch: Path) -> tuple[Ranker, float
 ENGINES = {"ours": ours, "tantivy": tantivy_engine, "substring": substring}
 
 
+def at_scale(rows: int, queries: int) -> None:
+    """Our index over ``rows`` synthetic articles (``bench/archive_scale.py``'s text): build
+    rate, size as a share of the text, latency of one- and two-word queries."""
+    import random
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from archive_scale import batches, make_corpus
+
+    from archive import Archive
+    from archive.search import SearchIndex
+
+    scratch = Path(tempfile.mkdtemp(prefix="ainews-search-scale-"))
+    try:
+        archive = Archive(scratch / "archive")
+        corpus = make_corpus(min(400_000_000, max(20_000_000, rows * 300)), seed=1)
+        text_bytes = 0
+        for batch in batches(rows, 50_000, corpus, seed=2):
+            archive.append(batch, cluster=False)
+            text_bytes += sum(len(r["text"].encode()) + len(r["title"].encode()) for r in batch)
+        index = SearchIndex(archive)
+        started = time.perf_counter()
+        index.rebuild()
+        build = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in index.path.parent.iterdir())
+        rng = random.Random(3)
+        def word() -> str:
+            # Two or three characters from a random place of the text the archive holds.
+            start = rng.randrange(0, min(len(corpus), 5_000_000) - 3)
+            return corpus[start:start + rng.choice((2, 2, 3))]
+
+        asked = [word() if i % 2 else f"{word()} {word()}" for i in range(queries)]
+        index.search(asked[0])  # warm
+        times = []
+        for query in asked:
+            started = time.perf_counter()
+            index.search(query, limit=10)
+            times.append(1000 * (time.perf_counter() - started))
+        p95 = sorted(times)[max(0, math.ceil(0.95 * len(times)) - 1)]
+        print(f"| {rows:,} articles | {rows / build:,.0f} articles/s ({build:.0f} s) | "
+              f"{size / text_bytes:.2f} | {statistics.median(times):.1f} | {p95:.1f} |")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def main() -> int:
     """Build each engine, run every judged query, print one table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("bench", nargs="?", default=str(DEFAULT_BENCH))
     parser.add_argument("--judgements", default=str(JUDGEMENTS))
     parser.add_argument("--engines", default=",".join(ENGINES))
+    parser.add_argument("--scale", type=int, metavar="N",
+                        help="instead: our index over N synthetic articles (build rate, size, "
+                             "query latency)")
     parser.add_argument("--misses", action="store_true",
                         help="list each query's relevant pages missing from the first 20")
     args = parser.parse_args()
+    if args.scale:
+        print("| archive | index build | index ÷ text | query p50 ms | query p95 ms |")
+        print("|---|---|---|---|---|")
+        at_scale(args.scale, 200)
+        return 0
     pages = load_pages(Path(args.bench))
     judged = json.loads(Path(args.judgements).read_text())["queries"]
     grades = resolve(judged, [p["id"] for p in pages])
