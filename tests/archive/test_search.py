@@ -152,3 +152,14 @@ def test_an_object_storage_archive_keeps_its_index_in_the_cache(tmp_path, monkey
     path = index_path(Archive("s3://bucket/news"))
     assert path.is_relative_to(tmp_path / "cache" / "ainews" / "search")
     assert path != index_path(Archive("s3://bucket/other"))
+
+
+def test_search_answers_the_same_after_maintain(archive):
+    from archive.maintenance import maintain
+
+    archive.append([row("gpt", "s5")])  # two commits: maintain has files to compact
+    before = [(h.url, h.outlets) for h in archive.search("大模型 发布", limit=5)]
+    maintain(archive)  # compacts the files the index was built from, in new table versions
+    after = [(h.url, h.outlets) for h in archive.search("大模型 发布", limit=5)]
+    assert after == before and SearchIndex(archive).behind()[0] == SearchIndex(
+        archive).behind()[1]
