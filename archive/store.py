@@ -235,7 +235,7 @@ class Archive(ArchiveClustering):
 
         try:
             search.after_append(self, rows, before, after)
-        except (ArchiveError, OSError, sqlite3.Error) as exc:
+        except (ArchiveError, OSError, ValueError, sqlite3.Error) as exc:
             logger.warning("search index not updated (the next search catches up): %s", exc)
 
     def search(self, query: str, **options: Any) -> list[Any]:

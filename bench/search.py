@@ -99,7 +99,8 @@ def ours(pages: list[dict[str, Any]], scratch: Path) -> tuple[Ranker, float, int
         hits = index.search(query, limit=20, expand=True)
         return [url.rsplit("/", 1)[-1] for hit in hits for url in (hit.url, *hit.others)]
 
-    return rank, seconds, index.path.stat().st_size
+    return rank, seconds, sum(f.stat().st_size for f in index.path.parent.rglob("*")
+                              if f.is_file())
 
 
 def tantivy_engine(pages: list[dict[str, Any]], scratch: Path) -> tuple[Ranker, float, int]:
@@ -206,7 +207,7 @@ def at_scale(rows: int, queries: int, engine: str) -> None:
             started = time.perf_counter()
             index.rebuild()
             build = time.perf_counter() - started
-            size = sum(p.stat().st_size for p in index.path.parent.iterdir())
+            size = sum(f.stat().st_size for f in index.path.parent.rglob("*") if f.is_file())
 
             def ask(query: str) -> None:
                 index.search(query, limit=10)
