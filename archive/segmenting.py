@@ -12,7 +12,7 @@ from typing import Any
 
 _LOCK = threading.Lock()
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# What the index's tokenizer (FTS5 unicode61) keeps of a token: letters, digits, Han.
+# What the index's tokenizer keeps of a token: letters, digits, Han.
 _WORD = re.compile(r"\w+")
 
 
