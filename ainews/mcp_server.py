@@ -16,6 +16,7 @@ from typing import Any, TypeVar, cast
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 
+from ainews.cli.common import jsonable
 from archive import Archive, ArchiveError
 from archive import open as open_archive
 from archive.reading import reading_only
@@ -58,19 +59,6 @@ def _day(value: str | None, name: str) -> datetime | None:
     except ValueError:
         raise ArchiveError(f"{name} must be a date as YYYY-MM-DD, got {value!r}") from None
     return datetime(found.year, found.month, found.day, tzinfo=UTC)
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: datetimes as ISO text, bytes dropped, containers walked."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, bytes):
-        return None
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def build_server(root: str) -> MCPServer:
@@ -130,7 +118,7 @@ def build_server(root: str) -> MCPServer:
         keep = ("url", "title", "authors", "editors", "source", "published_at", "updated_at",
                 "site", "category", "tags", "lang", "fetched_at", "first_seen_at", "version",
                 "is_canonical", "dup_members")
-        return dict(_plain({**{k: row.get(k) for k in keep}, "text": text[start:end],
+        return dict(jsonable({**{k: row.get(k) for k in keep}, "text": text[start:end],
                             "next_text_offset": end if end < len(text) else None,
                             "versions": versions, "reprints": story}))
 
@@ -149,7 +137,7 @@ def build_server(root: str) -> MCPServer:
         sites = []
         for row in counts:
             judged = health.get(row["site"])
-            sites.append(_plain({
+            sites.append(jsonable({
                 **row,
                 "last_crawl": None if judged is None else {
                     "started_at": judged.latest.get("started_at"),
@@ -165,7 +153,7 @@ def build_server(root: str) -> MCPServer:
         share of duplicates, counts per site and category and per publish month, the newest
         titles."""
         stats = archive().stats()
-        return dict(_plain({
+        return dict(jsonable({
             "articles": stats["total"], "stories": stats["stories"],
             "versions": stats["versions"], "duplicate_share": round(stats["duplicate_share"], 4),
             "per_site_category": [{"site": s, "category": c, "articles": n}
@@ -189,7 +177,7 @@ def build_server(root: str) -> MCPServer:
             "FROM articles WHERE published_at IS NOT NULL "
             "AND ($site IS NULL OR site = $site) GROUP BY ALL ORDER BY period",
             params={"term": term, "site": site}).to_pylist()
-        return {"term": term, "by": by, "periods": [_plain(row) for row in rows]}
+        return {"term": term, "by": by, "periods": [jsonable(row) for row in rows]}
 
     @server.tool()
     @_answers
@@ -204,7 +192,7 @@ def build_server(root: str) -> MCPServer:
         body = sql.strip().rstrip(";")
         rows = archive().sql(f"SELECT * FROM ({body}) LIMIT {MAX_ROWS + 1} OFFSET "
                              f"{max(0, int(offset))}", sandbox=True).to_pylist()
-        return {"rows": [_plain(r) for r in rows[:MAX_ROWS]],
+        return {"rows": [jsonable(r) for r in rows[:MAX_ROWS]],
                 "next_offset": offset + MAX_ROWS if len(rows) > MAX_ROWS else None}
 
     return server

@@ -14,6 +14,7 @@ archive keeps its index in ``_search/``; an ``s3://`` archive in the user's cach
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -64,6 +65,7 @@ def _create(con: sqlite3.Connection) -> None:
     con.executescript(_SCHEMA)
 
 
+@functools.cache
 def _schema() -> Any:
     """The tantivy index's fields: the article's key, site and publish time to filter on,
     words and character pairs of its title and body."""
@@ -210,7 +212,7 @@ class SearchIndex:
         return None if value is None else int(value)
 
     def behind(self) -> tuple[int | None, int | None]:
-        """(indexed version, archive version) when the index exists and lags, else (v, v)."""
+        """(the articles version the index reflects, the archive's articles version)."""
         return self.indexed_version(), self._archive_versions()[0]
 
     def _archive_versions(self) -> tuple[int | None, int | None]:
@@ -306,6 +308,20 @@ class SearchIndex:
                   if isinstance(row.get("published_at"), datetime) else None,
                   row.get("text")) for row in rows])
 
+    def add_appended(self, rows: Sequence[Mapping[str, Any]], before: int | None,
+                     after: int | None) -> None:
+        """After an append of ``rows`` took the articles table from version ``before`` to
+        ``after``: when the index exists and reflected ``before``, index the rows at once (a
+        search would otherwise do it first)."""
+        if not self.exists() or self.indexed_version() != before:
+            return
+        with self._connect() as con:
+            for start in range(0, len(rows), SYNC_BATCH):
+                self._store(con, rows[start:start + SYNC_BATCH])
+            with con:
+                con.execute("INSERT OR REPLACE INTO meta VALUES ('archive_version', ?)",
+                            (str(after),))
+
     def search(self, query: str, *, site: str | None = None, since: datetime | None = None,
                until: datetime | None = None, author: str | None = None, limit: int = 10,
                expand: bool = False, offset: int = 0) -> list[Hit]:
@@ -319,7 +335,6 @@ class SearchIndex:
             raise ArchiveError("empty query: give a word or a \"phrase\"")
         self.sync()
         words = self._words()
-        words.reload()
         searcher = words.searcher()
         schema = _schema()
         filters = []
@@ -464,18 +479,3 @@ def snippet(text: str, words: Sequence[str]) -> str:
         piece = re.sub("|".join(map(re.escape, marked)), lambda m: f"\x02{m.group(0)}\x03",
                        piece, flags=re.IGNORECASE).replace("\x03\x02", "")
     return ("…" if start else "") + piece + ("…" if start + SNIPPET_CHARS < len(text) else "")
-
-
-def after_append(archive: ArchiveReading, rows: Sequence[Mapping[str, Any]],
-                 before: int | None, after: int | None) -> None:
-    """After an append: when the index exists and reflected the version before it, index the
-    appended rows at once (a search would otherwise do it first)."""
-    index = SearchIndex(archive)
-    if not index.exists() or index.indexed_version() != before:
-        return
-    with index._connect() as con:
-        for start in range(0, len(rows), SYNC_BATCH):
-            index._store(con, rows[start:start + SYNC_BATCH])
-        with con:
-            con.execute("INSERT OR REPLACE INTO meta VALUES ('archive_version', ?)",
-                        (str(after),))

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import duckdb
 import pyarrow as pa
@@ -32,6 +32,9 @@ from archive.schema import (
 )
 from archive.urlset import UrlHashSet, article_hash, url_hash
 from archive.version import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from archive.search import Hit
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -231,14 +234,14 @@ class Archive(ArchiveClustering):
         (otherwise the next search brings it up to date from the archive)."""
         import sqlite3
 
-        from archive import search
+        from archive.search import SearchIndex
 
         try:
-            search.after_append(self, rows, before, after)
+            SearchIndex(self).add_appended(rows, before, after)
         except (ArchiveError, OSError, ValueError, sqlite3.Error) as exc:
             logger.warning("search index not updated (the next search catches up): %s", exc)
 
-    def search(self, query: str, **options: Any) -> list[Any]:
+    def search(self, query: str, **options: Any) -> list[Hit]:
         """Ranked articles for ``query`` (see ``archive.search.SearchIndex.search``)."""
         from archive.search import SearchIndex
 
