@@ -41,7 +41,7 @@ INDEX_FORMAT = "4"
 """Changes when the words or the tables change: an index of another format is rebuilt."""
 TITLE_WEIGHT = 4.0
 """BM25 weight of the title against the body's 1."""
-SYNC_BATCH = 2000
+SYNC_BATCH = 10_000
 """Articles read from the archive and indexed per transaction while syncing."""
 SNIPPET_CHARS = 90
 """Characters of body text around the first match shown with a result."""
@@ -183,7 +183,7 @@ class SearchIndex:
         waited = time.monotonic()
         while True:
             try:
-                writer = words.writer(heap_size=64_000_000, num_threads=1)
+                writer = words.writer(heap_size=128_000_000, num_threads=2)
                 break
             except ValueError as exc:
                 if "LockBusy" not in str(exc) or time.monotonic() - waited > WRITER_WAIT_SECONDS:
@@ -253,8 +253,8 @@ class SearchIndex:
                 with con:
                     con.executemany("DELETE FROM docs WHERE url_hash = ?",
                                     [(h,) for h in gone])
-            for start in range(0, len(stale), SYNC_BATCH):
-                self._index_rows(con, stale[start:start + SYNC_BATCH], articles_version)
+            if stale:
+                self._index_rows(con, stale, articles_version)
             if keys.num_rows:
                 with con:
                     con.executemany(
@@ -272,31 +272,41 @@ class SearchIndex:
 
     def _index_rows(self, con: sqlite3.Connection, hashes: Sequence[int],
                     as_of: int | None) -> None:
-        """Read ``hashes``' latest rows from the archive and (re)index them."""
+        """Read ``hashes``' latest rows from the archive in one pass and (re)index them,
+        ``SYNC_BATCH`` at a time (a query per batch would read the archive once per batch)."""
         duck = self.archive.to_duckdb(as_of=as_of)
         with contextlib.closing(duck):
             duck.register("_wanted", pa.table({"url_hash": pa.array(hashes, pa.int64())}))
-            rows = duck.sql(
+            reader = duck.sql(
                 "SELECT url_hash, coalesce(version, 1) AS version, url, site, title, authors, "
                 "published_at, text FROM _latest SEMI JOIN _wanted USING (url_hash)"
-            ).to_arrow_table().to_pylist()
-        self._store(con, rows)
+            ).to_arrow_reader(SYNC_BATCH)
+            pending: list[dict[str, Any]] = []
+            with self._writer() as writer:
+                for batch in reader:
+                    pending.extend(batch.to_pylist())
+                    if len(pending) >= SYNC_BATCH:
+                        self._store(con, writer, pending)
+                        pending = []
+                if pending:
+                    self._store(con, writer, pending)
 
-    def _store(self, con: sqlite3.Connection, rows: Sequence[Mapping[str, Any]]) -> None:
-        """(Re)index article rows: their words, then their documents."""
+    @staticmethod
+    def _store(con: sqlite3.Connection, writer: Any, rows: Sequence[Mapping[str, Any]]) -> None:
+        """(Re)index article rows: their words (committed), then their documents."""
         import tantivy
 
-        with self._writer() as writer:
-            for row in rows:
-                url_hash = int(row["url_hash"])
-                writer.delete_documents_by_term("url_hash", url_hash)
-                fields: dict[str, Any] = dict(zip(
-                    _TEXT_FIELDS, _indexed(row.get("title"), row.get("text")), strict=True))
-                published = row.get("published_at")
-                if isinstance(published, datetime):
-                    fields["published"] = int(published.timestamp())
-                writer.add_document(tantivy.Document(url_hash=url_hash,
-                                                     site=row.get("site") or "", **fields))
+        for row in rows:
+            url_hash = int(row["url_hash"])
+            writer.delete_documents_by_term("url_hash", url_hash)
+            fields: dict[str, Any] = dict(zip(
+                _TEXT_FIELDS, _indexed(row.get("title"), row.get("text")), strict=True))
+            published = row.get("published_at")
+            if isinstance(published, datetime):
+                fields["published"] = int(published.timestamp())
+            writer.add_document(tantivy.Document(url_hash=url_hash,
+                                                 site=row.get("site") or "", **fields))
+        writer.commit()
         with con:
             con.executemany(
                 "INSERT OR REPLACE INTO docs (url_hash, version, url, site, title, authors, "
@@ -315,9 +325,9 @@ class SearchIndex:
         search would otherwise do it first)."""
         if not self.exists() or self.indexed_version() != before:
             return
-        with self._connect() as con:
+        with self._connect() as con, self._writer() as writer:
             for start in range(0, len(rows), SYNC_BATCH):
-                self._store(con, rows[start:start + SYNC_BATCH])
+                self._store(con, writer, rows[start:start + SYNC_BATCH])
             with con:
                 con.execute("INSERT OR REPLACE INTO meta VALUES ('archive_version', ?)",
                             (str(after),))
