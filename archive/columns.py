@@ -47,13 +47,17 @@ _ARTICLES = {
     "encoding": ("the charset the page was decoded with", "gbk"),
     "spider": ("what fetched it: a profile name, site, fetch, import-warc", "aigcdaily"),
     "crawl_run_id": ("the crawl run (crawl_runs) that stored the row", "3f1c9b0e…"),
-    "schema_version": ("the schema version the row was written with", "3"),
+    "schema_version": ("the schema version the row was written with", "4"),
     "version": ("1 for the first stored text of an article, +1 for each change", "1"),
     "first_seen_at": ("fetched_at of version 1", "2024-11-08T03:12:45+00:00"),
     "content_sha256": ("hash of the fields a new version is judged by", "a81e…"),
     "published_date": ("the publish day as printed, in the page's own zone", "2024-11-08"),
     "updated_date": ("the last-modified day, in the page's zone", "2024-11-09"),
     "timezone": ("the IANA zone the page's dates were read in", "Asia/Shanghai"),
+    "entities": ("AI organisations, models, products, labs and people the title and body "
+                 "mention (extractor/data/ai_entities.csv ids), most mentioned first; null: "
+                 "not matched yet (`ainews maintain` fills it)",
+                 '[{"id": "deepseek", "mentions": 3}]'),
 }
 _VIEW_ONLY = {
     "dup_group": ("BIGINT", "the near-duplicate cluster (story) the article belongs to",

@@ -10,6 +10,8 @@ from archive.version import SCHEMA_VERSION
 
 _TS = pa.timestamp("us", tz="UTC")
 _STRINGS = pa.list_(pa.string())
+ENTITIES_TYPE = pa.list_(pa.struct([pa.field("id", pa.string()), pa.field("mentions", pa.int32())]))
+"""The ``entities`` column: each AI entity the article mentions, with how often."""
 
 SCHEMA = pa.schema(
     [
@@ -45,6 +47,8 @@ SCHEMA = pa.schema(
         pa.field("published_date", pa.date32()),
         pa.field("updated_date", pa.date32()),
         pa.field("timezone", pa.string()),
+        # schema version 4
+        pa.field("entities", ENTITIES_TYPE),
     ],
     metadata={"ainews.schema_version": str(SCHEMA_VERSION)},
 )

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -246,6 +246,23 @@ class Archive(ArchiveClustering):
         from archive.search import SearchIndex
 
         return SearchIndex(self).search(query, **options)
+
+    def rows_lacking(self, column: str, extra: Sequence[str] = (),
+                     batch: int = 10_000) -> Iterator[pa.RecordBatch]:
+        """Every article version whose ``column`` is null: its key columns and ``extra``,
+        ``batch`` rows at a time (what a migration fills in with ``fill_column``)."""
+        names = ", ".join(dict.fromkeys([*TABLES["articles"].key, *extra]))
+        duck = self.to_duckdb()
+        try:
+            yield from duck.sql(f"SELECT {names} FROM article_versions "
+                                f"WHERE {column} IS NULL").to_arrow_reader(batch)
+        finally:
+            duck.close()
+
+    def fill_column(self, column: str, values: pa.Table) -> None:
+        """Set ``column`` of the article versions ``values`` names (by the table's key) in one
+        commit; the others keep theirs."""
+        tables.fill_column(self.articles_path, values, TABLES["articles"].key, column)
 
     def append_pages(self, pages: Sequence[Mapping[str, Any]]) -> int:
         """Store raw responses as one commit."""

@@ -12,7 +12,7 @@ import shlex
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -227,6 +227,24 @@ def overwrite(path: Location, table: pa.Table) -> None:
                         storage_options=path.storage_options, commit_properties=COMMIT)
     except (DeltaError, OSError) as exc:
         raise ArchiveError(f"rewrite of {path} failed: {first_line(exc)}") from exc
+
+
+def fill_column(path: Location, values: pa.Table, keys: Sequence[str], column: str) -> None:
+    """Set ``column`` of the rows ``values`` names by ``keys`` (null keys match null) to its
+    value there, in one commit: rows nobody names keep theirs."""
+    try:
+        current = writable(path)
+        if current is None:
+            raise ArchiveError(f"no table at {path}")
+        target = pa.schema(current.schema().to_arrow())
+        source = values.select([*keys, column]).cast(
+            pa.schema([target.field(name) for name in (*keys, column)]))
+        on = " AND ".join(f"(t.{k} IS NOT DISTINCT FROM s.{k})" for k in keys)
+        (current.merge(source, predicate=on, source_alias="s", target_alias="t",
+                       writer_properties=WRITER, commit_properties=COMMIT)
+         .when_matched_update(updates={column: f"s.{column}"}).execute())
+    except (DeltaError, OSError, ValueError, pa.ArrowException) as exc:
+        raise ArchiveError(f"update of {path} failed: {first_line(exc)}") from exc
 
 
 REPARTITIONING = "ainews.repartitioning"

@@ -79,6 +79,9 @@ class Article:
     """Publication the article was taken from (``来源``/``转载自``)."""
     lang: str | None = None
     """Two-letter language code."""
+    entities: list[dict[str, object]] | None = None
+    """``{"id", "mentions"}`` of each AI entity the title and body name, most mentioned first
+    (None: not matched)."""
     text: str = field(default="", repr=False)
     """Body text, paragraphs separated by newlines (left out of logs)."""
     text_sha256: str = ""
@@ -120,6 +123,7 @@ class Article:
             tags=list(extracted.tags),
             source=extracted.source,
             lang=extracted.lang,
+            entities=[{"id": entity, "mentions": n} for entity, n in extracted.entities],
             text=extracted.text,
             text_sha256=hashlib.sha256(extracted.text.encode("utf-8")).hexdigest(),
             fetched_at=fetched_at,

@@ -1,7 +1,8 @@
 """One HTML page to one ``Extracted`` article: parse once, then each field from its module.
 
 Where each field is computed: body → ``body``, title → ``titles``, authors/editors/source →
-``people``, dates → ``dates``, category/tags → ``html_meta``, decoding → ``decoding``.
+``people``, dates → ``dates``, category/tags → ``html_meta``, decoding → ``decoding``, AI
+entities → ``entities``.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urljoin
 
@@ -19,6 +21,7 @@ from extractor.body import body_lines, clean_body
 from extractor.dates import choose_published, find_updated
 from extractor.datetext import parse_date
 from extractor.decoding import decode_page, is_binary
+from extractor.entities import count_mentions
 from extractor.limits import shrink
 from extractor.options import ExtractOptions
 from extractor.overrides import apply_overrides
@@ -116,7 +119,10 @@ def extract_article(html: str | bytes, url: str | None = None,
         reports=reports,
     )
     # 5. a site profile's overrides replace what they name, and say so in the reports
-    return apply_overrides(extracted, page, options, tz=tz) if options.overrides else extracted
+    if options.overrides:
+        extracted = apply_overrides(extracted, page, options, tz=tz)
+    # 6. the AI field's names in the final title and body
+    return replace(extracted, entities=count_mentions(extracted.title, extracted.text))
 
 
 def _title(page: ParsedPage) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from extractor.entities import Mention, find_mentions, gazetteer
 from extractor.result import Extracted
 
 MAX_CANDIDATES = 12
@@ -24,4 +25,25 @@ def explain(extracted: Extracted) -> str:
             out.append(f"  {mark} {score}  {c.value}  ({c.where}: {c.evidence}){raw}")
         if not report.candidates:
             out.append("    no candidate on the page")
+    out.extend(_entity_lines(extracted))
     return "\n".join(out) + "\n"
+
+
+def _entity_lines(extracted: Extracted) -> list[str]:
+    """The AI entities of title and body, each with its names as written and a mention's
+    surroundings."""
+    counted = ", ".join(f"{entity} ×{n}" for entity, n in extracted.entities) or "(none)"
+    out = [f"entities: {counted}   [gazetteer names; ambiguous ones with a second source]"]
+    known = gazetteer()
+    text = f"{extracted.title or ''}\n{extracted.text}"
+    by_entity: dict[str, list[Mention]] = {}
+    for mention in find_mentions(text):
+        by_entity.setdefault(mention.entity, []).append(mention)
+    for entity, mentions in by_entity.items():
+        first = mentions[0]
+        near = text[max(0, first.start - 12):first.end + 12].replace("\n", " ")
+        written = ", ".join(dict.fromkeys(m.name for m in mentions))
+        info = known[entity]
+        owner = f" of {info.org}" if info.org else ""
+        out.append(f"  * {entity} ({info.kind}{owner}): {written}  «{near}»")
+    return out

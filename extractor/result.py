@@ -71,6 +71,9 @@ class Extracted:
     """Two-letter language code."""
     encoding: str = "utf-8"
     """Charset the page was decoded from."""
+    entities: tuple[tuple[str, int], ...] = ()
+    """(entity id, mentions) of the AI field's names in title and body, most mentioned first
+    (``extractor.entities``)."""
     reports: tuple[FieldReport, ...] = field(default=(), compare=False)
     """Per-field candidates and choices; filled when ``ExtractOptions.explain`` is set."""
 

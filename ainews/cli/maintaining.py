@@ -47,6 +47,11 @@ def maintain(retention_hours: int, repair: bool, reindex: bool) -> int:
             "files stay readable for time travel until vacuum)")
     if report.migrated_columns:
         say(f"migrated: added columns {', '.join(report.migrated_columns)}")
+    from pipelines.entity_fill import fill_entities
+
+    filled = fill_entities(existing_archive())
+    if filled:
+        say(f"entities: matched in {filled} stored article versions that had none")
     for name, metrics in report.compacted.items():
         say(f"{name}: {metrics.get('numFilesRemoved', 0)} files compacted into "
             f"{metrics.get('numFilesAdded', 0)}, {report.vacuumed.get(name, 0)} old files "

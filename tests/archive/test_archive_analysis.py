@@ -216,7 +216,8 @@ def test_an_old_archive_opens_and_maintain_migrates_it(tmp_path):
     assert any("columns missing" in p for p in verify(old))
     report = maintain(Archive(tmp_path))
     assert set(report.migrated_columns) == {"version", "first_seen_at", "content_sha256",
-                                            "published_date", "updated_date", "timezone"}
+                                            "published_date", "updated_date", "timezone",
+                                            "entities"}
     assert verify(Archive(tmp_path)) == []
     assert Archive(tmp_path).append([article(9, STORY)]).added == 1
     assert Archive(tmp_path).to_arrow().num_rows == 2
