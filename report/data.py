@@ -10,7 +10,10 @@ from typing import Any
 
 from archive import Archive
 from archive.reading import duck_errors
+from archive.stories import Story, stories
 
+TOP_ENTITIES = 8
+"""AI entities the report follows over time: those most articles mention."""
 MISSING_FIELDS = ("author", "date", "category")
 """The fields whose absence the report charts per site over time."""
 
@@ -54,13 +57,17 @@ class ReportData:
     missing: list[dict[str, Any]] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
     newest: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    """Articles per week of the most mentioned AI entities."""
+    stories: list[Story] = field(default_factory=list)
+    """The most widely carried stories, each with its outlets in order."""
     totals: dict[str, Any] = field(default_factory=dict)
 
 
 # The articles view's columns the charts use (no text): worked out once per report into a
 # temporary table, instead of once per chart.
 _COLUMNS = ("site, category, authors, source, title, url, published_at, published_date, "
-            "first_seen_at, dup_group, dup_members, is_canonical")
+            "first_seen_at, dup_group, dup_members, is_canonical, entities")
 
 
 def gather(archive: Archive, scope: Scope, *, top: int = 15, newest: int = 50) -> ReportData:
@@ -76,7 +83,9 @@ def gather(archive: Archive, scope: Scope, *, top: int = 15, newest: int = 50) -
                       if f"${name}" in query}
             return list(con.sql(query, params=wanted).to_arrow_table().to_pylist())
 
-        return _gather(rows, scope, top=top, newest=newest)
+        data = _gather(rows, scope, top=top, newest=newest)
+    data.stories = stories(archive, since=scope.since, site=scope.site, limit=top)
+    return data
 
 
 def _gather(_rows: Callable[[str, Scope], list[dict[str, Any]]], scope: Scope, *, top: int,
@@ -126,4 +135,14 @@ def _gather(_rows: Callable[[str, Scope], list[dict[str, Any]]], scope: Scope, *
                count(DISTINCT site) AS sites
         FROM report_articles WHERE {where}""", scope)
     data.totals = totals[0] if totals else {}
+    # The entities most articles mention, then their articles week by week.
+    data.entities = _rows(f"""
+        WITH mentioned AS (
+            SELECT coalesce(published_date, first_seen_at::DATE) AS day, unnest(entities).id
+                   AS entity FROM report_articles WHERE {where} AND entities IS NOT NULL),
+        top_ids AS (SELECT entity FROM mentioned GROUP BY ALL
+                    ORDER BY count(*) DESC, entity LIMIT {TOP_ENTITIES})
+        SELECT date_trunc('week', day)::DATE AS week, entity, count(*) AS articles
+        FROM mentioned SEMI JOIN top_ids USING (entity) GROUP BY ALL ORDER BY week, entity""",
+        scope)
     return data

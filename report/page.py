@@ -17,7 +17,8 @@ from plotly.subplots import make_subplots
 from archive import Archive
 from report.data import MISSING_FIELDS, ReportData, Scope, gather
 
-CHART_IDS = ("per-day", "per-category", "authors", "sources", "clusters", "missing", "runs")
+CHART_IDS = ("per-day", "per-category", "authors", "sources", "clusters", "entities",
+             "stories", "missing", "runs")
 """The id of every chart's element, in page order (the screenshot test checks each drew)."""
 
 _LAYOUT: dict[str, Any] = {"template": "plotly_white", "height": 420,
@@ -57,6 +58,36 @@ def _clusters(data: ReportData) -> go.Figure:
                                 xaxis_title="copies")
 
 
+def _entities(data: ReportData) -> go.Figure:
+    figure = go.Figure()
+    by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in data.entities:
+        by_entity[row["entity"]].append(row)
+    for entity, rows in sorted(by_entity.items(), key=lambda item: -sum(
+            r["articles"] for r in item[1])):
+        figure.add_scatter(x=[r["week"] for r in rows], y=[r["articles"] for r in rows],
+                           name=entity, mode="lines+markers")
+    return figure.update_layout(title="Top AI entities: articles mentioning them per week",
+                                xaxis_title="week", yaxis_title="articles")
+
+
+def _stories(data: ReportData) -> go.Figure:
+    figure = go.Figure()
+    for story in reversed(data.stories):  # the most widely carried at the top
+        label = _short(story.title)
+        carriers = [c for c in story.carriers if c.delay_hours is not None]
+        figure.add_scatter(
+            x=[c.delay_hours for c in carriers], y=[label] * len(carriers),
+            mode="lines+markers+text", text=[c.site for c in carriers],
+            textposition="top center", showlegend=False,
+            hovertext=[f"{c.site}{' (credits ' + c.source + ')' if c.source else ''}"
+                       for c in carriers],
+            name=f"{story.outlets} outlets, first {story.first.site}")
+    return figure.update_layout(
+        title="Largest stories: first outlet at 0, each reprint at its delay",
+        xaxis_title="hours after the first article")
+
+
 def _missing(data: ReportData) -> go.Figure:
     figure = make_subplots(rows=1, cols=len(MISSING_FIELDS), shared_yaxes=True,
                            subplot_titles=[f"no {name}" for name in MISSING_FIELDS])
@@ -90,12 +121,15 @@ def _figures(data: ReportData) -> dict[str, go.Figure]:
         "authors": _bars(data.authors, "author", "Top authors"),
         "sources": _bars(data.sources, "source", "Top sources (来源)"),
         "clusters": _clusters(data),
+        "entities": _entities(data),
+        "stories": _stories(data),
         "missing": _missing(data),
         "runs": _runs(data),
     }
     rows = {"per-day": data.per_day, "per-category": data.per_category,
             "authors": data.authors, "sources": data.sources, "clusters": data.clusters,
-            "missing": data.missing, "runs": data.runs}
+            "entities": data.entities, "stories": data.stories, "missing": data.missing,
+            "runs": data.runs}
     for name, figure in figures.items():
         figure.update_layout(**_LAYOUT)
         if not rows[name]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import click
 
-from ainews.cli import crawling, extracting, inspecting, maintaining, scheduling
+from ainews.cli import analysing, crawling, extracting, inspecting, maintaining, scheduling
 from ainews.cli.common import common_options
 
 
@@ -31,7 +31,7 @@ def ainews() -> None:
     """
 
 
-for _module in (crawling, extracting, inspecting, maintaining, scheduling):
+for _module in (analysing, crawling, extracting, inspecting, maintaining, scheduling):
     for _command in _module.COMMANDS:
         ainews.add_command(_command)
 

@@ -57,6 +57,18 @@ SENTENCES = (
     "值得注意的是,{model}的多轮对话能力在评测中表现一般。",
     "开源社区对这一版本反应积极,发布首周下载量突破{num}万次。",
 )
+# Real names of the field (ids of extractor/data/ai_entities.csv), for the paragraph of
+# industry context some articles end with: what `ainews trends` must count.
+FIELD_NAMES = (
+    ("deepseek", "深度求索"), ("deepseek", "DeepSeek"), ("qwen", "通义千问"),
+    ("moonshot", "月之暗面"), ("openai", "OpenAI"), ("zhipu", "智谱"),
+    ("anthropic", "Anthropic"), ("nvidia", "英伟达"), ("baidu", "百度"),
+)
+CONTEXT_SENTENCES = (
+    "同一周,{a}也公布了新的开源计划。",
+    "有开发者把它与{a}的最新版本做了对比。",
+    "{a}和{b}此前都在这一方向上有所布局。",
+)
 AUTHORS_DAILY = ("科技边角料Pro", "AI观察员", "硅基君", "数据侠", "算力前线", "模型小编")
 AUTHORS_PORTAL = ("光子星球", "林晓舟", "陈思远", "周一鸣", "苏河", "赵青禾")
 EDITORS = ("吴先之", "李文博", "王若溪", "孙楚")
@@ -84,6 +96,24 @@ class DemoArticle:
     tags: list[str] = field(default_factory=list)
     disallowed: bool = False
     """True for the page robots.txt forbids."""
+    entities: dict[str, int] = field(default_factory=dict)
+    """The real AI entities its text names (ids), with how often."""
+
+
+def add_field_context(articles: Sequence[DemoArticle], seed: str) -> None:
+    """End two articles in three with a paragraph naming real entities of the field (its
+    own random stream: the rest of the text stays as it was), and record them."""
+    for number, article in enumerate(articles):
+        rng = random.Random(f"{seed}-{number}")
+        if number % 3 == 2:
+            continue
+        sentence = rng.choice(CONTEXT_SENTENCES)
+        first, second = rng.sample(range(len(FIELD_NAMES)), 2)
+        names = {"a": FIELD_NAMES[first], "b": FIELD_NAMES[second]}
+        article.paragraphs.append(sentence.format(**{k: v[1] for k, v in names.items()}))
+        for key, (entity, _) in names.items():
+            if "{" + key + "}" in sentence:
+                article.entities[entity] = article.entities.get(entity, 0) + 1
 
 
 def _fill(template: str, rng: random.Random) -> str:

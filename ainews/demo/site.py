@@ -160,12 +160,35 @@ _RENDERERS = {
 }
 
 
+REPRINTS = ((10, 20, 5), (30, 41, 26), (50, 62, 3))
+"""(daily article, portal article, hours later): the portal runs these daily stories again,
+crediting the daily (来源: AI日报), so the demo archive holds stories with a first outlet."""
+
+
+def reprint_stories(daily: list[content.DemoArticle],
+                    portal: list[content.DemoArticle]) -> None:
+    """Make the ``REPRINTS`` portal articles copies of daily ones, published hours later."""
+    for original, copy, hours in REPRINTS:
+        if max(original, copy) >= min(len(daily), len(portal)) - 1:
+            continue  # a small demo (tests) has no room for them
+        story, reprint = daily[original], portal[copy]
+        reprint.title, reprint.paragraphs = story.title, list(story.paragraphs)
+        reprint.entities = dict(story.entities)
+        reprint.published_at = (story.published_at + timedelta(hours=hours)).astimezone(
+            content.SHANGHAI)
+        reprint.path = f"/a/{reprint.published_at:%Y%m%d}/{reprint.path.rsplit('/', 1)[1]}"
+        reprint.source = "AI日报"
+
+
 def build_sites(now: datetime | None = None, count: int = ARTICLES_PER_SITE) -> list[DemoSite]:
     """Generate the three demo sites; only the WordPress one depends on ``now``."""
     now = now or datetime.now(UTC)
     daily = content.generate_daily(count + 1)
     wp = content.generate_wp(count + 1, now)
     portal = content.generate_portal(count + 1)
+    for name, articles in (("demo-daily", daily), ("demo-wp", wp), ("demo-portal", portal)):
+        content.add_field_context(articles, name)
+    reprint_stories(daily, portal)
     # The last generated article of each site is moved under the robots-forbidden folder.
     daily[-1].path = "/news/preview/" + daily[-1].path.rsplit("/", 1)[1]
     wp[-1].path = "/archives/draft/" + wp[-1].path.rsplit("/", 1)[1]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
@@ -90,9 +91,9 @@ def test_the_report_of_a_crawled_archive_draws_every_chart_offline(crawled, tmp_
     assert isinstance(marks, dict)
     for chart in CHART_IDS:
         assert marks[chart]["width"] > 200 and marks[chart]["height"] > 200, chart
-    # The demo has articles, categories, authors, sources, runs and gaps in every chart but
-    # the duplicate one: each of those drew marks.
-    for chart in ("per-day", "per-category", "authors", "sources", "missing", "runs"):
+    # The demo has articles, categories, authors, sources, reprinted stories, AI entities,
+    # runs and gaps: every chart drew marks.
+    for chart in CHART_IDS:
         assert marks[chart]["drawn"] > 0 and not marks[chart]["empty"], (chart, marks[chart])
     assert seen["rows"] == 50
     png = (tmp_path / "report.png").read_bytes()
@@ -129,3 +130,38 @@ def test_a_hostile_title_and_url_stay_text_and_a_cluster_is_charted(tmp_path):
     marks = seen["marks"]
     assert isinstance(marks, dict) and marks["clusters"]["drawn"] > 0
     assert "javascript:" not in out.read_text(encoding="utf-8").split('id="newest"')[1]
+
+
+def test_trends_and_stories_of_the_demo_archive_tell_what_its_texts_imply(crawled):
+    from collections import Counter
+
+    from ainews.demo.site import REPRINTS, build_sites
+
+    mentions: Counter[str] = Counter()
+    articles: Counter[str] = Counter()
+    for site in build_sites(NOW):
+        for article in site.articles:
+            mentions.update(article.entities)
+            articles.update(article.entities.keys())
+    done = _ainews("--archive", str(crawled), "trends", "DeepSeek", "月之暗面", "--by", "month",
+                   "--json")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    for entity in ("deepseek", "moonshot"):
+        assert articles[entity] > 5
+        assert sum(r["mentions"] for r in rows if r["entity"] == entity) == mentions[entity]
+        assert sum(r["articles"] for r in rows if r["entity"] == entity) == articles[entity]
+    assert {r["entity"] for r in rows} == {"deepseek", "moonshot"}
+
+    done = _ainews("--archive", str(crawled), "stories", "--json")
+    assert done.returncode == 0, done.stderr
+    stories = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(stories) == len(REPRINTS)
+    for story in stories:
+        first, reprint = story["carriers"]
+        assert first["site"] == story["first"]["site"] == "demo-daily"
+        assert reprint["site"] == "demo-portal" and reprint["source"] == "AI日报"
+        assert reprint["delay_hours"] > 0
+        assert story["outlets"] == 2 and story["sources"] == 1 and story["origin"] == "AI日报"
+    shown = _ainews("--archive", str(crawled), "stories").stdout
+    assert "2 outlets, 1 independent sources; first: demo-daily" in shown
