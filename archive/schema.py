@@ -158,6 +158,9 @@ def duck_type(arrow_type: pa.DataType) -> str:
     """The DuckDB type an Arrow column of the archive reads as."""
     if pa.types.is_list(arrow_type):
         return duck_type(arrow_type.value_type) + "[]"
+    if pa.types.is_struct(arrow_type):
+        fields = ", ".join(f"{f.name} {duck_type(f.type)}" for f in arrow_type)
+        return f"STRUCT({fields})"
     if pa.types.is_boolean(arrow_type):
         return "BOOLEAN"
     if pa.types.is_floating(arrow_type):
