@@ -181,6 +181,47 @@ def build_server(root: str) -> MCPServer:
 
     @server.tool()
     @_answers
+    def entity_trends(entities: list[str], by: str = "month", site: str | None = None,
+                      since: str | None = None, until: str | None = None) -> dict[str, Any]:
+        """How often articles name AI organisations, models, products, labs or people over
+        time. entities: ids or names in any language and case (DeepSeek, 深度求索, qwen,
+        OpenAI, 黄仁勋); by = day, week or month; since/until: YYYY-MM-DD publish days. Each
+        row: entity id, period (its first day), mentions (times named), articles (naming it)
+        and stories (distinct stories among those articles: reprints count once)."""
+        from archive.trends import trends
+        from extractor.entities import resolve
+
+        known = {name: resolve(name) for name in entities}
+        unknown = [name for name, entity in known.items() if entity is None]
+        if unknown:
+            raise ArchiveError(f"unknown entities {unknown}: give names such as DeepSeek, "
+                               "通义千问, OpenAI, Claude or their ids")
+        ids = [entity.id for entity in known.values() if entity is not None]
+        since_day, until_day = _day(since, "since"), _day(until, "until")
+        points = trends(archive(), ids, by=by, site=site,
+                        since=since_day.date() if since_day else None,
+                        until=until_day.date() if until_day else None)
+        return {"entities": {e.id: e.name for e in known.values() if e is not None},
+                "by": by, "periods": [jsonable(point) for point in points]}
+
+    @server.tool()
+    @_answers
+    def story_chains(since: str | None = None, site: str | None = None,
+                     limit: int = 10) -> dict[str, Any]:
+        """Stories several outlets ran, the most widely carried first: title, the first
+        outlet and its publish time, every reprint with its delay in hours and the outlet it
+        credits (来源), how many outlets and independent sources carried it, and where it
+        started. since: YYYY-MM-DD (stories with an article from that day on); site: only
+        stories that site carried; limit: at most 50."""
+        from archive.stories import stories
+
+        since_day = _day(since, "since")
+        found = stories(archive(), since=since_day.date() if since_day else None, site=site,
+                        limit=max(1, min(50, int(limit))))
+        return {"stories": [jsonable(story) for story in found]}
+
+    @server.tool()
+    @_answers
     def query_sql(sql: str, offset: int = 0) -> dict[str, Any]:
         """Read-only DuckDB SQL over the views articles (latest version per URL; columns url,
         site, title, authors, editors, source, published_at, category, tags, text, lang,

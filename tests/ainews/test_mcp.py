@@ -14,6 +14,7 @@ from mcp import ClientSession
 from mcp.client.stdio import StdioServerParameters, stdio_client
 
 from archive import Archive
+from pipelines.entity_fill import fill_entities
 from tests.archive.test_search import row
 from tests.conftest import AINEWS, REPO
 
@@ -23,6 +24,7 @@ def archive(tmp_path: Path) -> Path:
     archive = Archive(tmp_path / "a")
     archive.append([row("deepseek", days=3, authors=("林若川",)), row("kimi", days=2),
                     row("robot", "s2", days=1), row("gpt", "s2"), row("deepseek", "s3")])
+    fill_entities(archive)  # rows appended by hand carry none: what `maintain` does
     return tmp_path / "a"
 
 
@@ -70,14 +72,20 @@ def test_an_assistant_lists_the_tools_and_finds_the_article_for_a_chinese_query(
         escape = await session.call_tool(
             "query_sql", {"sql": "SELECT * FROM read_csv('/etc/passwd')"})
         missing = await session.call_tool("get_article", {"url": "http://nowhere.cn/x"})
+        trends = _payload(await session.call_tool(
+            "entity_trends", {"entities": ["深度求索", "openai"], "by": "month"}))
+        unknown = await session.call_tool("entity_trends", {"entities": ["nobody at all"]})
+        chains = _payload(await session.call_tool("story_chains", {}))
         return {"tools": {t.name: t for t in tools.tools}, "found": found,
+                "trends": trends, "unknown": unknown, "chains": chains,
                 "article": article, "story": story, "page": page, "following": following,
                 "stats": stats, "sites": sites, "over_time": over_time, "rows": rows,
                 "write": write, "escape": escape, "missing": missing}
 
     got = drive_mcp(archive, tmp_path / "cache", work)
     assert set(got["tools"]) == {"search_articles", "get_article", "list_sites",
-                                 "archive_stats", "mentions_over_time", "query_sql"}
+                                 "archive_stats", "mentions_over_time", "entity_trends",
+                                 "story_chains", "query_sql"}
     assert all(len(t.description or "") > 80 for t in got["tools"].values())
     assert "query" in got["tools"]["search_articles"].input_schema["properties"]
     assert got["found"]["results"][0]["url"] == "http://s2.example.cn/robot.html"
@@ -94,7 +102,16 @@ def test_an_assistant_lists_the_tools_and_finds_the_article_for_a_chinese_query(
     assert got["rows"]["rows"] == [{"site": "s1", "n": 2}, {"site": "s2", "n": 2},
                                    {"site": "s3", "n": 1}]
     assert got["rows"]["next_offset"] is None
-    for refused in (got["write"], got["escape"], got["missing"]):
+    # 深度求索 in the title and once in the text, which is repeated 3 times: 4 a copy, two
+    # copies of one story; OpenAI likewise in its one article.
+    named = {(p["entity"]): (p["mentions"], p["articles"], p["stories"])
+             for p in got["trends"]["periods"]}
+    assert got["trends"]["entities"] == {"deepseek": "深度求索", "openai": "OpenAI"}
+    assert named == {"deepseek": (8, 2, 1), "openai": (4, 1, 1)}
+    chain = got["chains"]["stories"]
+    assert len(chain) == 1 and chain[0]["outlets"] == 2 and chain[0]["first"]["site"] == "s1"
+    assert chain[0]["carriers"][1]["site"] == "s3" and chain[0]["carriers"][1]["delay_hours"] == 72
+    for refused in (got["write"], got["escape"], got["missing"], got["unknown"]):
         assert refused.is_error
     assert "SELECT statements only" in got["write"].content[0].text
     assert Archive(archive).sql("SELECT count(*) AS n FROM articles").to_pylist() == [{"n": 5}]
