@@ -76,3 +76,21 @@ def test_counts_cover_title_and_body_most_mentioned_first():
     assert count_mentions("OpenAI发布GPT-5", "OpenAI表示,GPT-5已上线。英伟达也有消息。OpenAI称…") \
         == (("openai", 3), ("gpt-5", 2), ("nvidia", 1))
     assert count_mentions(None, "") == ()
+
+
+def test_extraction_counts_the_entities_and_explain_shows_each_with_its_names():
+    from extractor import ExtractOptions, explain, extract_article
+
+    html = ("<html><head><meta charset='utf-8'><title>深度求索发布R1</title></head><body>"
+            "<h1>深度求索发布DeepSeek-R1推理模型</h1><p>发布时间:2025-01-20</p>"
+            "<p>深度求索今天发布了DeepSeek-R1，在数学推理上与OpenAI的o1相当。月之暗面的Kimi"
+            "也在同一天更新，英伟达股价随后下跌。</p></body></html>")
+    extracted = extract_article(html, "https://example.cn/a.html",
+                                ExtractOptions(min_chars=20, explain=True))
+    assert extracted is not None
+    assert dict(extracted.entities) == {"deepseek": 2, "deepseek-r1": 2, "openai": 1,
+                                        "openai-o1": 1, "moonshot": 1, "kimi": 1, "nvidia": 1}
+    shown = explain(extracted)
+    assert "entities: deepseek ×2, deepseek-r1 ×2," in shown
+    assert "  * kimi (product of moonshot): Kimi  «" in shown
+    assert "  * deepseek-r1 (model of deepseek): DeepSeek-R1" in shown
