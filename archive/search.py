@@ -22,6 +22,7 @@ import re
 import shutil
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,12 +38,14 @@ from archive.segmenting import grams, index_grams, index_words, query_words
 if TYPE_CHECKING:
     from archive.reading import ArchiveReading
 
-INDEX_FORMAT = "4"
+INDEX_FORMAT = "5"
 """Changes when the words or the tables change: an index of another format is rebuilt."""
 TITLE_WEIGHT = 4.0
 """BM25 weight of the title against the body's 1."""
 SYNC_BATCH = 10_000
 """Articles read from the archive and indexed per transaction while syncing."""
+COMMON_SHARE = 0.25
+"""A query word in more of the articles than this is left out of its term's word phrase."""
 SNIPPET_CHARS = 90
 """Characters of body text around the first match shown with a result."""
 
@@ -54,7 +57,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     url_hash INTEGER PRIMARY KEY, version INTEGER NOT NULL,
     url TEXT NOT NULL, site TEXT, title TEXT, authors TEXT, published_at TEXT,
-    dup_group INTEGER, dup_members INTEGER, is_canonical INTEGER, text TEXT);
+    dup_group INTEGER, dup_members INTEGER, is_canonical INTEGER, text BLOB);
 INSERT OR IGNORE INTO meta VALUES ('format', '{INDEX_FORMAT}');
 """
 _TEXT_FIELDS = ("title", "body", "title_grams", "body_grams")
@@ -316,7 +319,7 @@ class SearchIndex:
                   json.dumps(list(row.get("authors") or []), ensure_ascii=False),
                   row["published_at"].isoformat()
                   if isinstance(row.get("published_at"), datetime) else None,
-                  row.get("text")) for row in rows])
+                  zlib.compress((row.get("text") or "").encode(), 1)) for row in rows])
 
     def add_appended(self, rows: Sequence[Mapping[str, Any]], before: int | None,
                      after: int | None) -> None:
@@ -360,9 +363,12 @@ class SearchIndex:
         marked = [text for term in terms for text in (*term.words, term.text)]
         # Every term first; then, when those run short, articles with some of them
         # (ranked below: a reader asking `鞭炮 销售` still wants `烟花爆竹` sales rules).
-        matches = [" AND ".join(t.match for t in terms)]
+        total = max(1, searcher.num_docs)
+        common = frozenset(word for term in terms for word in term.words
+                           if searcher.doc_freq("body", word) > COMMON_SHARE * total)
+        matches = [" AND ".join(t.match(common) for t in terms)]
         if len(terms) > 1 and not phrases:
-            matches.append(" OR ".join(t.match for t in terms))
+            matches.append(" OR ".join(t.match(common) for t in terms))
         wanted = offset + limit
         hits: list[Hit] = []
         seen: set[int] = set()
@@ -413,7 +419,10 @@ class SearchIndex:
               expand: bool) -> None:
         """Add one matching article as a hit, unless it lacks a phrase or is a reprint of a
         story already found (then listed under it with ``expand``)."""
-        _, url, title, site, published, authors, text, members, group = row
+        _, url, title, site, published, authors, packed, members, group = row
+        # The text is kept deflated (zlib level 1: a third of the index's size at 1,000,000
+        # articles was text kept as it is); only the shown results' texts are inflated.
+        text = zlib.decompress(packed).decode() if packed else ""
         if phrases and not all(_contains(f"{title}\n{text}", p) for p in phrases):
             return
         if group is not None and group in seen_groups:
@@ -440,14 +449,23 @@ class Term:
     grams: list[str]
     phrase: str | None
 
-    @property
-    def match(self) -> str:
+    def match(self, common: frozenset[str] = frozenset()) -> str:
         """tantivy's query syntax: its words near one another (the index also holds the
         shorter words inside long ones, so they need not be adjacent there), or its character
-        pairs in a row (whatever the segmenter made of the indexed text); the title ×4."""
-        words = " ".join(self.words)
-        near = f"~{2 * len(self.words)}" if len(self.words) > 1 else ""
-        either = [f'title:"{words}"{near}^{TITLE_WEIGHT}', f'body:"{words}"{near}']
+        pairs in a row (whatever the segmenter made of the indexed text); the title ×4.
+
+        ``common`` words (in more than ``COMMON_SHARE`` of the articles) are left out of the
+        words when the pairs or other words remain: jieba cuts `大模型` into 大 模型, and a
+        phrase holding `大` checks positions in nearly every article (p95 at 200,000
+        articles 105 → … ms; docs/benchmarks.md)."""
+        kept = [w for w in self.words if w not in common]
+        if not kept and not self.grams:
+            kept = self.words
+        either = []
+        if kept:
+            words = " ".join(kept)
+            near = f"~{2 * len(kept)}" if len(kept) > 1 else ""
+            either += [f'title:"{words}"{near}^{TITLE_WEIGHT}', f'body:"{words}"{near}']
         if self.grams:
             pairs = " ".join(self.grams)
             either += [f'title_grams:"{pairs}"^{TITLE_WEIGHT}', f'body_grams:"{pairs}"']
