@@ -457,7 +457,7 @@ class Term:
         ``common`` words (in more than ``COMMON_SHARE`` of the articles) are left out of the
         words when the pairs or other words remain: jieba cuts `大模型` into 大 模型, and a
         phrase holding `大` checks positions in nearly every article (p95 at 200,000
-        articles 105 → … ms; docs/benchmarks.md)."""
+        articles 108 → 27 ms, the judged scores unchanged; docs/benchmarks.md)."""
         kept = [w for w in self.words if w not in common]
         if not kept and not self.grams:
             kept = self.words
