@@ -1,5 +1,5 @@
 """How often the archive's articles mention AI entities, period by period (the ``entities``
-column, latest versions, by publish day, else fetch day)."""
+column, latest versions, by the publish day as printed, else the fetch day)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ PERIODS = ("day", "week", "month")
 """The periods trends are counted by (weeks start on Monday)."""
 
 _MENTIONS = """
-SELECT coalesce(published_at, fetched_at) AS moment, site, dup_group, unnest(entities) AS e
+SELECT coalesce(published_date, fetched_at::DATE) AS day, site, dup_group, unnest(entities) AS e
 FROM articles WHERE entities IS NOT NULL"""
 
 
@@ -42,8 +42,8 @@ def _where(site: str | None, since: date | None,
     clauses: list[str] = []
     params: dict[str, object] = {}
     for clause, name, value in (("site = $site", "site", site),
-                                ("moment >= $since", "since", since),
-                                ("moment < $until", "until", until)):
+                                ("day >= $since", "since", since),
+                                ("day < $until", "until", until)):
         if value is not None:
             clauses.append(clause)
             params[name] = value
@@ -59,7 +59,7 @@ def trends(archive: ArchiveReading, entities: Sequence[str], *, by: str = "week"
         raise ArchiveError(f"period must be one of {', '.join(PERIODS)}, not {by!r}")
     where, params = _where(site, since, until)
     rows = archive.sql(
-        f"SELECT e.id AS entity, CAST(date_trunc('{by}', moment) AS DATE) AS period, "
+        f"SELECT e.id AS entity, CAST(date_trunc('{by}', day) AS DATE) AS period, "
         "sum(e.mentions)::BIGINT AS mentions, count(*) AS articles, "
         "count(DISTINCT dup_group) AS stories "
         f"FROM ({_MENTIONS}) WHERE list_contains($ids, e.id){where} "

@@ -55,7 +55,7 @@ class Entity:
     names: tuple[str, ...]
     """Every name, the display name first; ambiguous ones without their ``?`` mark."""
     ambiguous: frozenset[str]
-    """The names that count only with AI context nearby."""
+    """The names that count only when a second source agrees (rule 4 above)."""
     org: str | None = None
     """The id of the organisation it belongs to."""
 
@@ -162,7 +162,7 @@ def _on_boundaries(text: str, start: int, end: int, name: _Name) -> bool:
 
 
 def find_mentions(text: str) -> list[Mention]:
-    """The entity mentions of ``text``, in order (rules 1-4 of the module's docstring)."""
+    """The entity mentions of ``text``, in order (rules 1-5 of the module's docstring)."""
     if not text:
         return []
     found: list[tuple[int, int, _Name]] = []
