@@ -12,9 +12,10 @@ What makes a found name a mention is general:
 3. Overlapping names resolve to the longest (``DeepSeek-R1`` is R1, not DeepSeek).
 4. A name marked ambiguous (``?Kimi``, ``?Claude``, ``?豆包``, ``?Pi``) counts only when a
    second source agrees: an unambiguous mention of a related entity anywhere in the text
-   (itself, its organisation, or one of that organisation's: 月之暗面 for Kimi), or AI context
-   within ``CONTEXT_CHARS`` of one of its occurrences (an unambiguous mention of any entity, or
-   a word of the field, ``AI_WORDS``); one sense per text: then every occurrence counts.
+   (itself, its organisation, or one of that organisation's: 月之暗面 for Kimi), or a word of
+   the field (``AI_WORDS``) within ``CONTEXT_CHARS`` of one of its occurrences (one sense per
+   text: then every occurrence counts); else only its occurrences within ``CONTEXT_CHARS`` of
+   an unambiguous mention of any entity count.
 5. A person named in full (``Ilya Sutskever``, ``萨姆·奥尔特曼``) is then also found by the
    last part of the name alone (``Sutskever``, ``奥尔特曼``), after that first mention.
 """
@@ -192,14 +193,15 @@ def find_mentions(text: str) -> list[Mention]:
             continue
         named.add(name.entity)
         kept.append((start, end, name))
-    # 4. ambiguous names need a second source: a related entity, or AI context near one
-    # occurrence (then all of them: one sense per text)
+    # 4. ambiguous names need a second source: a related entity or the field's words near
+    # one occurrence (then all of them: one sense per text), else a known name near this one
     sure = [start for start, _, name in kept if not name.ambiguous]
     agreed = {_family(name.entity) for _, _, name in kept if not name.ambiguous}
     agreed |= {name.entity for start, end, name in kept
-               if name.ambiguous and _in_context(text, start, end, sure)}
+               if name.ambiguous and _near_ai_words(text, start, end)}
     return [Mention(name.entity, text[start:end], start, end) for start, end, name in kept
-            if not name.ambiguous or name.entity in agreed or _family(name.entity) in agreed]
+            if not name.ambiguous or name.entity in agreed or _family(name.entity) in agreed
+            or any(abs(at - start) <= CONTEXT_CHARS for at in sure)]
 
 
 def _family(entity_id: str) -> str:
@@ -207,10 +209,8 @@ def _family(entity_id: str) -> str:
     return gazetteer()[entity_id].org or entity_id
 
 
-def _in_context(text: str, start: int, end: int, sure: list[int]) -> bool:
-    """Whether an unambiguous mention or a word of the field is within ``CONTEXT_CHARS``."""
-    if any(abs(at - start) <= CONTEXT_CHARS for at in sure):
-        return True
+def _near_ai_words(text: str, start: int, end: int) -> bool:
+    """Whether a word of the field (``AI_WORDS``) is within ``CONTEXT_CHARS`` of a name."""
     window = text[max(0, start - CONTEXT_CHARS):start] + " " + text[end:end + CONTEXT_CHARS]
     return _AI_CONTEXT.search(window) is not None
 

@@ -63,6 +63,9 @@ def test_an_ambiguous_name_needs_a_second_source():
     # A related entity anywhere in the text: its own company.
     far = "月之暗面今天开了发布会。" + "天气不错。" * 60 + "Kimi更新了。"
     assert found(far) == [("moonshot", "月之暗面"), ("kimi", "Kimi")]
+    # Only a known name of another company nearby: that occurrence, not every one.
+    generic = "腾讯网开通了微博。" + "天气不错。" * 60 + "很多人在微博上看新闻。"
+    assert found(generic) == [("tencent", "腾讯"), ("weibo", "微博")]
 
 
 def test_a_persons_last_name_counts_after_the_full_name():
