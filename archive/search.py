@@ -189,8 +189,13 @@ class SearchIndex:
                 writer = words.writer(heap_size=128_000_000, num_threads=2)
                 break
             except ValueError as exc:
-                if "LockBusy" not in str(exc) or time.monotonic() - waited > WRITER_WAIT_SECONDS:
+                if "LockBusy" not in str(exc):
                     raise ArchiveError(f"search index {self.words_path}: {exc}") from exc
+                if time.monotonic() - waited > WRITER_WAIT_SECONDS:
+                    raise ArchiveError(
+                        f"search index {self.words_path} is being written by another process "
+                        f"(a rebuild takes minutes at 100,000 articles); try again when it "
+                        "is done") from exc
                 time.sleep(0.2)
         try:
             yield writer
