@@ -58,7 +58,7 @@ class ReportData:
     runs: list[dict[str, Any]] = field(default_factory=list)
     newest: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
-    """Articles per week of the most mentioned AI entities."""
+    """Articles per month of the most mentioned AI entities."""
     stories: list[Story] = field(default_factory=list)
     """The most widely carried stories, each with its outlets in order."""
     totals: dict[str, Any] = field(default_factory=dict)
@@ -142,7 +142,7 @@ def _gather(_rows: Callable[[str, Scope], list[dict[str, Any]]], scope: Scope, *
                    AS entity FROM report_articles WHERE {where} AND entities IS NOT NULL),
         top_ids AS (SELECT entity FROM mentioned GROUP BY ALL
                     ORDER BY count(*) DESC, entity LIMIT {TOP_ENTITIES})
-        SELECT date_trunc('week', day)::DATE AS week, entity, count(*) AS articles
-        FROM mentioned SEMI JOIN top_ids USING (entity) GROUP BY ALL ORDER BY week, entity""",
+        SELECT date_trunc('month', day)::DATE AS month, entity, count(*) AS articles
+        FROM mentioned SEMI JOIN top_ids USING (entity) GROUP BY ALL ORDER BY month, entity""",
         scope)
     return data

@@ -60,15 +60,16 @@ def _clusters(data: ReportData) -> go.Figure:
 
 def _entities(data: ReportData) -> go.Figure:
     figure = go.Figure()
-    by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    months = sorted({row["month"] for row in data.entities})
+    counts: dict[str, dict[Any, int]] = defaultdict(dict)
     for row in data.entities:
-        by_entity[row["entity"]].append(row)
-    for entity, rows in sorted(by_entity.items(), key=lambda item: -sum(
-            r["articles"] for r in item[1])):
-        figure.add_scatter(x=[r["week"] for r in rows], y=[r["articles"] for r in rows],
-                           name=entity, mode="lines+markers")
-    return figure.update_layout(title="Top AI entities: articles mentioning them per week",
-                                xaxis_title="week", yaxis_title="articles")
+        counts[row["entity"]][row["month"]] = row["articles"]
+    # The most named first; a month without a mention is a zero, not a line drawn across it.
+    for entity, per_month in sorted(counts.items(), key=lambda item: -sum(item[1].values())):
+        figure.add_scatter(x=months, y=[per_month.get(m, 0) for m in months], name=entity,
+                           mode="lines+markers")
+    return figure.update_layout(title="Top AI entities: articles naming them per month",
+                                xaxis_title="month", yaxis_title="articles")
 
 
 def _stories(data: ReportData) -> go.Figure:
@@ -83,6 +84,9 @@ def _stories(data: ReportData) -> go.Figure:
             hovertext=[f"{c.site}{' (credits ' + c.source + ')' if c.source else ''}"
                        for c in carriers],
             name=f"{story.outlets} outlets, first {story.first.site}")
+    longest = max((c.delay_hours or 0 for s in data.stories for c in s.carriers), default=0)
+    # Room either side for the outlets' names written over the first and last marks.
+    figure.update_xaxes(range=[-0.15 * longest - 1, 1.15 * longest + 1])
     return figure.update_layout(
         title="Largest stories: first outlet at 0, each reprint at its delay",
         xaxis_title="hours after the first article")
