@@ -74,7 +74,8 @@ def stories(archive: ArchiveReading, *, since: date | None = None, site: str | N
         groups.setdefault(row["dup_group"], []).append(row)
     found = [_story(group, members) for group, members in groups.items()]
     found = [s for s in found if s.outlets >= min_outlets]
-    found.sort(key=lambda s: (-s.outlets, -len(s.carriers), s.first.published_at or datetime.max))
+    found.sort(key=lambda s: (-s.outlets, -len(s.carriers), s.first.published_at is None,
+                              s.first.published_at.timestamp() if s.first.published_at else 0))
     return found[:limit]
 
 

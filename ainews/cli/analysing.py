@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 import click
 
 from ainews.cli.common import (
@@ -12,8 +14,10 @@ from ainews.cli.common import (
     json_option,
     jsonable,
     print_json,
+    program,
     say,
     table,
+    warn,
 )
 
 
@@ -39,8 +43,15 @@ def trends(names: tuple[str, ...], by: str, site: str | None, since: str | None,
             raise CliError(f"unknown entity {name!r}: give an id or a name of "
                            "extractor/data/ai_entities.csv (DeepSeek, 通义千问, openai)")
         entities.append(entity)
-    points = count_trends(existing_archive(), [e.id for e in entities], by=by, site=site,
+    archive = existing_archive()
+    points = count_trends(archive, [e.id for e in entities], by=by, site=site,
                           since=day(since, "--since"), until=day(until, "--until"))
+    unmatched = archive.sql("SELECT count(*) AS n FROM articles WHERE entities IS NULL"
+                            ).to_pylist()[0]["n"]
+    if unmatched:
+        # Rows written before schema version 4 (or appended without extraction).
+        warn(f"{unmatched} articles have no entities matched yet (not counted); match them "
+             f"with: {program()} maintain --archive {shlex.quote(str(archive.root))}")
     if as_json:
         for point in points:
             print_json(jsonable(point))

@@ -3,6 +3,7 @@ kept, every version filled in, none twice."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from deltalake import DeltaTable, write_deltalake
@@ -33,6 +34,11 @@ def test_maintain_fills_the_entities_of_an_older_archive_losing_no_row(tmp_path)
     assert before.num_rows == 4
     assert "entities" not in DeltaTable(str(archive.articles_path)).schema().to_arrow().names
 
+    asked = ainews_here("trends", "DeepSeek", archive=root)
+    assert asked.returncode == 0 and "no article mentions 深度求索" in asked.stdout
+    assert "3 articles have no entities matched yet" in asked.stderr  # the latest versions
+    assert asked.stderr.strip().endswith(f"maintain --archive {root}")
+
     done = ainews_here("maintain", archive=root)
     assert done.returncode == 0, done.stderr
     assert "added columns entities" in done.stdout
@@ -49,3 +55,8 @@ def test_maintain_fills_the_entities_of_an_older_archive_losing_no_row(tmp_path)
     # Filled once: a second run has nothing left to do.
     again = ainews_here("maintain", archive=root)
     assert again.returncode == 0 and "entities: matched" not in again.stdout
+    asked = ainews_here("trends", "DeepSeek", "--json", archive=root)
+    assert asked.stderr == ""
+    # One week: the latest versions of the first and third article name it 5 times each.
+    assert [(p["mentions"], p["articles"]) for p in map(json.loads, asked.stdout.splitlines())] \
+        == [(10, 2)]
