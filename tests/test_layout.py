@@ -88,3 +88,22 @@ def test_the_tests_mirror_the_packages():
         >= set(ALLOWED)
     top = {p.name for p in tests.glob("test_*.py")}
     assert top <= {"test_layout.py", "test_readme.py", "test_readme_commands.py"}, top
+
+
+def test_every_file_the_packages_read_is_tracked_by_git():
+    """Data files the packages ship (pyproject's package-data) and the benches' judged sets are
+    in the repository: an ignore rule once kept every folder named ``data`` out of it."""
+    import subprocess
+    import tomllib
+
+    tracked = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                                 check=True).stdout.splitlines())
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted: list[Path] = [*(ROOT / "bench" / "data").glob("*")]
+    for package, patterns in shipped["tool"]["setuptools"]["package-data"].items():
+        for pattern in patterns:
+            wanted.extend((ROOT / package.replace(".", "/")).glob(pattern))
+    assert len(wanted) >= 4
+    untracked = [name for name in (str(p.relative_to(ROOT)) for p in wanted)
+                 if name not in tracked]
+    assert not untracked, untracked
