@@ -471,9 +471,7 @@ class Term:
         words when the pairs or other words remain: jieba cuts `大模型` into 大 模型, and a
         phrase holding `大` checks positions in nearly every article (p95 at 200,000
         articles 108 → 27 ms, the judged scores unchanged; docs/benchmarks.md)."""
-        kept = [w for w in self.words if w not in common]
-        if not kept and not self.grams:
-            kept = self.words
+        kept = self._kept(common)
         either = []
         if kept:
             words = " ".join(kept)
@@ -497,9 +495,15 @@ class Term:
         found = f"{title}\n{text}"
         if _contains(found, self.text):
             return True
-        kept = [w for w in self.words if w not in common]
+        kept = self._kept(common)
         lowered = found.lower()
         return bool(kept) and all(w in lowered for w in kept)
+
+    def _kept(self, common: frozenset[str]) -> list[str]:
+        """The words ``match`` looks for: all but ``common`` ones, unless nothing else
+        would be left to match."""
+        kept = [w for w in self.words if w not in common]
+        return kept if kept or self.grams else self.words
 
 
 def parse_query(query: str) -> list[Term]:
